@@ -1,0 +1,220 @@
+"""Article files: `articles/**/ID.md`, YAML frontmatter + Markdown body.
+
+This module owns the file format both ways: ingest writes articles through
+`article_file_text` and `write_protected`; build reads them with
+`read_article`. IDs are ASCII, URL-safe and stable; an article a person has
+edited is recognised by its `ingest_digest` and never overwritten.
+"""
+from __future__ import annotations
+
+import datetime
+import hashlib
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from pypinyin import lazy_pinyin
+
+from .errors import ArchiveError
+
+REQUIRED = ("title",)
+KINDS = ("news", "feature", "photo", "brief", "teaser", "speech")
+DIGEST_KEY = "ingest_digest"
+PAGE_RECORD_SUFFIX = ".page.yaml"
+_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+_ID = re.compile(r"^[a-z0-9][a-z0-9/_-]*$")
+
+
+# -- IDs ---------------------------------------------------------------------
+
+def slugify(text: str) -> str:
+    """ASCII, URL-safe slug; Chinese is spelled in pinyin (衢州日报 -> quzhouribao)."""
+    ascii_text = "".join(lazy_pinyin(text, errors="ignore") if not text.isascii() else [text])
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug or "x"
+
+
+def date_path(date: str | None) -> str:
+    return date.replace("-", "/") if date else "undated"
+
+
+def page_key(paper_slug: str | None, date: str | None, page: int | None, digest: str) -> str:
+    """The stable name of one raw page: paper, page number, and — unless paper,
+    full date and page pin it down — a short hash of the page's text."""
+    key = paper_slug or "page"
+    if page is not None:
+        key += f"-p{page:02d}"
+    if not (paper_slug and date and len(date) == 10 and page is not None):
+        key += f"-{digest[:6]}"
+    return f"{date_path(date)}/{key}"
+
+
+def article_id(page_key_: str, ordinal: int) -> str:
+    return f"{page_key_}-{ordinal:02d}"
+
+
+# -- writing -----------------------------------------------------------------
+
+# libyaml when PyYAML was built with it (its wheels are): same output, several times faster
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def yaml_dump(data) -> str:
+    """YAML as the archive writes it: UTF-8 characters, keys in order, short lists inline."""
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=None, width=4096)
+
+
+def yaml_load(text: str):
+    return yaml.load(text, Loader=_Loader)
+
+
+def digest_of(text_without_digest: str) -> str:
+    return "sha256:" + hashlib.sha256(text_without_digest.encode("utf-8")).hexdigest()
+
+
+def article_file_text(meta: dict, body: str) -> str:
+    """The exact file ingest writes, with the digest of everything else in it."""
+    core = f"---\n{yaml_dump(meta)}---\n\n{body}"
+    digest = digest_of(core)
+    return core.replace("\n---\n\n", f"\n{DIGEST_KEY}: '{digest}'\n---\n\n", 1)
+
+
+def _strip_digest(text: str) -> tuple[str, str | None]:
+    m = re.search(rf"^{DIGEST_KEY}: '?(sha256:[0-9a-f]+)'?\n", text, re.M)
+    if not m:
+        return text, None
+    return text[:m.start()] + text[m.end():], m.group(1)
+
+
+def is_hand_edited(text: str) -> bool:
+    """True unless the file is exactly what ingest wrote."""
+    core, digest = _strip_digest(text)
+    return digest is None or digest_of(core) != digest
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write via a temporary file in the same folder, so no reader sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+# -- reading -----------------------------------------------------------------
+
+@dataclass
+class Article:
+    id: str
+    path: Path
+    meta: dict
+    body: str                      # Markdown
+    raw: str = field(repr=False, default="")
+
+    def __getattr__(self, key):    # article.title, article.date …
+        try:
+            return self.__dict__["meta"][key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+    @property
+    def headline(self) -> str:
+        return " ".join(p for p in (self.meta.get("kicker"), self.meta.get("title"), self.meta.get("subtitle")) if p)
+
+
+def split_frontmatter(path: Path, text: str) -> tuple[dict, str]:
+    if not text.startswith("---"):
+        raise ArchiveError(path, "no YAML frontmatter (the file must start with ---)", 1)
+    end = re.search(r"^---\s*$", text[3:], re.M)
+    if not end:
+        raise ArchiveError(path, "frontmatter is not closed by a --- line", 1)
+    fm = text[3:3 + end.start()]
+    body = text[3 + end.end():].lstrip("\n")
+    try:
+        meta = yaml_load(fm) or {}
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else None
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        raise ArchiveError(path, f"frontmatter is not valid YAML: {problem}", line) from None
+    if not isinstance(meta, dict):
+        raise ArchiveError(path, "frontmatter must be a mapping of keys to values", 2)
+    return meta, body
+
+
+def _valid_date(text: str) -> bool:
+    if not _DATE.match(text):
+        return False
+    parts = [int(p) for p in text.split("-")] + [1, 1]
+    try:
+        datetime.date(parts[0], parts[1], parts[2])
+    except ValueError:
+        return False
+    return True
+
+
+def _line_of_key(text: str, key: str) -> int | None:
+    m = re.search(rf"^{re.escape(key)}\s*:", text, re.M)
+    return text.count("\n", 0, m.start()) + 1 if m else None
+
+
+def validate(path: Path, text: str, meta: dict) -> None:
+    for key in REQUIRED:
+        if not isinstance(meta.get(key), str) or not meta[key].strip():
+            raise ArchiveError(path, f"frontmatter needs a non-empty `{key}`", _line_of_key(text, key) or 2)
+    date = meta.get("date")
+    if isinstance(date, datetime.date):  # an unquoted 2024-11-30 is read by YAML as a date
+        date = meta["date"] = date.isoformat()
+    elif isinstance(date, int) and 1000 <= date <= 9999:
+        date = meta["date"] = str(date)
+    if date is not None and not (isinstance(date, str) and _valid_date(date)):
+        raise ArchiveError(path, f"date {date!r} must be \"YYYY-MM-DD\", \"YYYY-MM\", \"YYYY\" or null",
+                           _line_of_key(text, "date"))
+    for key in ("counties", "topics", "authors", "photographers"):
+        value = meta.get(key, [])
+        if value is not None and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            raise ArchiveError(path, f"`{key}` must be a list of names", _line_of_key(text, key))
+    kind = meta.get("kind", "news")
+    if kind not in KINDS:
+        raise ArchiveError(path, f"kind {kind!r} is not one of {', '.join(KINDS)}", _line_of_key(text, "kind"))
+    page = meta.get("page")
+    if page is not None and not isinstance(page, int):
+        raise ArchiveError(path, f"page {page!r} must be a whole number or null", _line_of_key(text, "page"))
+
+
+def id_for_path(root: Path, path: Path) -> str:
+    rel = path.relative_to(root).with_suffix("").as_posix()
+    return rel
+
+
+def read_article(root: Path, path: Path) -> Article:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        line = err.object[:err.start].count(b"\n") + 1
+        raise ArchiveError(path, "article is not UTF-8 text", line) from None
+    meta, body = split_frontmatter(path, text)
+    validate(path, text, meta)
+    article_id = id_for_path(root, path)
+    if not _ID.match(article_id):
+        raise ArchiveError(path, f"file name gives the ID {article_id!r}; IDs use a-z, 0-9, - and _ only")
+    for key, default in (("counties", []), ("topics", []), ("authors", []), ("photographers", []),
+                         ("kind", "news"), ("subtitle", None), ("kicker", None), ("date", None),
+                         ("paper", None), ("page", None)):
+        if meta.get(key) is None:
+            meta[key] = default if not isinstance(default, list) else []
+    return Article(article_id, path, meta, body, text)
+
+
+def article_paths(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*.md") if not any(part.startswith(".") for part in p.relative_to(root).parts))
+

@@ -1,0 +1,94 @@
+"""Command line: `python build_site.py [ingest|build|search|serve] …`.
+
+With no command it builds the archive with the defaults. Every failure is
+reported as one line naming the file (and line) and gives a non-zero exit.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import ArchiveError
+
+DEFAULT_ARTICLES = "articles"
+DEFAULT_OUT = "_site"
+DEFAULT_INDEX = "search_index"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="build_site.py",
+        description="衢州区域经济新闻档案: ingest raw newspaper pages, build the search index and the static site.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("ingest", help="raw page text -> one Markdown article per story")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="raw page files, or folders of *.txt pages")
+    p.add_argument("--articles", default=DEFAULT_ARTICLES, metavar="DIR", help="where articles go (default: articles/)")
+
+    p = sub.add_parser("build", help="articles -> Whoosh index and static site")
+    _build_options(p)
+
+    p = sub.add_parser("search", help="search the Whoosh index")
+    p.add_argument("query", metavar="QUERY")
+    p.add_argument("--json", action="store_true", help="print a JSON array of results")
+    p.add_argument("--limit", type=int, default=10, metavar="N", help="at most N results (default 10)")
+    p.add_argument("--index", default=DEFAULT_INDEX, metavar="DIR", help="index folder (default: search_index/)")
+
+    p = sub.add_parser("serve", help="preview the built site locally")
+    p.add_argument("--port", type=int, default=8000, metavar="N", help="port (default 8000)")
+    p.add_argument("--out", default=DEFAULT_OUT, metavar="DIR", help="site folder (default: _site/)")
+    p.add_argument("--base-url", default="/", metavar="PATH", help="serve the site under this path (default /)")
+    return parser
+
+
+def _build_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--articles", default=DEFAULT_ARTICLES, metavar="DIR", help="articles folder (default: articles/)")
+    p.add_argument("--out", default=DEFAULT_OUT, metavar="DIR", help="site folder (default: _site/)")
+    p.add_argument("--index", default=DEFAULT_INDEX, metavar="DIR", help="Whoosh index folder (default: search_index/)")
+    p.add_argument("--base-url", default="/", metavar="PATH", help="path the site is served under, e.g. /REPO/ (default /)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    command = args.command or "build"
+    if args.command is None:
+        args = _parser().parse_args(["build"])
+    try:
+        return _COMMANDS[command](args)
+    except ArchiveError as error:
+        print(error, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; nothing was half-written", file=sys.stderr)
+        return 130
+
+
+def _ingest(args) -> int:
+    from .ingest import ingest
+
+    report = ingest(args.paths, Path(args.articles))
+    print(report.summary())
+    return 0 if report.ok else 1
+
+
+def _build(args) -> int:
+    from .build import build
+
+    return build(Path(args.articles), Path(args.out), Path(args.index), args.base_url)
+
+
+def _search(args) -> int:
+    from .search_cli import run_search
+
+    return run_search(args.query, Path(args.index), limit=args.limit, as_json=args.json)
+
+
+def _serve(args) -> int:
+    from .serve import serve
+
+    return serve(Path(args.out), args.port, args.base_url)
+
+
+_COMMANDS = {"ingest": _ingest, "build": _build, "search": _search, "serve": _serve}

@@ -1,0 +1,165 @@
+"""Page furniture: lines that belong to the page, not to any story.
+
+`furniture_kind(text, folded)` names the kind of a furniture line or returns
+None. `page_facts(kind, text, folded)` reads what such a line says about the
+page (paper, date, page number, section), so that nothing a masthead or a
+trailer states is lost even though the line itself leaves the text.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+import yaml
+
+from . import dates
+from ..textnorm import cjk_count
+
+SENTENCE_PUNCT = "。;；!！?？"
+
+_URL = re.compile(r"https?://|www\.|\.(?:com|cn|net|org|html?)\b", re.I)
+_EDITOR = re.compile(r"^[(（\[【]?\s*(?:责任编辑|责编|编辑|美编|校对|版式|版式设计|组版|审读|值班编委|审稿|见习编辑|主编|编审|终审|二审|一审|本版编辑|设计)\s*[:：]")
+_EPAPER_LABEL = re.compile(r"^第?\s*(?P<page>[a-z]?\d{1,5})\s*版\s*(?:[:：]\s*(?P<section>\S.{0,15}))?$", re.I)
+_PAGE_IN_LINE = re.compile(r"第?\s*(?P<page>[a-z]?\d{1,5})\s*版(?:\s*[:：]\s*(?P<section>[^\s|｜丨/,，]{1,12}))?", re.I)
+_TEASER_REF = re.compile(r"^[(（]?\s*(?:详见|请看|见)(?:今日|本报|本期)?\s*第?\s*[a-z]?[\d一二三四五六七八九十]{1,3}\s*版\s*[)）]?$", re.I)
+_JUMP = re.compile(r"^[(（]?\s*(?:下转|上接|转|接)(?:第)?\s*[a-z]?[\d一二三四五六七八九十]{1,3}\s*版\s*[)）]?$", re.I)
+_TEASER_BOX = re.compile(r"^(?:今日导读|要闻导读|本期导读|导读|今日看点|本期看点|内容提要)$")
+_ATTRIBUTION = re.compile(r"^(?:本文转自|转自|来源|稿件来源|文章来源|信息来源|原文来源|来自)\s*[:：]\s*(?P<source>.+)$")
+# Lines a website wraps around a copied story. The first kind is furniture
+# wherever it stands; the second only as a short line of its own.
+_WEB_NOTICE = re.compile(r"^(?:转载请注明|转载请|版权所有|版权声明|免责声明|copyright|©|原标题|原文标题|原文链接|本文链接)", re.I)
+_WEB_FURNITURE = re.compile(
+    r"^(?:分享到|扫一扫|点击|阅读原文|浏览(?:次数|量)?|阅读(?:次数|量)|发布时间|发布日期|发表时间|更新时间|上一篇|下一篇|"
+    r"上一版|下一版|返回(?:目录|首页|顶部|列表)?|打印|关闭(?:窗口)?|字号|放大|缩小|默认|版面导航|标题导航|往期回顾|pdf|"
+    r"编辑\s*[:：]|审核\s*[:：]|推荐阅读|相关阅读|相关新闻|热门推荐|查看原文|【[大中小]|\[[大中小])",
+    re.I,
+)
+_MASTHEAD = re.compile(
+    r"机关报|连续出版物号|国内统一刊号|cn\s*\d{2}\s*[-—]\s*\d{4}|邮发代号|总第\s*[\d,]+\s*期|"
+    r"今日\s*[\d一二三四五六七八九十]+\s*版|农历|^(?:新闻)?热线|报料热线|广告热线|发行热线|出版$|"
+    r"新闻传媒中心出版|报社出版|主管\s*[:：]|主办\s*[:：]|定价|零售价|印刷\s*[:：]",
+    re.I,
+)
+_WEEKDAY = re.compile(r"星期[一二三四五六日天]|周[一二三四五六日]|礼拜[一二三四五六日天]")
+_PHOTO_NOTE = re.compile(r"^[(（][^()（）]{0,60}(?:提供|供图|图片|除署名外|资料图|摄影)[^()（）]{0,30}[)）]$")
+_PAPER_LINE = re.compile(r"^[\u4e00-\u9fff]{2,8}(?:日报|晚报|报|周刊|商报|时报)$")
+_PAPER_IN_TEXT = re.compile(r"《?(?P<paper>[\u4e00-\u9fff]{2,8}(?:日报|晚报|商报|时报|周报|报))》?")
+
+
+@dataclass
+class Paper:
+    name: str
+    slug: str
+    home: str | None
+
+
+@functools.lru_cache(maxsize=1)
+def known_papers() -> dict[str, Paper]:
+    text = resources.files("quzhou_archive.data").joinpath("papers.yaml").read_text(encoding="utf-8")
+    return {p["name"]: Paper(p["name"], p["slug"], p.get("home")) for p in yaml.safe_load(text)}
+
+
+def is_paper_name(folded: str) -> bool:
+    return folded in known_papers() or bool(_PAPER_LINE.match(folded))
+
+
+def furniture_kind(text: str, folded: str, at_top: bool) -> str | None:
+    """The kind of page furniture `text` is, or None for content.
+
+    `at_top` is true before the first story: a bare paper name or date line
+    there is the masthead, while further down it could be a headline.
+    """
+    plain = folded.strip()
+    if not plain:
+        return None
+    if cjk_count(plain) == 0:
+        if _URL.search(plain):
+            return "footer"
+        return "masthead" if at_top and re.fullmatch(r"[a-z][a-z .&'-]{2,40}", plain) else "noise"
+    if any(p in plain for p in SENTENCE_PUNCT) and len(plain) > 60:
+        return None  # running text, however it starts
+    if _EDITOR.match(plain):
+        return "editor"
+    if _TEASER_BOX.match(plain):
+        return "teaser-box"
+    if _TEASER_REF.match(plain):
+        return "teaser-ref"
+    if _JUMP.match(plain):
+        return "jump"
+    if _EPAPER_LABEL.match(plain):
+        return "page-label"
+    if _ATTRIBUTION.match(plain):
+        return "attribution"
+    if _URL.search(plain) or _WEB_NOTICE.match(plain):
+        return "footer"
+    if _WEB_FURNITURE.match(plain) and len(plain) <= 40 and not any(p in plain for p in "。!！?？"):
+        return "footer"
+    if _PHOTO_NOTE.match(plain):
+        return "photo-note"
+    if is_trailer(plain):
+        return "trailer"
+    if len(plain) <= 80 and not any(p in plain for p in SENTENCE_PUNCT):
+        if _MASTHEAD.search(plain):
+            return "masthead"
+        if dates.full_dates(plain) and (_WEEKDAY.search(plain) or len(plain) <= 24):
+            return "masthead"
+        if at_top and is_paper_name(plain):
+            return "masthead"
+    return None
+
+
+def is_trailer(plain: str) -> bool:
+    """An e-paper trailer: paper, page, section, title, date, weekday on one line."""
+    if len(plain) > 160 or "。" in plain:
+        return False
+    has_date = bool(dates.full_dates(plain))
+    has_paper = any(is_paper_name(m["paper"]) for m in _PAPER_IN_TEXT.finditer(plain))
+    has_page = bool(_PAGE_IN_LINE.search(plain))
+    has_weekday = bool(_WEEKDAY.search(plain))
+    return has_date and has_paper and (has_page or has_weekday)
+
+
+@dataclass
+class PageFacts:
+    paper: str | None = None
+    date: str | None = None
+    page: int | None = None
+    section: str | None = None
+
+
+def page_facts(kind: str, folded: str, original: str) -> PageFacts:
+    """What a furniture line says about its page."""
+    facts = PageFacts()
+    plain = folded.strip()
+    if kind in ("masthead", "trailer"):
+        found = dates.full_dates(plain)
+        if found:
+            facts.date = found[0]
+        for m in _PAPER_IN_TEXT.finditer(plain):
+            if is_paper_name(m["paper"]):
+                facts.paper = original.strip()[m.start("paper"):m.end("paper")]
+                break
+        if kind == "masthead" and is_paper_name(plain):
+            facts.paper = original.strip()
+    if kind in ("page-label", "trailer"):
+        m = (_EPAPER_LABEL.match(plain) if kind == "page-label" else None) or _PAGE_IN_LINE.search(plain)
+        if m:
+            digits = re.sub(r"\D", "", m["page"])
+            facts.page = int(digits) if digits else None
+            if m["section"]:
+                start = m.start("section")
+                facts.section = original.strip()[start:start + len(m["section"])].strip()
+    if kind == "attribution":
+        m = _ATTRIBUTION.match(plain)
+        source = m["source"]
+        p = _PAPER_IN_TEXT.search(source)
+        if p and is_paper_name(p["paper"]):
+            offset = m.start("source") + p.start("paper")
+            facts.paper = original.strip()[offset:offset + len(p["paper"])]
+    if kind == "footer":
+        if re.match(r"^(?:发布时间|发布日期|发表时间)", plain):
+            found = dates.full_dates(plain)
+            facts.date = found[0] if found else None
+    return facts

@@ -1,0 +1,194 @@
+"""One raw page -> plain data: its articles and the page record.
+
+`parse_page` never touches the disk; it returns a `ParsedPage` or raises an
+ArchiveError naming the file and line. Writing is `articles.py`'s job.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import dates, places
+from .furniture import known_papers, page_facts
+from .layout import Block, Layout, Story, assemble
+from .lines import classify, logical_lines
+from .. import topics as topic_scoring
+from ..errors import ArchiveError
+from ..textnorm import cjk_count, fold, squash
+
+BRIEF_CHARS = 300          # a story shorter than this is a brief
+FEATURE_CHARS = 1500       # an unsigned-by-本报讯 story longer than this, with sections, is a feature
+_SPEECH_WORDS = re.compile(r"讲话|发言|致辞|演讲|署名文章")
+
+
+@dataclass
+class ParsedArticle:
+    kicker: str | None
+    title: str
+    subtitle: str | None
+    date: str | None
+    paper: str | None
+    page: int | None
+    section: str | None
+    counties: list[str]
+    topics: list[str]
+    authors: list[str]
+    photographers: list[str]
+    kind: str
+    first_line: int
+    last_line: int
+    byline: list[str]
+    photos: list[dict]
+    notes: list[str]
+    see_page: int | None
+    body: str                 # Markdown
+    headline_printed: bool = True   # False when the page printed no headline and the title is the first clause
+
+
+@dataclass
+class ParsedPage:
+    source: str               # file name
+    encoding: str
+    digest: str               # sha256 of the decoded, LF-normalised text
+    paper: str | None
+    date: str | None
+    date_basis: str | None    # masthead, trailer, web, text, or None
+    page: int | None
+    section: str | None
+    home: str | None
+    articles: list[ParsedArticle]
+    dropped: list[dict] = field(default_factory=list)
+    lines: int = 0
+
+
+def parse_page(path: Path, text: str, encoding: str = "utf-8") -> ParsedPage:
+    lines = classify(logical_lines(text))
+    layout = assemble(lines)
+    stories = [s for s in layout.stories if _has_content(s)]
+    if not any(s.kind != "teaser" for s in stories):
+        raise ArchiveError(path, "no recognisable story on this page (only page furniture or fragments)",
+                           lines[0].first if lines else None)
+    paper, date, basis, page, section = _page_facts(layout, text)
+    page_mentions = places.mentions(fold(text))
+    known = known_papers().get(fold(paper)) if paper else None
+    home = places.home_of(paper, page_mentions, known_home=known.home if known else None)
+    articles = [_article(s, paper, date, page, section, home) for s in stories]
+    dropped = [{"lines": [d.line, d.last], "text": d.text, "why": d.why} for d in layout.dropped]
+    for s in layout.stories:
+        if not _has_content(s):
+            dropped.append({"lines": [s.first, s.last], "text": _story_text(s), "why": "empty headline"})
+    return ParsedPage(
+        source=path.name,
+        encoding=encoding,
+        digest=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        paper=paper, date=date, date_basis=basis, page=page, section=section, home=home,
+        articles=articles, dropped=dropped, lines=text.count("\n") + 1,
+    )
+
+
+def _has_content(story: Story) -> bool:
+    return bool(story.blocks or story.title and story.kind in ("teaser", "photo") or story.photos)
+
+
+def _story_text(story: Story) -> str:
+    parts = [story.kicker, story.title, story.subtitle, *story.bylines, *(b.text for b in story.blocks)]
+    return " ".join(p for p in parts if p)
+
+
+def _page_facts(layout: Layout, text: str):
+    paper = date = section = None
+    basis = page = None
+    front_page = False
+    rank = {"masthead": 0, "trailer": 1, "attribution": 2, "page-label": 3, "footer": 4}
+    for kind, line in sorted(layout.facts, key=lambda kl: rank[kl[0]]):
+        facts = page_facts(kind, line.folded, line.text)
+        paper = paper or facts.paper
+        if facts.date and not date:
+            date, basis = facts.date, {"masthead": "masthead", "trailer": "trailer"}.get(kind, "web")
+        page = page or facts.page
+        section = section or facts.section
+        if kind == "masthead" and not facts.paper:
+            front_page = True
+    if page is None and front_page:
+        page = 1  # only the front page carries the masthead's 主办/CN/总第 lines
+    if date is None:
+        date = dates.infer_date(fold(text))
+        basis = "text" if date else None
+    return paper, date, basis, page, section
+
+
+def _kind(story: Story, body_chars: int) -> str:
+    if story.kind in ("photo", "teaser"):
+        return story.kind
+    headline = " ".join(p for p in (story.kicker, story.title, story.subtitle) if p)
+    if story.umbrella or story.signed or _SPEECH_WORDS.search(fold(headline)) and not story.has_lead:
+        return "speech"
+    sections = any(b.kind in ("h2", "h3") for b in story.blocks)
+    if sections and (not story.has_lead or body_chars > FEATURE_CHARS):
+        return "feature"
+    if body_chars < BRIEF_CHARS:
+        return "brief"
+    return "news"
+
+
+def _derived_title(story: Story) -> str:
+    """A story printed without a headline is titled by its first clause."""
+    first = next((b.text for b in story.blocks if b.kind == "p"), "") or (story.photos[0]["caption"] if story.photos else "")
+    clause = re.split(r"[,，。;；!！?？:：]", first, maxsplit=1)[0]
+    return clause[:30] or "(无题)"
+
+
+def _article(story: Story, paper, date, page, section, home) -> ParsedArticle:
+    title = story.title or _derived_title(story)
+    headline = " ".join(p for p in (story.kicker, title, story.subtitle) if p)
+    body_text = "\n".join(b.text for b in story.blocks)
+    folded_headline, folded_body = fold(headline), fold(body_text)
+    return ParsedArticle(
+        kicker=story.kicker, title=title, subtitle=story.subtitle,
+        date=date, paper=paper, page=page, section=section,
+        counties=places.counties_for(folded_headline, folded_body, home),
+        topics=topic_scoring.topics_for(folded_headline, folded_body),
+        authors=list(story.authors),
+        photographers=list(story.photographers),
+        kind=_kind(story, cjk_count(body_text)),
+        first_line=story.first, last_line=story.last,
+        byline=list(story.bylines),
+        photos=list(story.photos),
+        notes=list(story.notes),
+        see_page=story.see_page,
+        body=render_markdown(story.blocks),
+        headline_printed=story.title is not None,
+    )
+
+
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<])")
+_LINE_START_SPECIAL = re.compile(r"^(#|>|[-+*]\s|\d+[.)]\s|=+$|-+$)")
+
+
+def escape_markdown(text: str) -> str:
+    """Page text is data: make Markdown show it as written."""
+    text = _INLINE_SPECIAL.sub(r"\\\1", text)
+    if _LINE_START_SPECIAL.match(text):
+        text = "\\" + text
+    return text
+
+
+def render_markdown(blocks: list[Block]) -> str:
+    out = []
+    for block in blocks:
+        text = escape_markdown(block.text)
+        if block.kind == "h2":
+            out.append(f"## {text}")
+        elif block.kind == "h3":
+            out.append(f"### {text}")
+        elif block.kind == "quote":
+            out.append(f"> {text}")
+        else:
+            out.append(text)
+    return "\n\n".join(out) + "\n"
+
+
+def title_squash(article: ParsedArticle) -> str:
+    return squash("".join(p for p in (article.kicker, article.title, article.subtitle) if p))

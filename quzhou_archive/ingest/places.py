@@ -1,0 +1,85 @@
+"""Which county-level divisions an article is about.
+
+Every mention of a division, one of its towns or landmarks counts; 我县/本县
+and bare 县委/县领导 count for the paper's home county, 我市/全市/市委 for
+衢州市 (or for 江山市 in 江山's own paper). Headline mentions weigh three
+times. The divisions that carry a fair share of the mentions are kept;
+衢州市 is kept for city-wide news, when no county of 衢州 stands out.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..gazetteer import Gazetteer, load
+
+HEADLINE_WEIGHT = 3
+SHARE = 0.35          # a division needs this share of the leader's score
+MIN_SCORE = 2
+_HOME_COUNTY = re.compile(r"我县|本县|全县|(?<![\u4e00-\u9fff])县(?=委|政府|领导|人大|政协|长|里|级|域)")
+_HOME_CITY = re.compile(r"我市|本市|全市|(?<![\u4e00-\u9fff])市(?=委|政府|领导|人大|政协|长)")
+
+
+def _mask_ambiguous(text: str, gazetteer: Gazetteer) -> str:
+    for phrases in gazetteer.ambiguous.values():
+        for phrase in phrases:
+            if phrase in text and not any(d.name == phrase for d in gazetteer.divisions):
+                text = text.replace(phrase, "□" * len(phrase))
+    return text
+
+
+def mentions(folded: str, gazetteer: Gazetteer | None = None) -> Counter:
+    """Division name -> number of explicit mentions in folded text."""
+    gazetteer = gazetteer or load()
+    forms = gazetteer.surface_forms
+    text = _mask_ambiguous(folded, gazetteer)
+    return Counter(forms[m.group()].name for m in gazetteer.pattern.finditer(text))
+
+
+def home_of(paper: str | None, page_mentions: Counter, gazetteer: Gazetteer | None = None,
+            known_home: str | None = None) -> str | None:
+    """The division a paper speaks for: from the paper list, its name, or the page."""
+    gazetteer = gazetteer or load()
+    if known_home is not None:
+        return known_home
+    if paper:
+        named = mentions(paper, gazetteer)
+        if named:
+            return named.most_common(1)[0][0]
+        return None  # a paper we cannot place (a provincial paper): no 我县 resolution
+    counties = {d.name for d in gazetteer.counties}
+    ranked = [(n, c) for n, c in page_mentions.most_common() if n in counties]
+    if ranked and ranked[0][1] >= 2:
+        return ranked[0][0]
+    return None
+
+
+def counties_for(headline: str, body: str, home: str | None, gazetteer: Gazetteer | None = None) -> list[str]:
+    """Ranked divisions an article is about (folded headline and body)."""
+    gazetteer = gazetteer or load()
+    scores: Counter = Counter()
+    for name, n in mentions(headline, gazetteer).items():
+        scores[name] += HEADLINE_WEIGHT * n
+    for name, n in mentions(body, gazetteer).items():
+        scores[name] += n
+    city = gazetteer.city.name
+    home_division = gazetteer.by_name(home) if home else None
+    if home_division is not None and home_division.name != city and not home_division.name.endswith("市"):
+        scores[home_division.name] += len(_HOME_COUNTY.findall(headline + body))
+    city_words = len(_HOME_CITY.findall(headline + body))
+    if home_division is not None and home_division.name.endswith("市") and home_division.name != city:
+        scores[home_division.name] += city_words          # 江山's paper: 我市 is 江山市
+    elif home_division is None or home_division.in_quzhou:
+        scores[city] += city_words / 2                    # 市委/全市 said in 衢州 is 衢州市
+    scores = +scores  # drop divisions that scored nothing
+    if not scores:
+        return []
+    best = max(scores.values())
+    floor = max(MIN_SCORE, SHARE * best)
+    chosen = [n for n, s in scores.most_common() if s >= floor and n != city]
+    county_names = {d.name for d in gazetteer.counties}
+    if scores.get(city, 0) >= floor and (not chosen or scores[city] >= best or not county_names & set(chosen)):
+        chosen.append(city)
+    if not chosen:
+        chosen = [max(scores, key=scores.get)]
+    return sorted(chosen, key=lambda n: -scores[n])

@@ -1,0 +1,100 @@
+"""Character-level normalisation shared by ingest and search.
+
+`fold` maps every character to its search/matching form — Traditional to
+Simplified (OpenCC), full-width ASCII to half-width, lower case — one
+character to one character, so that a position in the folded text is the
+same position in the original. Ingest matches its patterns against folded
+text but writes the original characters; search folds the index and the
+query the same way.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import opencc
+
+_T2S = opencc.OpenCC("t2s")
+
+# CJK ideographs plus the CJK punctuation that sits between them in running
+# text; used to decide where a space is a wrapping artefact.
+CJK_CHAR = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
+CJK_PUNCT = r"\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2014\u2018\u2019\u201c\u201d\u2026\u00b7"
+_CJK_RE = re.compile(f"[{CJK_CHAR}]")
+_CJK_GAP = re.compile(f"(?<=[{CJK_CHAR}{CJK_PUNCT}])[ \t\u3000\u00a0]+(?=[{CJK_CHAR}{CJK_PUNCT}])")
+
+
+def _fold_one(ch: str) -> str:
+    code = ord(ch)
+    if 0xFF01 <= code <= 0xFF5E:  # full-width ASCII block
+        ch = chr(code - 0xFEE0)
+    elif code == 0x3000:
+        ch = " "
+    elif code > 0x2E7F:
+        converted = _T2S.convert(ch)
+        if len(converted) == 1:
+            ch = converted
+    return ch.lower() if len(ch.lower()) == 1 else ch
+
+
+class _FoldTable(dict):
+    """str.translate table that learns each character's folded form once."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold_one(chr(code))
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
+def fold_char(ch: str) -> str:
+    """The matching form of one character (always one character)."""
+    return _FOLD_TABLE[ord(ch)]
+
+
+def fold(text: str) -> str:
+    """Fold a whole string character by character (length preserved)."""
+    return text.translate(_FOLD_TABLE)
+
+
+def is_cjk(ch: str) -> bool:
+    return bool(_CJK_RE.match(ch))
+
+
+def cjk_count(text: str) -> int:
+    return len(_CJK_RE.findall(text))
+
+
+def close_cjk_gaps(text: str) -> str:
+    """Remove whitespace that line wrapping left between Chinese characters.
+
+    Spaces next to Latin letters or digits are kept ("AR/VR 设备", "3 GWh").
+    """
+    return _CJK_GAP.sub("", text)
+
+
+def display_width(text: str) -> int:
+    """Terminal columns: wide and full-width characters count twice."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def squash(text: str) -> str:
+    """Text without any whitespace, for comparisons that ignore layout."""
+    return re.sub(r"\s+", "", text)
+
+
+_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def chinese_number(text: str) -> int | None:
+    """'4', '四', '十二', '二〇二四' -> int; None if it is not a number."""
+    if text.isdigit():
+        return int(text)
+    if text and all(ch in _CN_DIGITS for ch in text):
+        return int("".join(str(_CN_DIGITS[ch]) for ch in text))
+    tens, sep, units = text.partition("十")
+    if not sep or (tens and tens not in _CN_DIGITS) or (units and units not in _CN_DIGITS):
+        return None
+    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)

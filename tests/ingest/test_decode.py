@@ -1,0 +1,51 @@
+from pathlib import Path
+
+import pytest
+
+from quzhou_archive.errors import ArchiveError
+from quzhou_archive.ingest.decode import decode_page
+from tests.conftest import raw_sample
+
+UTF8_PAGE = raw_sample("headline_parts_with_spaces").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("case", ["gb18030_encoded", "crlf_with_bom"])
+def test_other_encodings_decode_to_the_same_text(case):
+    text, _ = decode_page(Path(case), raw_sample(case).read_bytes())
+    assert text == UTF8_PAGE
+
+
+def test_gb18030_is_named_as_such():
+    _, encoding = decode_page(Path("x"), raw_sample("gb18030_encoded").read_bytes())
+    assert encoding == "gb18030"
+
+
+def test_big5_traditional_page_decodes():
+    text, encoding = decode_page(Path("x"), raw_sample("big5_traditional").read_bytes())
+    assert encoding.startswith("big5")
+    assert "本報訊" in text
+
+
+def test_crlf_and_bom_are_gone():
+    text, _ = decode_page(Path("x"), raw_sample("crlf_with_bom").read_bytes())
+    assert "\r" not in text and not text.startswith("\ufeff")
+
+
+@pytest.mark.parametrize(
+    "data, message, line",
+    [
+        (b"", "empty file", None),
+        (b"  \n\n \r\n", "empty file", None),
+        (b"abc\n\x00\x01\x02binary", "binary file", 2),
+        ("第一行\n第二行\n".encode("utf-8") + b"\xff\xfe\xfd\xfc" * 3 + "正文".encode("utf-8"), "undecodable", 3),
+        (b"x" * (5 * 1024 * 1024), "too large", None),
+    ],
+)
+def test_bad_input_names_the_problem_and_line(data, message, line):
+    with pytest.raises(ArchiveError) as caught:
+        decode_page(Path("page.txt"), data)
+    error = caught.value
+    assert message in error.message
+    assert error.line == line
+    assert str(error).startswith("page.txt")
+    assert "\n" not in str(error)

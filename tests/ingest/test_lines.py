@@ -1,0 +1,64 @@
+from quzhou_archive.ingest.lines import (
+    BODY, BYLINE, CAPTION, CREDIT, DASH, EDNOTE, FURNITURE, HEAD, LEAD, SIGNED, classify, ends_sentence, logical_lines,
+)
+from tests.conftest import raw_sample
+
+
+def kinds(text):
+    return [(ln.kind, ln.text[:8]) for ln in classify(logical_lines(text))]
+
+
+def test_each_kind_of_line_is_recognised():
+    text = raw_sample("signed_speeches_under_umbrella").read_text(encoding="utf-8")
+    got = [k for k, _ in kinds(text)]
+    assert got[:6] == [EDNOTE, HEAD, DASH, HEAD, SIGNED, BODY]
+    assert got.count(SIGNED) == 2
+
+
+def test_masthead_lead_caption_and_credit():
+    got = dict((t, k) for k, t in kinds(raw_sample("masthead_teasers_and_banner").read_text(encoding="utf-8")))
+    assert got["衢州日报"] == FURNITURE
+    assert got["本报讯(记者 徐"] == LEAD
+    assert got["秋冬时节,孔氏南"] == CAPTION
+    text = raw_sample("photo_item_with_credit_line").read_text(encoding="utf-8")
+    assert (CREDIT, "记者 周志亮 摄") in kinds(text)
+
+
+def test_bare_names_are_a_byline_only_under_a_headline():
+    got = kinds("柯城: 加快打造高品质现代化城区\n\n郑晨 周云奇\n\n正文第一段,说了一些事情。\n\n郑晨 周云奇\n")
+    assert got[1] == (BYLINE, "郑晨 周云奇")
+    assert got[3] != (BYLINE, "郑晨 周云奇")
+
+
+def test_short_comma_line_above_headline_is_a_kicker():
+    text = raw_sample("kicker_with_comma_above_headline").read_text(encoding="utf-8")
+    assert [k for k, _ in kinds(text)][:3] == [HEAD, HEAD, LEAD]
+
+
+def test_cut_fragment_is_body_not_heading():
+    assert kinds("吴国升强调,做好知识产权司法\n")[0][0] == BODY
+
+
+def test_wrapped_web_copy_lines_are_joined():
+    lines = logical_lines(raw_sample("web_copy_wrapped_lines").read_text(encoding="utf-8"))
+    assert [ln.text for ln in lines][:2] == ["遂昌建设三大平台加快绿色发展", "本文转自:浙江日报"]
+    assert "SOD和溶解酶" in lines[4].text
+    assert lines[2].text.endswith("自然画卷。")
+
+
+def test_indented_wrapped_copy_starts_paragraphs_at_the_indent():
+    lines = logical_lines(raw_sample("web_copy_wrapped_indented").read_text(encoding="utf-8"))
+    assert len(lines) == 6
+    assert lines[3].text.endswith("绿色发展。")
+
+
+def test_page_dump_lines_are_not_joined():
+    lines = logical_lines(raw_sample("epaper_label_and_trailers").read_text(encoding="utf-8"))
+    assert len(lines) == 9
+
+
+def test_sentence_end():
+    assert ends_sentence("完成率达98.4%。")
+    assert ends_sentence("“……他说。”")
+    assert not ends_sentence("近年来,开化聚焦“全域旅游”")
+    assert not ends_sentence("实现生产自动化")

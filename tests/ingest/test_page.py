@@ -1,0 +1,58 @@
+"""Page-level facts and per-article metadata."""
+import pytest
+
+from quzhou_archive.errors import ArchiveError
+from tests.conftest import article_by_title
+
+
+def test_masthead_gives_paper_date_and_front_page(parse):
+    page = parse("masthead_teasers_and_banner")
+    assert (page.paper, page.date, page.date_basis, page.page) == ("衢州日报", "2024-11-30", "masthead", 1)
+    assert all(a.date == "2024-11-30" and a.paper == "衢州日报" for a in page.articles)
+
+
+@pytest.mark.parametrize(
+    "case, paper, date, page_no, section",
+    [
+        ("epaper_label_and_trailers", "衢州日报", "2024-11-30", 2, "综合新闻"),
+        ("epaper_bracket_trailer", "衢州日报", "2024-12-02", 3, "要闻"),
+        ("web_copy_footer_and_sections", "浙江日报", None, None, None),
+    ],
+)
+def test_trailers_labels_and_attributions(parse, case, paper, date, page_no, section):
+    page = parse(case)
+    assert (page.paper, page.date, page.page, page.section) == (paper, date, page_no, section)
+
+
+def test_date_only_as_precise_as_the_page(parse):
+    assert parse("date_year_and_month_in_text").date == "2024-02"
+    assert parse("date_no_year_on_page").date is None
+
+
+def test_home_county_from_the_page(parse):
+    page = parse("county_home_pronoun")
+    assert page.home == "常山县"
+    assert page.articles[0].counties == ["常山县"]
+    assert parse("big5_traditional").articles[0].counties == ["常山县"]
+
+
+def test_city_wide_story(parse):
+    assert parse("county_city_wide").articles[0].counties == ["衢州市"]
+
+
+def test_topics_come_from_the_taxonomy(parse):
+    assert article_by_title(parse("byline_with_org_prefix"), "组团挂联").topics[0] == "营商环境"
+    assert parse("county_home_pronoun").articles[0].topics == ["民生社会"]
+
+
+def test_kinds(parse):
+    assert {a.kind for a in parse("masthead_teasers_and_banner").articles} == {"teaser", "photo", "brief"}
+    assert parse("web_copy_footer_and_sections").articles[0].kind == "feature"
+    assert parse("signed_speeches_under_umbrella").articles[0].kind == "speech"
+
+
+def test_page_without_a_story_is_an_error(parse):
+    with pytest.raises(ArchiveError) as caught:
+        parse("page_with_no_story")
+    assert "no recognisable story" in str(caught.value)
+    assert caught.value.line == 1

@@ -1,0 +1,107 @@
+"""Article files: IDs, byte-stable re-ingest, hand edits, clashes, reading back."""
+import re
+import shutil
+
+import pytest
+
+from quzhou_archive import articles as store
+from quzhou_archive.errors import ArchiveError
+from quzhou_archive.ingest import ingest
+from tests.conftest import BUNDLED_RAW, raw_sample
+
+
+def snapshot(root):
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_ids_are_ascii_url_safe_and_stable(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    ingest([str(BUNDLED_RAW)], first)
+    ingest([str(BUNDLED_RAW)], second)
+    assert snapshot(first) == snapshot(second)
+    ids = [store.id_for_path(first, p) for p in store.article_paths(first)]
+    assert ids and all(re.fullmatch(r"[a-z0-9/_-]+", i) for i in ids)
+    assert "2024/11/30/quzhou-ribao-p01-02" in ids
+
+
+def test_ingesting_again_rewrites_nothing(tmp_path):
+    ingest([str(BUNDLED_RAW)], tmp_path)
+    before = snapshot(tmp_path)
+    report = ingest([str(BUNDLED_RAW)], tmp_path)
+    assert report.unchanged == len([k for k in before if k.endswith(".md")]) and report.written == 0
+    assert snapshot(tmp_path) == before
+
+
+def test_hand_edited_article_is_never_overwritten(tmp_path, capsys):
+    page = raw_sample("county_home_pronoun")
+    ingest([str(page)], tmp_path)
+    (path,) = store.article_paths(tmp_path)
+    edited = path.read_text(encoding="utf-8").replace("小快递服务大民生。", "小快递,大民生。")
+    path.write_text(edited, encoding="utf-8")
+    report = ingest([str(page)], tmp_path)
+    assert path.read_text(encoding="utf-8") == edited
+    assert report.kept == [str(path)]
+    assert "edited by hand" in capsys.readouterr().err
+
+
+def test_unedited_article_is_updated_when_ingest_improves(tmp_path):
+    page = raw_sample("county_home_pronoun")
+    ingest([str(page)], tmp_path)
+    (path,) = store.article_paths(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    stale = store.article_file_text({"title": "旧标题", "source": {"file": page.name, "lines": [1, 3]}}, "旧正文\n")
+    path.write_text(stale, encoding="utf-8")
+    assert not store.is_hand_edited(stale)
+    report = ingest([str(page)], tmp_path)
+    assert report.updated == 1 and path.read_text(encoding="utf-8") == text
+
+
+def test_same_page_under_two_names_is_an_error_naming_both(tmp_path, capsys):
+    copy = tmp_path / "pages"
+    copy.mkdir()
+    shutil.copy(raw_sample("county_home_pronoun"), copy / "a_first.txt")
+    shutil.copy(raw_sample("county_home_pronoun"), copy / "b_again.txt")
+    report = ingest([str(copy)], tmp_path / "out")
+    err = capsys.readouterr().err
+    assert report.failed == 1 and not report.ok
+    assert "b_again.txt" in err and "a_first.txt" in err and "also produced by" in err
+
+
+def test_frontmatter_has_every_contract_key(tmp_path):
+    ingest([str(raw_sample("masthead_teasers_and_banner"))], tmp_path)
+    for path in store.article_paths(tmp_path):
+        article = store.read_article(tmp_path, path)
+        for key in ("title", "subtitle", "kicker", "date", "paper", "page", "counties", "topics", "authors",
+                    "photographers", "kind", "source"):
+            assert key in article.meta
+        assert article.meta["source"]["file"] == "masthead_teasers_and_banner.txt"
+        first, last = article.meta["source"]["lines"]
+        assert 1 <= first <= last
+
+
+@pytest.mark.parametrize(
+    "text, message, line",
+    [
+        ("no frontmatter\n", "no YAML frontmatter", 1),
+        ("---\ntitle: [unclosed\n---\n", "not valid YAML", None),
+        ("---\ntitle: x\ndate: 2024-13\n---\n", "date", 3),
+        ("---\nsubtitle: x\n---\n", "non-empty `title`", 2),
+        ("---\ntitle: x\nkind: essay\n---\n", "kind 'essay'", 3),
+        ("---\ntitle: x\ncounties: 常山县\n---\n", "`counties` must be a list", 3),
+    ],
+)
+def test_bad_article_files_name_file_and_line(tmp_path, text, message, line):
+    path = tmp_path / "bad.md"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ArchiveError) as caught:
+        store.read_article(tmp_path, path)
+    assert message in caught.value.message
+    if line is not None:
+        assert caught.value.line == line
+    assert str(caught.value).startswith(str(path))
+
+
+def test_slugify():
+    assert store.slugify("衢州日报") == "quzhouribao"
+    assert store.slugify("衢州日報") == "quzhouribao"
+    assert store.slugify("Hello World!") == "hello-world"
