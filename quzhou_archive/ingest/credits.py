@@ -15,7 +15,7 @@ from ..textnorm import fold
 
 # Words that name a role, not a person. A token ending in one of these is a
 # role even with an organisation before it (衢报传媒集团记者).
-ROLE_ENDINGS = ("记者", "通讯员", "报道组", "实习生", "撰稿", "整理", "摄影", "供稿", "特约")
+ROLE_ENDINGS = ("记者", "通讯员", "报道组", "实习生", "撰稿", "整理", "摄影", "供稿", "特约", "评论员")
 ROLE_WORDS = {"文", "图", "文图", "图文", "本报", "摄", "报道", "采写"}
 # Titles that end the affiliation part of a signature (单位 职务 姓名).
 TITLE_ENDINGS = (
@@ -152,8 +152,8 @@ class Lead:
 
 _LEAD = re.compile(
     r"^[" + _BULLETS + r"\s]*"
-    r"(?P<tag>本报讯|本报[^\s(（]{1,14}(?:讯|电)|[^\s(（]{2,12}(?:社|台|网|报)[^\s(（]{0,14}电|[^\s(（]{2,10}讯(?=\s*[(（]))"
-    r"\s*(?:[(（](?P<credit>[^)）]{0,80})[)）])?"
+    r"(?P<tag>本报讯|本报[^\s(（]{1,14}(?:讯|电)|[^\s(（]{2,12}(?:社|台|网|报)[^\s(（]{0,14}电|[^\s(（]{2,10}讯(?=\s*[(（【\[]))"
+    r"\s*(?:[(（【\[](?P<credit>[^)）】\]]{0,80})[)）】\]])?"
 )
 _REPORTER_LEAD = re.compile(r"^(?P<tag>(?:本报|本台)?(?:记者|通讯员))\s+")
 

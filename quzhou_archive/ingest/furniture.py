@@ -22,7 +22,7 @@ SENTENCE_PUNCT = "。;；!！?？"
 _URL = re.compile(r"https?://|www\.|\.(?:com|cn|net|org|html?)\b", re.I)
 _EDITOR = re.compile(r"^[(（\[【]?\s*(?:责任编辑|责编|编辑|美编|校对|版式|版式设计|组版|审读|值班编委|审稿|见习编辑|主编|编审|终审|二审|一审|本版编辑|设计)\s*[:：]")
 _EPAPER_LABEL = re.compile(r"^第?\s*(?P<page>[a-z]?\d{1,5})\s*版\s*(?:[:：]\s*(?P<section>\S.{0,15}))?$", re.I)
-_PAGE_IN_LINE = re.compile(r"第?\s*(?P<page>[a-z]?\d{1,5})\s*版(?:\s*[:：]\s*(?P<section>[^\s|｜丨/,，]{1,12}))?", re.I)
+_PAGE_IN_LINE = re.compile(r"(?<!今日)(?<!今日\s)(?<!共)(?<!共\s)(?<![\d])第?\s*(?P<page>[a-z]?\d{1,5})\s*版(?:\s*[:：]\s*(?P<section>[^\s|｜丨/,，]{1,12}))?", re.I)
 _TEASER_REF = re.compile(r"^[(（]?\s*(?:详见|请看|见)(?:今日|本报|本期)?\s*第?\s*[a-z]?[\d一二三四五六七八九十]{1,3}\s*版\s*[)）]?$", re.I)
 _JUMP = re.compile(r"^[(（]?\s*(?:下转|上接|转|接)(?:第)?\s*[a-z]?[\d一二三四五六七八九十]{1,3}\s*版\s*[)）]?$", re.I)
 _TEASER_BOX = re.compile(r"^(?:今日导读|要闻导读|本期导读|导读|今日看点|本期看点|内容提要)$")
@@ -42,7 +42,12 @@ _MASTHEAD = re.compile(
     r"新闻传媒中心出版|报社出版|主管\s*[:：]|主办\s*[:：]|定价|零售价|印刷\s*[:：]",
     re.I,
 )
+# Only the front page carries these.
+_FRONT_PAGE = re.compile(r"机关报|连续出版物号|国内统一刊号|cn\s*\d{2}\s*[-—]\s*\d{4}|邮发代号|总第\s*[\d,]+\s*期|今日\s*[\d一二三四五六七八九十]+\s*版|主办", re.I)
 _WEEKDAY = re.compile(r"星期[一二三四五六日天]|周[一二三四五六日]|礼拜[一二三四五六日天]")
+# A website's line of facts under a copied headline: 2024-11-30 08:35 来源:浙江日报 作者:张三
+_WEB_META_FIELD = re.compile(r"(?:来源|作者|编辑|责编|浏览|阅读|发布|时间|字号|点击)\s*[:：]")
+_SOURCE_FIELD = re.compile(r"来源\s*[:：]\s*(?P<source>[^\s|｜丨]+)")
 _PHOTO_NOTE = re.compile(r"^[(（][^()（）]{0,60}(?:提供|供图|图片|除署名外|资料图|摄影)[^()（）]{0,30}[)）]$")
 _PAPER_LINE = re.compile(r"^[\u4e00-\u9fff]{2,8}(?:日报|晚报|报|周刊|商报|时报)$")
 _PAPER_IN_TEXT = re.compile(r"《?(?P<paper>[\u4e00-\u9fff]{2,8}(?:日报|晚报|商报|时报|周报|报))》?")
@@ -90,8 +95,11 @@ def furniture_kind(text: str, folded: str, at_top: bool) -> str | None:
         return "jump"
     if _EPAPER_LABEL.match(plain):
         return "page-label"
-    if _ATTRIBUTION.match(plain):
+    if _ATTRIBUTION.match(plain) and not _WEB_META_FIELD.search(plain, _ATTRIBUTION.match(plain).start("source")):
         return "attribution"
+    if (len(plain) <= 120 and not any(p in plain for p in SENTENCE_PUNCT) and _WEB_META_FIELD.search(plain)
+            and (dates.full_dates(plain) or _SOURCE_FIELD.search(plain))):
+        return "web-meta"
     if _URL.search(plain) or _WEB_NOTICE.match(plain):
         return "footer"
     if _WEB_FURNITURE.match(plain) and len(plain) <= 40 and not any(p in plain for p in "。!！?？"):
@@ -127,12 +135,15 @@ class PageFacts:
     date: str | None = None
     page: int | None = None
     section: str | None = None
+    front_page: bool = False
 
 
 def page_facts(kind: str, folded: str, original: str) -> PageFacts:
     """What a furniture line says about its page."""
     facts = PageFacts()
     plain = folded.strip()
+    if kind == "masthead" and _FRONT_PAGE.search(plain):
+        facts.front_page = True
     if kind in ("masthead", "trailer"):
         found = dates.full_dates(plain)
         if found:
@@ -143,7 +154,7 @@ def page_facts(kind: str, folded: str, original: str) -> PageFacts:
                 break
         if kind == "masthead" and is_paper_name(plain):
             facts.paper = original.strip()
-    if kind in ("page-label", "trailer"):
+    if kind in ("page-label", "trailer", "masthead"):
         m = (_EPAPER_LABEL.match(plain) if kind == "page-label" else None) or _PAGE_IN_LINE.search(plain)
         if m:
             digits = re.sub(r"\D", "", m["page"])
@@ -162,4 +173,13 @@ def page_facts(kind: str, folded: str, original: str) -> PageFacts:
         if re.match(r"^(?:发布时间|发布日期|发表时间)", plain):
             found = dates.full_dates(plain)
             facts.date = found[0] if found else None
+    if kind == "web-meta":
+        found = dates.full_dates(plain)
+        facts.date = found[0] if found else None
+        m = _SOURCE_FIELD.search(plain)
+        if m:
+            p = _PAPER_IN_TEXT.search(m["source"])
+            if p and is_paper_name(p["paper"]):
+                offset = m.start("source") + p.start("paper")
+                facts.paper = original.strip()[offset:offset + len(p["paper"])]
     return facts

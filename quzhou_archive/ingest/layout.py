@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from . import credits
 from .credits import Lead, PhotoCredit, Signature
 from .lines import (
     BODY, BYLINE, CAPTION, CREDIT, DASH, EDNOTE, FURNITURE, HEAD, LEAD, SIGNED, Line, ends_sentence,
@@ -152,6 +153,21 @@ def _merge_parts(parts: list[str]) -> list[str]:
     return merged
 
 
+_AUTHOR_FIELD = re.compile(r"(?:作者|记者)\s*[:：]\s*")
+_ANY_FIELD = re.compile(r"\S{1,4}\s*[:：]")
+
+
+def web_meta_authors(text: str) -> list[str]:
+    """Names after 作者: or 记者: in a website's line of facts."""
+    folded = fold(text)
+    m = _AUTHOR_FIELD.search(folded)
+    if not m:
+        return []
+    end = _ANY_FIELD.search(folded, m.end())
+    names = credits.names_in_credit(text[m.end():end.start() if end else len(text)], need_role=False)
+    return names or []
+
+
 def headline_fields(block: list[Line]) -> tuple[str | None, str, str | None]:
     """A headline block of one or more lines -> (kicker, title, subtitle)."""
     main = [ln.text for ln in block if ln.kind != DASH]
@@ -203,7 +219,7 @@ class _Assembler:
         self.facts: list[tuple[str, Line]] = []
         self.current: Story | None = None
         self.pending: list[Line] = []          # 编者按 and bylines waiting for their story
-        self.teaser_box: list[Line] | None = None
+        self.teaser_box: list[list[Line]] | None = None   # inside 今日导读: headline blocks and paragraphs
 
     # -- helpers ---------------------------------------------------------
     def drop(self, line: Line, why: str) -> None:
@@ -258,17 +274,15 @@ class _Assembler:
                     j += 1
                 i = self.on_block(self.lines[i:j], j)
                 continue
+            if self.teaser_box is not None and line.kind not in (BODY, FURNITURE):
+                self.close_teaser_box()
             getattr(self, f"on_{line.kind}")(line)
             i += 1
         self.finish()
         return Layout(self.stories, self.dropped, self.facts)
 
     def finish(self) -> None:
-        if self.teaser_box:
-            teaser = Story("teaser", self.teaser_box[0].first, self.teaser_box[-1].last)
-            for ln in self.teaser_box:
-                teaser.add_text(ln.text)
-            self.stories.append(teaser)
+        self.close_teaser_box()
         for ln in self.pending:
             if self.current is not None:
                 self._flush_pending(self.current)
@@ -284,10 +298,17 @@ class _Assembler:
         nxt = lines[k] if k < len(lines) else None
         nxt_furniture = nxt.info if nxt is not None and nxt.kind == FURNITURE else None
 
-        if self.teaser_box is not None or nxt_furniture == "teaser-ref":
-            return self.make_teaser(block, j)
-        if nxt is not None and (nxt.kind in (LEAD, BYLINE, SIGNED) or nxt_furniture == "attribution"):
+        if nxt is not None and (nxt.kind in (LEAD, BYLINE, SIGNED) or nxt_furniture in ("attribution", "web-meta")):
+            self.close_teaser_box()
             return self.story_from_block(block, j, nxt, k)
+        if self.teaser_box is not None:
+            if self.teaser_box or nxt_furniture == "teaser-ref" or (nxt is not None and nxt.kind == BODY):
+                self.teaser_box.append(block)
+                return j
+            self.close_teaser_box()  # nothing of a teaser follows: a banner under the box
+        if nxt_furniture == "teaser-ref":
+            self.make_teaser([block])
+            return j
         photo_end = self.photo_lookahead(j)
         if photo_end is not None:
             return self.make_photo(block, j, photo_end)
@@ -333,8 +354,11 @@ class _Assembler:
     def photo_lookahead(self, j: int) -> int | None:
         """After a headline block: a caption line, or 1-3 paragraphs and a credit line."""
         lines = self.lines
-        if j < len(lines) and lines[j].kind == CAPTION and len(squash(lines[j].info.caption)) > 30:
-            return j + 1
+        if j < len(lines) and lines[j].kind == CAPTION:
+            after = lines[j + 1] if j + 1 < len(lines) else None
+            # a long caption, or a short one that no paragraph continues, belongs to this title
+            if len(squash(lines[j].info.caption)) > 30 or after is None or after.kind not in (BODY, CAPTION):
+                return j + 1
         k = j
         while k < len(lines) and k - j < 3 and lines[k].kind == BODY:
             k += 1
@@ -357,13 +381,23 @@ class _Assembler:
                         photo.photographers.append(name)
         return end
 
-    def make_teaser(self, block: list[Line], j: int) -> int:
-        teaser = self.start_story(block, kind="teaser")
-        for ln in self.teaser_box or []:
-            teaser.touch(ln)
-            teaser.add_text(ln.text)
+    def make_teaser(self, parts: list[list[Line]]) -> Story:
+        """A teaser from its headline block and the paragraphs around it."""
+        heads = [p for p in parts if p[0].kind in (HEAD, DASH)]
+        teaser = self.start_story(heads[0] if heads else [], kind="teaser")
+        for part in parts:
+            for ln in part:
+                teaser.touch(ln)
+            if part is not (heads[0] if heads else None):
+                text = " ".join(ln.text for ln in part)
+                teaser.add_text(text)
+        return teaser
+
+    def close_teaser_box(self) -> None:
+        """Whatever a 今日导读 box still holds without a 详见 line is one more teaser."""
+        if self.teaser_box:
+            self.make_teaser(self.teaser_box)
         self.teaser_box = None
-        return j
 
     # -- single lines ----------------------------------------------------
     def on_furniture(self, line: Line) -> None:
@@ -373,14 +407,24 @@ class _Assembler:
             self.current.touch(line)
             return
         self.drop(line, kind)
-        if kind in ("masthead", "trailer", "page-label", "attribution", "footer"):
+        if kind in ("masthead", "trailer", "page-label", "attribution", "footer", "web-meta"):
             self.facts.append((kind, line))
+        if kind == "web-meta":
+            names = web_meta_authors(line.text)
+            if names and self.current is not None:
+                self.current.add_author(names)
         if kind == "teaser-box":
+            self.close_teaser_box()
             self.teaser_box = []
         elif kind == "teaser-ref":
+            if self.teaser_box:
+                self.make_teaser(self.teaser_box)
+                self.teaser_box = []  # a box may hold several teasers, each closed by its 详见
             ref = re.search(r"([\d一二三四五六七八九十]+)(?=\s*版)", line.folded)
             if self.stories and self.stories[-1].kind == "teaser" and ref:
                 self.stories[-1].see_page = chinese_number(ref.group(1))
+        elif kind not in ("page-label", "noise", "jump"):
+            self.close_teaser_box()
         elif kind in ("trailer", "editor"):
             self.current = None
 
@@ -447,7 +491,7 @@ class _Assembler:
 
     def on_body(self, line: Line) -> None:
         if self.teaser_box is not None:
-            self.teaser_box.append(line)
+            self.teaser_box.append([line])
             return
         story = self.ensure_story(line)
         story.touch(line)

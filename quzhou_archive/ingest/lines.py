@@ -55,15 +55,19 @@ def _full_width_test(lines: list[str]):
     directly followed by another non-blank line.
     """
     candidates = [line.strip() for line, nxt in zip(lines, lines[1:] + [""]) if line.strip() and nxt.strip()]
+    everything = [line.strip() for line in lines if line.strip()]
     best = None
-    for measure, slack in ((len, 2), (display_width, 4)):
+    for measure, slack, narrowest in ((len, 2, 20), (display_width, 4, 40)):
         sizes = [measure(c) for c in candidates if measure(c) >= 12]
         if len(sizes) < 4:
             continue
         counts = Counter(sizes)
         width = max(counts, key=lambda w: (sum(counts[x] for x in range(w - slack, w + 1)), w))
         near = sum(1 for size in sizes if width - slack <= size <= width)
-        if near >= max(4, 0.5 * len(sizes)) and (best is None or near > best[0]):
+        # nothing in a wrapped copy is much longer than the width it was wrapped at
+        longer = sum(1 for line in everything if measure(line) > width + slack)
+        if (width >= narrowest and near >= max(4, 0.5 * len(sizes)) and longer <= 0.1 * len(everything)
+                and (best is None or near > best[0])):
             best = (near, measure, width - slack)
     if best is None:
         return None
@@ -144,7 +148,25 @@ def classify(lines: list[Line]) -> list[Line]:
             at_top = False
             previous = line
     _promote_short_kickers(lines)
+    _mark_title_lists(lines)
     return lines
+
+
+def _mark_title_lists(lines: list[Line]) -> None:
+    """E-paper dumps list a page's titles (标题导航) before the stories: a
+    headline that is printed again further down, and that is not itself
+    followed by text here, is navigation."""
+    heads = [i for i, ln in enumerate(lines) if ln.kind == HEAD]
+    later: dict[str, int] = {}
+    for i in heads:
+        later[squash(lines[i].folded)] = i
+    for i in heads:
+        key = squash(lines[i].folded)
+        if later[key] == i:
+            continue
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        if nxt is None or nxt.kind in (HEAD, FURNITURE):
+            lines[i].kind, lines[i].info = FURNITURE, "navigation"
 
 
 def _promote_short_kickers(lines: list[Line]) -> None:

@@ -101,7 +101,7 @@ def _page_facts(layout: Layout, text: str):
     paper = date = section = None
     basis = page = None
     front_page = False
-    rank = {"masthead": 0, "trailer": 1, "attribution": 2, "page-label": 3, "footer": 4}
+    rank = {"masthead": 0, "trailer": 1, "attribution": 2, "web-meta": 3, "page-label": 4, "footer": 5}
     for kind, line in sorted(layout.facts, key=lambda kl: rank[kl[0]]):
         facts = page_facts(kind, line.folded, line.text)
         paper = paper or facts.paper
@@ -109,8 +109,7 @@ def _page_facts(layout: Layout, text: str):
             date, basis = facts.date, {"masthead": "masthead", "trailer": "trailer"}.get(kind, "web")
         page = page or facts.page
         section = section or facts.section
-        if kind == "masthead" and not facts.paper:
-            front_page = True
+        front_page = front_page or facts.front_page
     if page is None and front_page:
         page = 1  # only the front page carries the masthead's 主办/CN/总第 lines
     if date is None:

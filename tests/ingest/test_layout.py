@@ -133,3 +133,34 @@ def test_traditional_page_keeps_its_characters(parse):
     assert "經貿代表團" in news.body
     assert news.counties == ["衢州市"]
     assert page.paper == "衢州日報" and page.date == "2024-11-30"
+
+
+def test_teaser_box_with_several_teasers(parse):
+    page = parse("teaser_box_with_several_teasers")
+    teasers = [a for a in page.articles if a.kind == "teaser"]
+    assert [(t.title, t.see_page) for t in teasers] == [
+        ("他成为村里第三个器官捐献者", 2), ("龙游竹产业产值突破60亿元", 3), ("江山干部走进企业解难题", 5)]
+    assert teasers[2].body.startswith("11月29日,江山市")
+    assert "导读" not in article_by_title(page, "高屹率团").body
+
+
+def test_epaper_title_list_is_navigation(parse):
+    page = parse("epaper_title_list")
+    assert [a.title for a in page.articles] == ["高屹率团赴韩国开展经贸考察访问", "市八届人大常委会第二十二次会议召开"]
+    assert [d["why"] for d in page.dropped].count("navigation") == 2
+    assert page.articles[1].authors == ["郑菁菁"]  # 本报讯【记者 …】
+
+
+def test_web_copy_meta_line_gives_date_paper_and_author(parse):
+    page = parse("web_copy_meta_line")
+    assert (page.paper, page.date, page.date_basis) == ("浙江日报", "2024-11-30", "web")
+    story = page.articles[0]
+    assert story.authors == ["王强"]
+    assert "上一篇" not in story.body and "来源" not in story.body
+
+
+def test_photo_item_with_a_short_caption(parse):
+    page = parse("photo_item_short_caption")
+    photo = article_by_title(page, "春到茶园")
+    assert photo.kind == "photo" and photo.photographers == ["余志明"]
+    assert photo.body.strip() == "开化县马金镇的茶农正在采摘明前茶"

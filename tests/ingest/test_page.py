@@ -56,3 +56,8 @@ def test_page_without_a_story_is_an_error(parse):
         parse("page_with_no_story")
     assert "no recognisable story" in str(caught.value)
     assert caught.value.line == 1
+
+
+def test_dated_page_label_without_paper(parse):
+    page = parse("epaper_date_line_with_page")
+    assert (page.paper, page.date, page.page, page.section) == (None, "2024-11-30", 2, "综合新闻")
