@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,6 +56,19 @@ def article_id(page_key_: str, ordinal: int) -> str:
 
 # -- writing -----------------------------------------------------------------
 
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<])")
+_LINE_START_SPECIAL = re.compile(r"^(#|>|[-+*]\s|\d+[.)]\s|=+$|-+$)")
+
+
+def escape_markdown(text: str) -> str:
+    """Page text is data: make Markdown show it as written."""
+    text = _INLINE_SPECIAL.sub(r"\\\1", text)
+    if _LINE_START_SPECIAL.match(text):
+        text = "\\" + text
+    return text
+
+
+
 # libyaml when PyYAML was built with it (its wheels are): same output, several times faster
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -94,20 +105,6 @@ def is_hand_edited(text: str) -> bool:
     """True unless the file is exactly what ingest wrote."""
     core, digest = _strip_digest(text)
     return digest is None or digest_of(core) != digest
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder, so no reader sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 # -- reading -----------------------------------------------------------------

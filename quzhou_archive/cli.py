@@ -31,7 +31,9 @@ def _parser() -> argparse.ArgumentParser:
     _build_options(p)
 
     p = sub.add_parser("search", help="search the Whoosh index")
-    p.add_argument("query", metavar="QUERY")
+    p.add_argument("query", metavar="QUERY", nargs="?", help="what to look for (see README: Search)")
+    p.add_argument("--queries", metavar="FILE", help="run every query in FILE (one per line, - for stdin); "
+                                                     "with --json, prints one JSON array per line")
     p.add_argument("--json", action="store_true", help="print a JSON array of results")
     p.add_argument("--limit", type=int, default=10, metavar="N", help="at most N results (default 10)")
     p.add_argument("--index", default=DEFAULT_INDEX, metavar="DIR", help="index folder (default: search_index/)")
@@ -80,8 +82,12 @@ def _build(args) -> int:
 
 
 def _search(args) -> int:
-    from .search_cli import run_search
+    from .search_cli import run_batch, run_search
 
+    if args.queries:
+        return run_batch(args.queries, Path(args.index), limit=args.limit, as_json=args.json)
+    if args.query is None:
+        raise ArchiveError("search", "give a QUERY (or --queries FILE)")
     return run_search(args.query, Path(args.index), limit=args.limit, as_json=args.json)
 
 

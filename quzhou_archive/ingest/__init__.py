@@ -18,6 +18,7 @@ from .furniture import known_papers
 from .page import ParsedArticle, ParsedPage, parse_page
 from .. import articles as store
 from ..errors import ArchiveError
+from ..fsutil import atomic_write
 from ..progress import progress
 from ..textnorm import fold
 
@@ -162,11 +163,11 @@ class _Writer:
             self._write_article(self.root / f"{aid}.md", text)
         record_path = self.root / f"{page_key_of(page)}{store.PAGE_RECORD_SUFFIX}"
         self._remove_stale(record_path, {aid for aid, _ in planned})
-        store.atomic_write(record_path, page_record(page, [aid for aid, _ in planned]))
+        atomic_write(record_path, page_record(page, [aid for aid, _ in planned]))
 
     def _write_article(self, path: Path, text: str) -> None:
         if not path.exists():
-            store.atomic_write(path, text)
+            atomic_write(path, text)
             self.report.written += 1
             return
         current = path.read_text(encoding="utf-8", errors="replace")
@@ -176,7 +177,7 @@ class _Writer:
             self.report.kept.append(str(path))
             print(f"{path}: edited by hand, kept as it is (delete it to ingest it again)", file=self.err)
         else:
-            store.atomic_write(path, text)
+            atomic_write(path, text)
             self.report.updated += 1
 
     def _remove_stale(self, record_path: Path, now: set[str]) -> None:

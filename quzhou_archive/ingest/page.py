@@ -15,6 +15,7 @@ from .furniture import known_papers, page_facts
 from .layout import Block, Layout, Story, assemble
 from .lines import classify, logical_lines
 from .. import topics as topic_scoring
+from ..articles import escape_markdown
 from ..errors import ArchiveError
 from ..textnorm import cjk_count, fold, squash
 
@@ -160,18 +161,6 @@ def _article(story: Story, paper, date, page, section, home) -> ParsedArticle:
         body=render_markdown(story.blocks),
         headline_printed=story.title is not None,
     )
-
-
-_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<])")
-_LINE_START_SPECIAL = re.compile(r"^(#|>|[-+*]\s|\d+[.)]\s|=+$|-+$)")
-
-
-def escape_markdown(text: str) -> str:
-    """Page text is data: make Markdown show it as written."""
-    text = _INLINE_SPECIAL.sub(r"\\\1", text)
-    if _LINE_START_SPECIAL.match(text):
-        text = "\\" + text
-    return text
 
 
 def render_markdown(blocks: list[Block]) -> str:

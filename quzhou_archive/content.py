@@ -1,0 +1,102 @@
+"""An article's Markdown body -> safe HTML and the plain text search reads.
+
+Article text is data, not markup: raw HTML in a body (`<script>`, `<img
+onerror>`) is shown as text, never passed through, whoever wrote the file.
+"""
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+import markdown
+
+from .articles import Article
+
+
+def _markdown() -> markdown.Markdown:
+    md = markdown.Markdown(extensions=[], output_format="html")
+    # no raw HTML: block and inline HTML become escaped text
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    return md
+
+
+_MD = _markdown()
+
+
+def body_html(body: str) -> str:
+    _MD.reset()
+    return _MD.convert(body)
+
+
+class _TextBlocks(HTMLParser):
+    """Block-level texts of rendered HTML, in order: paragraphs, headings, quotes."""
+
+    BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "th"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[str] = []
+        self.current: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.BLOCKS or tag == "br":
+            self._flush()
+
+    def handle_endtag(self, tag):
+        if tag in self.BLOCKS:
+            self._flush()
+
+    def handle_data(self, data):
+        self.current.append(data)
+
+    def _flush(self):
+        text = " ".join("".join(self.current).split())
+        if text:
+            self.blocks.append(text)
+        self.current = []
+
+    def close(self):
+        super().close()
+        self._flush()
+
+
+def html_blocks(fragment: str) -> list[str]:
+    parser = _TextBlocks()
+    parser.feed(fragment)
+    parser.close()
+    return parser.blocks
+
+
+@dataclass
+class Rendered:
+    """What build needs of one article's content, computed once."""
+
+    html: str                 # body as HTML
+    blocks: list[str]         # body paragraphs and headings as plain text
+    captions: list[str]       # photo captions and credits, notes
+    people: list[str]         # bylines, authors, photographers
+
+
+def render_content(article: Article) -> Rendered:
+    fragment = body_html(article.body)
+    captions = []
+    for photo in article.meta.get("photos") or []:
+        if isinstance(photo, dict):
+            captions.append(" ".join(str(photo.get(k) or "") for k in ("caption", "credit")).strip())
+    captions += [str(n) for n in article.meta.get("notes") or []]
+    people = [str(b) for b in article.meta.get("byline") or []]
+    named = " ".join(people)
+    people += [n for n in article.authors + article.photographers if n not in named]
+    return Rendered(fragment, html_blocks(fragment), [c for c in captions if c], people)
+
+
+def headline_parts(article: Article) -> list[str]:
+    return [p for p in (article.meta.get("kicker"), article.meta.get("title"), article.meta.get("subtitle")) if p]
+
+
+def plain(text: str) -> str:
+    """Collapse whitespace; used for summaries."""
+    return re.sub(r"\s+", " ", html.unescape(text)).strip()

@@ -1,0 +1,96 @@
+"""`build_site.py search QUERY`: ranked results from the Whoosh index."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from .index import Hit, Searcher
+from .textnorm import fold
+
+WIDTH = 60
+
+
+def snippet(text: str, terms: list[str], width: int = WIDTH) -> tuple[str, list[tuple[int, int]]]:
+    """A window of `text` around the first match and the spans to highlight
+    (the same window the browser shows)."""
+    flat = " ".join(text.split())
+    folded = fold(flat)
+    hits = sorted({(i, i + len(t)) for t in terms for i in _find_all(folded, t)}, key=lambda h: (h[0], -h[1]))
+    first = hits[0][0] if hits else 0
+    start = max(0, min(first - width // 3, len(flat) - width))
+    end = min(len(flat), start + width)
+    shift = 1 if start > 0 else 0
+    marks: list[list[int]] = []
+    for a, b in hits:
+        if a < start or a >= end:
+            continue
+        lo, hi = a - start + shift, min(b, end) - start + shift
+        if marks and lo <= marks[-1][1]:
+            marks[-1][1] = max(marks[-1][1], hi)
+        else:
+            marks.append([lo, hi])
+    shown = ("…" if start > 0 else "") + flat[start:end] + ("…" if end < len(flat) else "")
+    return shown, [(a, b) for a, b in marks]
+
+
+def _find_all(text: str, term: str):
+    at = text.find(term)
+    while at >= 0:
+        yield at
+        at = text.find(term, at + 1)
+
+
+def _highlight(text: str, marks, on: str, off: str) -> str:
+    out, at = [], 0
+    for a, b in marks:
+        out += [text[at:a], on, text[a:b], off]
+        at = b
+    out.append(text[at:])
+    return "".join(out)
+
+
+def run_search(query: str, index_dir: Path, limit: int = 10, as_json: bool = False) -> int:
+    with Searcher(index_dir) as searcher:
+        parsed, hits, total = searcher.search(query, limit=max(0, limit))
+        base = searcher.stats.get("base_url", "/")
+        if as_json:
+            print(json.dumps([_json(h, base) for h in hits], ensure_ascii=False, indent=1))
+            return 0
+        if parsed.truncated:
+            print(f"(the query was cut to its first {len(query[:200])} characters)")
+        if parsed.empty:
+            print("nothing to search for: type words, names or numbers (punctuation alone finds nothing)",
+                  file=sys.stderr)
+            return 1
+        tty = sys.stdout.isatty()
+        on, off = ("\033[1;33m", "\033[0m") if tty else ("【", "】")
+        terms = parsed.clauses + [w for ws in (searcher.split(c) for c in parsed.clauses) for w in ws if len(w) > 1]
+        print(f"{total} article(s) match «{query}»" + (f"; the best {len(hits)}:" if total > len(hits) else ":"))
+        for rank_no, hit in enumerate(hits, start=1):
+            text, marks = snippet(hit.fields["body"], terms)
+            where = " · ".join(p for p in (hit.date or "日期不详", "、".join(hit.counties)) if p)
+            tier = "" if hit.tier == 1 else "  (all its words, not together)"
+            print(f"\n{rank_no:>2}. {hit.title}  [{where}]  score {hit.score:.3f}{tier}")
+            print(f"    {_highlight(text, marks, on, off)}")
+            print(f"    {base}{hit.url}   ({hit.id})")
+        return 0
+
+
+def _json(hit: Hit, base: str) -> dict:
+    return {"id": hit.id, "title": hit.title, "url": base + hit.url, "date": hit.date,
+            "counties": hit.counties, "score": hit.score}
+
+
+def run_batch(source: str, index_dir: Path, limit: int = 10, as_json: bool = False) -> int:
+    """Many queries, one index opening: a line of output per line of input."""
+    lines = sys.stdin.read().splitlines() if source == "-" else Path(source).read_text(encoding="utf-8").splitlines()
+    with Searcher(index_dir) as searcher:
+        base = searcher.stats.get("base_url", "/")
+        for line in lines:
+            _, hits, total = searcher.search(line, limit=max(0, limit))
+            if as_json:
+                print(json.dumps([_json(h, base) for h in hits], ensure_ascii=False))
+            else:
+                print(f"{line}\t{total}\t" + " ".join(h.id for h in hits))
+    return 0
