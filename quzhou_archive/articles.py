@@ -71,7 +71,17 @@ def escape_markdown(text: str) -> str:
 
 # libyaml when PyYAML was built with it (its wheels are): same output, several times faster
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """Safe YAML that reads an unquoted 2024-11-30 as text: dates are checked
+    by `validate`, which can say which line is wrong."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def yaml_dump(data) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 import time
+from urllib.parse import urlsplit
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,6 +103,12 @@ def build(articles_dir: Path, out_dir: Path, index_dir: Path, base_url: str = "/
 
 
 def normalise_base_url(base_url: str) -> str:
-    """'/REPO' or 'REPO/' -> '/REPO/'; '' -> '/'."""
-    base = "/" + base_url.strip().strip("/")
+    """'/REPO' or 'REPO/' -> '/REPO/'; '' -> '/'; a full URL keeps its scheme and
+    host (https://owner.github.io/REPO -> https://owner.github.io/REPO/)."""
+    base = base_url.strip()
+    parts = urlsplit(base)
+    if parts.scheme and parts.netloc:
+        path = "/" + parts.path.strip("/")
+        return f"{parts.scheme}://{parts.netloc}{path if path == '/' else path + '/'}"
+    base = "/" + base.strip("/")
     return base if base == "/" else base + "/"

@@ -26,9 +26,27 @@ def _markdown() -> markdown.Markdown:
 _MD = _markdown()
 
 
+# Punctuation typed (or extracted from PDF) as ASCII next to Chinese text is
+# shown in its full-width form, as Chinese typesetting has it. Only the page
+# shows it so: the article files keep their characters, and search folds the
+# two forms together anyway.
+_CJK = "\u3400-\u9fff\uf900-\ufaff“”‘’"
+_FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
+_NEXT_TO_CJK = re.compile(f"(?<=[{_CJK}])[,;:?!()]|[,;:?!()](?=[{_CJK}])|(?<=[{_CJK}])[(]|[)](?=[{_CJK}])")
+_TEXT_BETWEEN_TAGS = re.compile(r"(^|>)([^<]+)")
+
+
+def typeset(text: str) -> str:
+    return _NEXT_TO_CJK.sub(lambda m: _FULL_WIDTH[m.group()], text)
+
+
+def typeset_html(fragment: str) -> str:
+    return _TEXT_BETWEEN_TAGS.sub(lambda m: m.group(1) + typeset(m.group(2)), fragment)
+
+
 def body_html(body: str) -> str:
     _MD.reset()
-    return _MD.convert(body)
+    return typeset_html(_MD.convert(body))
 
 
 class _TextBlocks(HTMLParser):

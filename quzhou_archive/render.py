@@ -1,27 +1,50 @@
 """Render: articles -> the static site (Jinja2 templates in `templates/`,
-assets in `static/`).
+plain CSS and scripts in `static/`).
 
-Links between pages are relative, so the site works under any base path
-and from any static host; `--base-url` only makes the canonical URLs, the
-feeds and the sitemap absolute. `404.html` is the exception: a host serves
-it at any depth, so its links carry the base path.
+`site_pages()` decides every page of the site and the plain data each one
+shows (a `Page`); `render_site()` turns them into files. Links between pages
+are relative, so the site works under any base path and from any static
+host; `--base-url` only makes canonical URLs, feeds and the sitemap
+absolute. `404.html` is the exception: a host serves it at any depth, so its
+links carry the base path.
 """
 from __future__ import annotations
 
+import calendar
+import datetime as _dt
+import json
 import posixpath
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from .articles import slugify
+from .content import typeset
 from .fsutil import write_tree
+from .gazetteer import load as load_gazetteer
+from .topics import load as load_taxonomy
 
-ROOT = Path(__file__).resolve().parent.parent
+def _project_root() -> Path:
+    """The folder holding templates/ and static/: the working folder when the
+    archive is run from its repository, else the checkout the package sits in."""
+    here = Path.cwd()
+    return here if (here / "templates").is_dir() else Path(__file__).resolve().parent.parent
+
+
+ROOT = _project_root()
 TEMPLATES = ROOT / "templates"
 STATIC = ROOT / "static"
 SITE_NAME = "衢州区域经济新闻档案"
-SITE_DESCRIPTION = "衢州及柯城、衢江、龙游、江山、常山、开化区域经济新闻的档案:按地区、主题、日期、报纸版面浏览,全文搜索。"
-
+SITE_DESCRIPTION = "衢州及柯城、衢江、龙游、江山、常山、开化的区域经济新闻档案:按地区、主题、日期、报纸版面浏览,全文搜索。"
+PER_PAGE = 50
+LATEST = 20
+FEED_SIZE = 50
+RELATED = 5
+KIND_NAMES = {"news": "消息", "feature": "通讯", "photo": "图片", "brief": "简讯", "teaser": "导读", "speech": "发言"}
+WEEKDAYS = "一二三四五六日"
 
 ARTICLE_URL = "articles/{id}.html"   # the browser index builds result URLs from it too
 
@@ -39,6 +62,470 @@ def cn_date(date: str | None) -> str:
     return "".join(f"{n}{unit}" for n, unit in zip(parts, "年月日"))
 
 
+# -- what the pages list -------------------------------------------------------
+
+@dataclass
+class Item:
+    """An article as lists, feeds and neighbours show it."""
+
+    id: str
+    url: str
+    title: str
+    kicker: str | None
+    subtitle: str | None
+    date: str | None
+    paper: str | None
+    page: int | None
+    counties: list[str]
+    topics: list[str]
+    kind: str
+    summary: str
+    order: int = 0          # position in the archive's newest-first order
+
+    def card(self) -> dict:
+        """The plain data a list shows for this article."""
+        return {"url": self.url, "title": self.title, "date": self.date, "date_label": cn_date(self.date),
+                "paper": self.paper, "page": self.page, "counties": self.counties, "kind": KIND_NAMES.get(self.kind, "")}
+
+
+def newest_first_key(item: Item) -> tuple:
+    # undated articles go last; within a date, the printed order (paper, page, story)
+    return (item.date is None, _neg_date(item.date), item.paper or "", item.page or 0, item.id)
+
+
+def _neg_date(date: str | None) -> tuple:
+    if not date:
+        return (0, 0, 0)
+    parts = [int(p) for p in date.split("-")] + [0, 0]
+    return (-parts[0], -parts[1], -parts[2])
+
+
+@dataclass
+class Page:
+    path: str               # where it is written, relative to the site root
+    template: str
+    context: dict
+
+
+@dataclass
+class Places:
+    """Slugs and grouping of the counties articles name."""
+
+    slugs: dict[str, str] = field(default_factory=dict)
+    groups: list[tuple[str, list[str]]] = field(default_factory=list)   # (city, [division names])
+
+
+def places_for(names: set[str]) -> Places:
+    gazetteer = load_gazetteer()
+    quzhou = [gazetteer.city] + gazetteer.counties
+    places = Places()
+    for d in quzhou:
+        places.slugs[d.name] = d.slug
+    places.groups.append((gazetteer.city.name, [d.name for d in quzhou]))
+    outside: dict[str, list[str]] = defaultdict(list)
+    for name in sorted(names - set(places.slugs)):
+        division = gazetteer.by_name(name)
+        outside[division.city if division else "其他"].append(name)
+        places.slugs[name] = (division.slug if division and division.slug else None) or slugify(name)
+    for city in sorted(outside, key=slugify):
+        places.groups.append((city, outside[city]))
+    return places
+
+
+def paper_slugs(papers: set[str]) -> dict[str, str]:
+    from .ingest.furniture import known_papers
+    from .textnorm import fold
+
+    known = known_papers()
+    return {p: (known[fold(p)].slug if fold(p) in known else slugify(fold(p))) for p in papers}
+
+
+# -- pages ---------------------------------------------------------------------
+
+def paginate(path_stem: str, items: list[dict], context: dict, template: str = "list.html") -> list[Page]:
+    """A list as pages of PER_PAGE: STEM.html, STEM-2.html …"""
+    chunks = [items[i:i + PER_PAGE] for i in range(0, len(items), PER_PAGE)] or [[]]
+    paths = [f"{path_stem}.html"] + [f"{path_stem}-{n}.html" for n in range(2, len(chunks) + 1)]
+    pages = []
+    for n, chunk in enumerate(chunks, start=1):
+        pager = {"current": n, "count": len(chunks), "urls": paths,
+                 "prev": paths[n - 2] if n > 1 else None, "next": paths[n] if n < len(chunks) else None}
+        title = context["page_title"] + (f"(第{n}页)" if n > 1 else "")
+        pages.append(Page(paths[n - 1], template, {**context, "items": chunk, "pager": pager, "page_title": title,
+                                                   "total": len(items)}))
+    return pages
+
+
+class SiteModel:
+    """Everything the pages show, derived once from the articles."""
+
+    def __init__(self, entries):
+        self.entries = entries
+        self.items = sorted((self._item(e) for e in entries), key=newest_first_key)
+        for n, item in enumerate(self.items):
+            item.order = n
+        self.by_id = {i.id: i for i in self.items}
+        self.places = places_for({c for i in self.items for c in i.counties})
+        self.taxonomy = load_taxonomy()
+        self.papers = paper_slugs({i.paper for i in self.items if i.paper})
+        self.issues: dict[tuple[str, str], list[Item]] = defaultdict(list)
+        for item in self.items:
+            if item.paper and item.date:
+                self.issues[(item.paper, item.date)].append(item)
+        for stories in self.issues.values():
+            stories.sort(key=lambda i: (i.page or 0, i.id))
+        self.topic_members: dict[str, list[Item]] = defaultdict(list)
+        for item in self.items:
+            for t in item.topics:
+                self.topic_members[t].append(item)
+        self.topic_position = {(t, i.id): n for t, members in self.topic_members.items() for n, i in enumerate(members)}
+
+    @staticmethod
+    def _item(entry) -> Item:
+        a = entry.article
+        summary = "".join(entry.rendered.blocks)[:100]
+        return Item(a.id, entry.url, a.title, a.kicker, a.subtitle, a.date, a.paper, a.page, list(a.counties),
+                    list(a.topics), a.kind, summary)
+
+    # urls
+    def county_url(self, name: str) -> str:
+        return f"counties/{self.places.slugs[name]}.html"
+
+    def topic_url(self, name: str) -> str | None:
+        topic = self.taxonomy.by_name(name)
+        return f"topics/{topic.slug}.html" if topic else None
+
+    def issue_url(self, paper: str, date: str) -> str:
+        return f"papers/{self.papers[paper]}/{date}.html"
+
+    def date_url(self, date: str | None) -> str:
+        if not date:
+            return "dates/undated.html"
+        return f"dates/{date}.html"
+
+    def enrich(self, card: dict) -> dict:
+        """A list card with the links its county and date need."""
+        card = dict(card)
+        card["county_links"] = [(c, self.county_url(c)) for c in card["counties"]]
+        return card
+
+    def cards(self, items: list[Item]) -> list[dict]:
+        return [self.enrich(i.card()) for i in items]
+
+
+def site_pages(model: SiteModel) -> list[Page]:
+    pages: list[Page] = []
+    pages.append(home_page(model))
+    pages.append(Page("search.html", "search.html", {"page_title": "全文搜索", "section": "search"}))
+    pages += county_pages(model)
+    pages += topic_pages(model)
+    pages += date_pages(model)
+    pages += paper_pages(model)
+    pages += [article_page(model, e) for e in model.entries]
+    return pages
+
+
+def home_page(model: SiteModel) -> Page:
+    counts = defaultdict(int)
+    for item in model.items:
+        for c in item.counties:
+            counts[c] += 1
+    topic_counts = defaultdict(int)
+    for item in model.items:
+        for t in item.topics:
+            topic_counts[t] += 1
+    quzhou = [(name, model.county_url(name), counts.get(name, 0)) for name in model.places.groups[0][1]]
+    topics = [(t.name, f"topics/{t.slug}.html", topic_counts.get(t.name, 0)) for t in model.taxonomy.topics]
+    dated = [i.date for i in model.items if i.date]
+    span = (cn_date(min(dated)), cn_date(max(dated))) if dated else None
+    return Page("index.html", "home.html", {
+        "latest": model.cards(model.items[:LATEST]), "quzhou": quzhou, "topics": topics, "span": span,
+        "page_title": SITE_NAME, "section": "home",
+    })
+
+
+def county_pages(model: SiteModel) -> list[Page]:
+    members: dict[str, list[Item]] = defaultdict(list)
+    for item in model.items:
+        for c in item.counties:
+            members[c].append(item)
+    groups = [{"city": city, "places": [{"name": n, "url": model.county_url(n), "count": len(members.get(n, []))}
+                                        for n in names]}
+              for city, names in model.places.groups]
+    pages = [Page("counties/index.html", "counties.html", {"groups": groups, "page_title": "按地区浏览",
+                                                            "section": "counties"})]
+    for city, names in model.places.groups:
+        for name in names:
+            slug = model.places.slugs[name]
+            items = members.get(name, [])
+            intro = f"{city}" if city != name and city != model.places.groups[0][0] else ""
+            pages += paginate(f"counties/{slug}", model.cards(items), {
+                "page_title": name, "heading": name, "intro": intro, "section": "counties",
+                "feed": f"counties/{slug}.xml", "crumbs": [("地区", "counties/index.html")],
+            })
+    return pages
+
+
+def topic_pages(model: SiteModel) -> list[Page]:
+    members: dict[str, list[Item]] = defaultdict(list)
+    for item in model.items:
+        for t in item.topics:
+            members[t].append(item)
+    topics = [{"name": t.name, "url": f"topics/{t.slug}.html", "count": len(members.get(t.name, [])), "about": t.about}
+              for t in model.taxonomy.topics]
+    pages = [Page("topics/index.html", "topics.html", {"topics": topics, "page_title": "按主题浏览", "section": "topics"})]
+    for t in model.taxonomy.topics:
+        pages += paginate(f"topics/{t.slug}", model.cards(members.get(t.name, [])), {
+            "page_title": t.name, "heading": t.name, "intro": "", "section": "topics", "feed": None,
+            "crumbs": [("主题", "topics/index.html")],
+        })
+    return pages
+
+
+def date_pages(model: SiteModel) -> list[Page]:
+    years: dict[int, list[Item]] = defaultdict(list)
+    undated = []
+    for item in model.items:
+        if item.date:
+            years[int(item.date[:4])].append(item)
+        else:
+            undated.append(item)
+    index = [{"year": y, "url": f"dates/{y}.html", "count": len(items)} for y, items in sorted(years.items(), reverse=True)]
+    pages = [Page("dates/index.html", "dates.html", {"years": index, "undated": len(undated),
+                                                     "page_title": "按日期浏览", "section": "dates"})]
+    for year, items in sorted(years.items()):
+        pages += year_pages(model, year, items)
+    pages += paginate("dates/undated", model.cards(undated), {
+        "page_title": "日期不详的报道", "heading": "日期不详", "section": "dates", "feed": None,
+        "intro": "原版面上没有印出年份,无法确定日期。", "crumbs": [("日期", "dates/index.html")],
+    })
+    return pages
+
+
+def year_pages(model: SiteModel, year: int, items: list[Item]) -> list[Page]:
+    months: dict[int, list[Item]] = defaultdict(list)
+    year_only = []
+    for item in items:
+        if len(item.date) >= 7:
+            months[int(item.date[5:7])].append(item)
+        else:
+            year_only.append(item)
+    grid = [{"month": m, "url": f"dates/{year}-{m:02d}.html" if m in months else None, "count": len(months.get(m, []))}
+            for m in range(1, 13)]
+    pages = paginate(f"dates/{year}", model.cards(year_only), {
+        "page_title": f"{year}年", "heading": f"{year}年", "year": year, "months": grid, "section": "dates",
+        "crumbs": [("日期", "dates/index.html")],
+    }, template="year.html")
+    for month, month_items in sorted(months.items()):
+        pages += month_pages(model, year, month, month_items)
+    return pages
+
+
+def month_pages(model: SiteModel, year: int, month: int, items: list[Item]) -> list[Page]:
+    days: dict[int, list[Item]] = defaultdict(list)
+    month_only = []
+    for item in items:
+        if len(item.date) == 10:
+            days[int(item.date[8:])].append(item)
+        else:
+            month_only.append(item)
+    weeks = []
+    for week in calendar.Calendar(firstweekday=0).monthdayscalendar(year, month):
+        weeks.append([{"day": d, "url": f"dates/{year}-{month:02d}-{d:02d}.html" if d in days else None,
+                       "count": len(days.get(d, []))} if d else None for d in week])
+    day_list = [{"label": f"{month}月{d}日 星期{WEEKDAYS[_dt.date(year, month, d).weekday()]}",
+                 "url": f"dates/{year}-{month:02d}-{d:02d}.html", "count": len(its)}
+                for d, its in sorted(days.items())]
+    stem = f"dates/{year}-{month:02d}"
+    pages = paginate(stem, model.cards(month_only), {
+        "page_title": f"{year}年{month}月", "heading": f"{year}年{month}月", "weeks": weeks, "weekdays": WEEKDAYS,
+        "days": day_list, "section": "dates",
+        "crumbs": [("日期", "dates/index.html"), (f"{year}年", f"dates/{year}.html")],
+    }, template="month.html")
+    for day, day_items in sorted(days.items()):
+        pages.append(day_page(model, year, month, day, day_items))
+    return pages
+
+
+def _group_by_paper_page(model: SiteModel, items: list[Item]) -> list[dict]:
+    papers: dict[str, dict[int | None, list[Item]]] = defaultdict(lambda: defaultdict(list))
+    for item in sorted(items, key=lambda i: (i.paper or "~", i.page or 0, i.id)):
+        papers[item.paper or ""][item.page].append(item)
+    out = []
+    for paper, pages in papers.items():
+        out.append({"paper": paper or "报纸不详",
+                    "url": model.issue_url(paper, items[0].date) if paper and items[0].date else None,
+                    "pages": [{"page": p, "label": f"第{p}版" if p else "版次不详", "stories": model.cards(its)}
+                              for p, its in sorted(pages.items(), key=lambda kv: kv[0] or 0)]})
+    return out
+
+
+def day_page(model: SiteModel, year: int, month: int, day: int, items: list[Item]) -> Page:
+    date = f"{year}-{month:02d}-{day:02d}"
+    weekday = WEEKDAYS[_dt.date(year, month, day).weekday()]
+    return Page(f"dates/{date}.html", "day.html", {
+        "page_title": f"{cn_date(date)}", "heading": f"{cn_date(date)} 星期{weekday}", "papers": _group_by_paper_page(model, items),
+        "section": "dates", "count": len(items),
+        "crumbs": [("日期", "dates/index.html"), (f"{year}年", f"dates/{year}.html"),
+                   (f"{month}月", f"dates/{year}-{month:02d}.html")],
+    })
+
+
+def paper_pages(model: SiteModel) -> list[Page]:
+    by_paper: dict[str, list[Item]] = defaultdict(list)
+    unknown = []
+    for item in model.items:
+        (by_paper[item.paper] if item.paper else unknown).append(item)
+    listing = []
+    for paper, items in sorted(by_paper.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        dated = sorted(i.date for i in items if i.date)
+        listing.append({"name": paper, "url": f"papers/{model.papers[paper]}.html", "count": len(items),
+                        "span": f"{cn_date(dated[0])} — {cn_date(dated[-1])}" if dated else "日期不详"})
+    pages = [Page("papers/index.html", "papers.html", {"papers": listing, "unknown": len(unknown),
+                                                       "page_title": "按报纸版面浏览", "section": "papers"})]
+    for paper, items in by_paper.items():
+        slug = model.papers[paper]
+        issues: dict[str, list[Item]] = defaultdict(list)
+        for item in items:
+            issues[item.date or ""].append(item)
+        rows = [{"date": d, "label": cn_date(d) if d else "日期不详", "url": model.issue_url(paper, d) if d else None,
+                 "pages": len({i.page for i in its}), "count": len(its)}
+                for d, its in sorted(issues.items(), key=lambda kv: _neg_date(kv[0] or None))]
+        pages += paginate(f"papers/{slug}", rows, {
+            "page_title": paper, "heading": paper, "section": "papers", "crumbs": [("报纸", "papers/index.html")],
+        }, template="paper.html")
+        for date, its in issues.items():
+            if date:
+                pages.append(issue_page(model, paper, date, its))
+    pages += paginate("papers/unknown", model.cards(unknown), {
+        "page_title": "报纸不详的报道", "heading": "报纸不详", "section": "papers", "feed": None,
+        "intro": "原版面上没有报头或出处,无法确定是哪一份报纸。", "crumbs": [("报纸", "papers/index.html")],
+    })
+    return pages
+
+
+def issue_page(model: SiteModel, paper: str, date: str, items: list[Item]) -> Page:
+    slug = model.papers[paper]
+    return Page(model.issue_url(paper, date), "issue.html", {
+        "page_title": f"{paper} {cn_date(date)}", "heading": paper, "date_label": cn_date(date),
+        "date_url": model.date_url(date), "pages": _group_by_paper_page(model, items)[0]["pages"],
+        "precise": len(date) == 10, "section": "papers",
+        "crumbs": [("报纸", "papers/index.html"), (paper, f"papers/{slug}.html")],
+    })
+
+
+def related_items(model: SiteModel, item: Item) -> list[Item]:
+    """Up to RELATED articles sharing a topic, nearest in time: those about the
+    same place first, then others; never one from the same issue."""
+    near: dict[str, tuple[int, Item]] = {}
+    for topic in item.topics:
+        group = model.topic_members[topic]          # newest first, like model.items
+        at = model.topic_position[(topic, item.id)]
+        for index in range(max(0, at - 3 * RELATED), min(len(group), at + 3 * RELATED + 1)):
+            other = group[index]
+            same_issue = other.paper and other.paper == item.paper and other.date == item.date
+            if other.id != item.id and not same_issue:
+                distance = abs(other.order - item.order)
+                if other.id not in near or distance < near[other.id][0]:
+                    near[other.id] = (distance, other)
+    ranked = sorted(near.values(), key=lambda pair: (not set(pair[1].counties) & set(item.counties), pair[0], pair[1].id))
+    return [other for _, other in ranked[:RELATED]]
+
+
+def article_page(model: SiteModel, entry) -> Page:
+    a = entry.article
+    item = model.by_id[a.id]
+    neighbours = model.issues.get((a.paper, a.date), []) if a.paper and a.date else []
+    at = neighbours.index(item) if item in neighbours else -1
+    prev_item = neighbours[at - 1] if at > 0 else None
+    next_item = neighbours[at + 1] if 0 <= at < len(neighbours) - 1 else None
+    source = a.meta.get("source") or {}
+    lines = source.get("lines") if isinstance(source, dict) else None
+    return Page(entry.url, "article.html", {
+        "a": {"id": a.id, "title": a.title, "kicker": a.kicker, "subtitle": a.subtitle, "date": a.date,
+              "date_label": cn_date(a.date), "paper": a.paper, "page": a.page, "kind": KIND_NAMES.get(a.kind, a.kind),
+              "authors": a.authors, "photographers": a.photographers,
+              "byline": [str(b) for b in a.meta.get("byline") or []],
+              "photos": [p for p in a.meta.get("photos") or [] if isinstance(p, dict)],
+              "notes": [str(n) for n in a.meta.get("notes") or []],
+              "source_file": source.get("file") if isinstance(source, dict) else None,
+              "source_lines": lines if isinstance(lines, list) and len(lines) == 2 else None},
+        "body_html": entry.rendered.html,
+        "counties": [(c, model.county_url(c)) for c in a.counties],
+        "topics": [(t, model.topic_url(t)) for t in a.topics],
+        "date_url": model.date_url(a.date),
+        "issue_url": model.issue_url(a.paper, a.date) if a.paper and a.date else None,
+        "prev": prev_item.card() if prev_item else None,
+        "next": next_item.card() if next_item else None,
+        "related": model.cards(related_items(model, item)),
+        "citation": citation(a),
+        "page_title": a.title, "og_type": "article", "description": item.summary or a.title,
+        "published": a.date if a.date and len(a.date) == 10 else None,
+    })
+
+
+def citation(article) -> str:
+    """GB/T 7714-2015 for a newspaper article: 作者. 题名[N]. 报纸名, 日期(版次)."""
+    authors = ", ".join(article.authors[:3]) + (", 等" if len(article.authors) > 3 else "")
+    title = article.title + (f":{article.subtitle}" if article.subtitle else "")
+    where = article.paper or "报纸不详"
+    when = article.date or "日期不详"
+    page = f"({article.page:02d})" if article.page else ""
+    return f"{authors + '. ' if authors else ''}{title}[N]. {where}, {when}{page}."
+
+
+# -- feeds, sitemap ------------------------------------------------------------
+
+def feed(model: SiteModel, items: list[Item], title: str, path: str, base: str) -> str:
+    from xml.sax.saxutils import escape
+
+    def stamp(item: Item) -> str:
+        date = item.date or "1970"
+        return (date + "-01-01"[len(date) - 4:]) + "T00:00:00+08:00"   # 2024 -> 2024-01-01, 2024-02 -> 2024-02-01
+
+    updated = stamp(items[0]) if items else "1970-01-01T00:00:00+08:00"
+    out = ['<?xml version="1.0" encoding="utf-8"?>', '<feed xmlns="http://www.w3.org/2005/Atom">',
+           f"<title>{escape(title)}</title>", f'<link href="{escape(base)}"/>',
+           f'<link rel="self" href="{escape(base + path)}"/>', f"<id>{escape(base + path)}</id>",
+           f"<updated>{updated}</updated>", f"<author><name>{escape(SITE_NAME)}</name></author>"]
+    for item in items:
+        url = base + item.url
+        out += ["<entry>", f"<title>{escape(item.title)}</title>", f'<link href="{escape(url)}"/>',
+                f"<id>{escape(url)}</id>", f"<updated>{stamp(item)}</updated>",
+                f"<summary>{escape(item.summary)}</summary>"]
+        out += [f'<category term="{escape(c)}"/>' for c in item.counties + item.topics]
+        out.append("</entry>")
+    out.append("</feed>")
+    return "\n".join(out) + "\n"
+
+
+def feeds(model: SiteModel, base: str) -> dict[str, str]:
+    files = {"feed.xml": feed(model, model.items[:FEED_SIZE], SITE_NAME, "feed.xml", base)}
+    members: dict[str, list[Item]] = defaultdict(list)
+    for item in model.items:
+        for c in item.counties:
+            members[c].append(item)
+    for name in model.places.slugs:          # every county page links its feed, even an empty one
+        items = members.get(name, [])
+        path = f"counties/{model.places.slugs[name]}.xml"
+        files[path] = feed(model, items[:FEED_SIZE], f"{SITE_NAME} · {name}", path, base)
+    return files
+
+
+def sitemap(paths: list[str], base: str) -> str:
+    from xml.sax.saxutils import escape
+
+    urls = "".join(f"<url><loc>{escape(base + (p if p != 'index.html' else ''))}</loc></url>\n" for p in sorted(paths))
+    return ('<?xml version="1.0" encoding="utf-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + urls + "</urlset>\n")
+
+
+def robots(base: str) -> str:
+    return f"User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n"
+
+
+# -- rendering -----------------------------------------------------------------
+
 def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
@@ -48,14 +535,8 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["cn_date"] = cn_date
+    env.filters["typeset"] = typeset
     return env
-
-
-@dataclass
-class Page:
-    path: str               # where it is written, relative to the site root
-    template: str
-    context: dict
 
 
 class Renderer:
@@ -66,10 +547,11 @@ class Renderer:
 
     def url_function(self, page_path: str, absolute: bool):
         here = posixpath.dirname(page_path)
+        base_path = urlsplit(self.base_url).path or "/"
 
         def url(target: str) -> str:
             if absolute:
-                return self.base_url + target
+                return base_path + target
             if target in ("", "/"):
                 rel = posixpath.relpath(".", here or ".")
                 return "./" if rel == "." else rel + "/"
@@ -84,7 +566,8 @@ class Renderer:
             "canonical": self.base_url + (page.path if page.path != "index.html" else ""),
             "section": "",
             "description": SITE_DESCRIPTION,
-            "page_title": SITE_NAME,
+            "og_type": "website",
+            "crumbs": [],
             **page.context,
         }
         return self.env.get_template(page.template).render(context)
@@ -95,40 +578,29 @@ def static_files() -> dict[str, bytes]:
             for p in sorted(STATIC.rglob("*")) if p.is_file()}
 
 
-def article_context(entry) -> dict:
-    a = entry.article
-    return {
-        "a": a, "body_html": entry.rendered.html, "page_title": a.title, "og_type": "article",
-        "description": _summary(entry),
-    }
-
-
-def _summary(entry, chars: int = 110) -> str:
-    text = "".join(entry.rendered.blocks)[:chars]
-    return text or entry.article.title
-
-
 def render_site(entries, base_url: str, search_files: dict[str, bytes]) -> dict[str, str | bytes]:
     site = {"name": SITE_NAME, "article_count": len(entries)}
     renderer = Renderer(base_url, site)
-    files: dict[str, str | bytes] = {}
-    pages = [Page(entry.url, "article.html", article_context(entry)) for entry in entries]
-    latest = sorted(entries, key=lambda e: (e.article.date or "", e.article.id), reverse=True)[:20]
-    pages.append(Page("index.html", "home.html", {"latest": [_listing(e) for e in latest]}))
-    pages.append(Page("search.html", "search.html", {"page_title": "全文搜索", "section": "search"}))
-    for page in pages:
-        files[page.path] = renderer.render(page)
+    model = SiteModel(entries)
+    pages = site_pages(model)
+    files: dict[str, str | bytes] = {page.path: renderer.render(page) for page in pages}
     files["404.html"] = renderer.render(Page("404.html", "404.html", {"page_title": "找不到这一页"}), absolute=True)
+    files.update(feeds(model, base_url))
+    files["sitemap.xml"] = sitemap([p.path for p in pages], base_url)
+    files["robots.txt"] = robots(base_url)
     files.update(static_files())
     files.update(search_files)
     files[".nojekyll"] = ""
     return files
 
 
-def _listing(entry) -> dict:
-    a = entry.article
-    return {"url": entry.url, "title": a.title, "date": a.date, "counties": a.counties, "id": a.id}
-
-
 def write_site(out_dir: Path, files: dict[str, str | bytes]) -> None:
     write_tree(Path(out_dir), files)
+
+
+def page_digest(page: Page) -> str:
+    """A fingerprint of everything a page shows (for rebuilding only what changed)."""
+    import hashlib
+
+    return hashlib.sha256(json.dumps([page.template, page.context], ensure_ascii=False, sort_keys=True,
+                                     default=str).encode("utf-8")).hexdigest()

@@ -7,6 +7,7 @@ import http.server
 import io
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .errors import ArchiveError
 
@@ -64,10 +65,21 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             sys.stderr.write("%s - %s\n" % (self.address_string(), fmt % args))
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # a browser that stops reading (a cancelled fetch) is not an error worth a traceback
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
+
+
 def make_server(site: Path, port: int, base_url: str = "/", host: str = "127.0.0.1", quiet: bool = False):
-    base = "/" + base_url.strip("/") + "/" if base_url.strip("/") else "/"
+    path = urlsplit(base_url).path if "://" in base_url else base_url
+    base = "/" + path.strip("/") + "/" if path.strip("/") else "/"
     handler = functools.partial(type("Handler", (_Handler,), {"base": base, "quiet": quiet}), directory=str(site))
-    return http.server.ThreadingHTTPServer((host, port), handler), base
+    return _Server((host, port), handler), base
 
 
 def serve(site: Path, port: int, base_url: str = "/") -> int:

@@ -65,6 +65,12 @@ function highlighted(text, marks) {
   return p;
 }
 
+// 2024-11-30 -> 2024年11月30日, 2024-02 -> 2024年2月 (render.cn_date)
+function cnDate(date) {
+  if (!date) return "日期不详";
+  return date.split("-").map((n, i) => `${parseInt(n, 10)}${"年月日"[i]}`).join("");
+}
+
 function resultItem(r) {
   const li = document.createElement("li");
   li.dataset.id = r.id;
@@ -76,7 +82,7 @@ function resultItem(r) {
   li.append(h);
   const meta = document.createElement("p");
   meta.className = "meta";
-  meta.textContent = [r.date || "日期不详", (r.counties || []).join("、"), r.tier === 2 ? "含全部词语,但不连在一起" : ""]
+  meta.textContent = [cnDate(r.date), (r.counties || []).join("、"), r.tier === 2 ? "含全部词语，但不连在一起" : ""]
     .filter(Boolean).join(" · ");
   li.append(meta, highlighted(r.snippet, r.marks));
   return li;

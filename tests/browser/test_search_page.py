@@ -94,7 +94,7 @@ def test_filters_for_county_topic_and_year(page, site):
     for li in page.query_selector_all("#results > li .meta"):
         assert "常山县" in li.inner_text()
     open_search(page, site, "工业", year="2021")
-    assert all(m.inner_text().startswith("2021") for m in page.query_selector_all("#results > li .meta"))
+    assert all(m.inner_text().startswith("2021年") for m in page.query_selector_all("#results > li .meta"))
     open_search(page, site, "工业", topic="营商环境")
     assert ids(page)
 

@@ -1,0 +1,166 @@
+"""The built site as files: every page the reader browses by, feeds, sitemap,
+safety of article text, and a failed build leaving the old site in place."""
+import shutil
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from quzhou_archive import articles as store
+from quzhou_archive.build import build
+from quzhou_archive.errors import ArchiveError
+from quzhou_archive.synthetic import generate
+from tests.conftest import ROOT
+
+BASE = "https://owner.github.io/REPO/"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("render")
+    assert build(ROOT / "articles", root / "site", root / "index", BASE) == 0
+    return root / "site"
+
+
+@pytest.fixture(scope="module")
+def big_site(tmp_path_factory):
+    """400 generated articles: lists long enough to be paginated."""
+    root = tmp_path_factory.mktemp("big")
+    generate(400, root / "articles", ROOT / "articles", seed=5)
+    assert build(root / "articles", root / "site", root / "index", "/") == 0
+    return root / "site"
+
+
+def read(site, path):
+    return (site / path).read_text(encoding="utf-8")
+
+
+def test_browse_pages_exist(site):
+    for path in ("index.html", "search.html", "404.html", "counties/index.html", "counties/changshan.html",
+                 "counties/suichangxian.html", "topics/index.html", "topics/industry.html", "dates/index.html",
+                 "dates/2024.html", "dates/2024-11.html", "dates/2024-11-30.html", "dates/2024-02.html",
+                 "dates/undated.html", "papers/index.html", "papers/quzhou-ribao.html",
+                 "papers/quzhou-ribao/2024-11-30.html", "papers/unknown.html", "feed.xml", "counties/changshan.xml",
+                 "sitemap.xml", "robots.txt", ".nojekyll", "static/style.css", "static/search.js"):
+        assert (site / path).exists(), path
+
+
+def test_every_article_page_carries_its_id(site):
+    for path in store.article_paths(ROOT / "articles"):
+        aid = store.id_for_path(ROOT / "articles", path)
+        assert f'<article data-id="{aid}"' in read(site, f"articles/{aid}.html")
+
+
+def test_home_lists_latest_counties_topics_and_search(site):
+    home = read(site, "index.html")
+    assert 'action="search.html"' in home and "最新报道" in home
+    assert 'href="counties/changshan.html">常山县 <span class="count">6' in home
+    assert 'href="topics/industry.html">工业制造' in home
+
+
+def test_counties_grouped_with_outside_places_by_city(site):
+    page = read(site, "counties/index.html")
+    assert page.index("衢州市") < page.index("柯城区") < page.index("丽水市") < page.index("遂昌县")
+    assert "杭州市" in page and "拱墅区" in page
+
+
+def test_dates_are_listed_honestly(site):
+    month = read(site, "dates/2024-02.html")
+    assert "只知道月份的报道" in month and "柯城" in month
+    assert "日期不详" in read(site, "dates/undated.html") and "遂昌建设三大平台" in read(site, "dates/undated.html")
+    calendar = read(site, "dates/2024-11.html")
+    assert 'href="2024-11-30.html"' in calendar and "星期六" in calendar
+
+
+def test_an_issue_shows_its_pages_and_stories_in_order(site):
+    issue = read(site, "papers/quzhou-ribao/2024-11-30.html")
+    assert "第1版" in issue
+    assert issue.index("高屹率团赴韩国") < issue.index("第七届世界浙商大会") < issue.index("市八届人大常委会")
+
+
+def test_article_page_has_what_a_researcher_needs(site):
+    page = read(site, "articles/2024/11/30/quzhou-ribao-p01-03.html")
+    for text in ("第七届世界浙商大会衢州专题活动举行", "徐张艳蔡晓春致辞", "2024年11月30日", "衢州日报 第1版",
+                 "胡灵萍 余黎红 李若莹", "001_3b0daec07d260e75.txt", "第 43–51 行",
+                 "胡灵萍, 余黎红, 李若莹. 第七届世界浙商大会衢州专题活动举行:徐张艳蔡晓春致辞 杜兴林主持[N]. 衢州日报, 2024-11-30(01).",
+                 'rel="prev"', 'rel="next"', "相关报道", 'href="../../../../counties/quzhou.html"',
+                 f'<link rel="canonical" href="{BASE}articles/2024/11/30/quzhou-ribao-p01-03.html">',
+                 '<meta property="og:type" content="article">'):
+        assert text in page, text
+
+
+def test_photo_credits_and_notes(site):
+    page = read(site, "articles/2024/02/page-817c25-02.html")
+    assert "生态功能区建设稳步推进" in page and "余志明 摄" in page and "由开化传媒集团提供" in page
+
+
+def test_long_lists_are_paginated(big_site):
+    pages = sorted(p.name for p in (big_site / "topics").glob("*.html"))
+    assert any(name.endswith("-2.html") for name in pages)
+    first = next(p for p in (big_site / "topics").glob("*-2.html")).name.replace("-2.html", ".html")
+    page = read(big_site, f"topics/{first}")
+    assert page.count('<li>\n    <a class="title"') == 50
+    assert 'rel="next"' in page
+
+
+def test_feeds_and_sitemap_are_valid_and_absolute(site):
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    feed = ET.fromstring(read(site, "feed.xml"))
+    entries = feed.findall("a:entry", ns)
+    assert len(entries) == 17
+    assert entries[0].find("a:link", ns).get("href").startswith(BASE + "articles/")
+    county = ET.fromstring(read(site, "counties/kaihua.xml"))
+    assert all("开化" in (e.find("a:title", ns).text + "".join(c.get("term") for c in e.findall("a:category", ns)))
+               for e in county.findall("a:entry", ns))
+    locs = [u.text for u in ET.fromstring(read(site, "sitemap.xml")).iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert BASE in locs and all(loc.startswith(BASE) for loc in locs)
+    assert f"Sitemap: {BASE}sitemap.xml" in read(site, "robots.txt")
+
+
+def test_404_links_carry_the_base_path(site):
+    page = read(site, "404.html")
+    assert 'href="/REPO/static/style.css"' in page and 'href="/REPO/search.html"' in page
+
+
+def test_nothing_loads_from_another_host(site):
+    for path in site.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        for attr in ('src="http', "src='http", 'href="//', "@import"):
+            assert attr not in text, path
+        assert 'rel="stylesheet" href="http' not in text
+
+
+HOSTILE_TITLE = '<script>alert("title")</script>标题'
+HOSTILE_BODY = '<img src=x onerror="alert(1)"> 正文 <script>alert("body")</script>\n\n<iframe src="http://evil.example"></iframe>\n'
+
+
+def test_article_text_is_data_not_markup(tmp_path):
+    articles = tmp_path / "articles"
+    meta = {"title": HOSTILE_TITLE, "subtitle": '"><b>副题</b>', "kicker": None, "date": "2024-01-01", "paper": None,
+            "page": None, "counties": ["衢州市"], "topics": [], "authors": ["<i>某</i>"], "photographers": [],
+            "kind": "news", "photos": [{"caption": "<svg onload=alert(2)>", "credit": "x 摄"}],
+            "source": {"file": "<b>.txt", "lines": [1, 2]}}
+    (articles / "2024/01/01").mkdir(parents=True)
+    (articles / "2024/01/01/x-01.md").write_text(store.article_file_text(meta, HOSTILE_BODY), encoding="utf-8")
+    assert build(articles, tmp_path / "site", tmp_path / "index", "/") == 0
+    page = (tmp_path / "site/articles/2024/01/01/x-01.html").read_text(encoding="utf-8")
+    for raw in ("<script>alert", "<img src=x", "<iframe", "<svg onload", "<b>副题", "<i>某"):
+        assert raw not in page, raw
+    assert "&lt;script&gt;alert" in page and "&lt;img src=x onerror" in page
+    for listing in ("index.html", "counties/quzhou.html", "feed.xml"):
+        assert "<script>alert" not in (tmp_path / "site" / listing).read_text(encoding="utf-8")
+
+
+def test_failed_build_leaves_the_previous_site_and_index(tmp_path):
+    articles = tmp_path / "articles"
+    shutil.copytree(ROOT / "articles", articles)
+    site, index = tmp_path / "site", tmp_path / "index"
+    assert build(articles, site, index, "/") == 0
+    before = {p: p.read_bytes() for p in list(site.rglob("*")) + list(index.rglob("*")) if p.is_file()}
+    bad = articles / "2024/11/30/quzhou-ribao-p01-02.md"
+    bad.write_text(bad.read_text(encoding="utf-8").replace("date: '2024-11-30'", "date: 2024-13-45"), encoding="utf-8")
+    with pytest.raises(ArchiveError) as caught:
+        build(articles, site, index, "/")
+    assert "quzhou-ribao-p01-02.md:" in str(caught.value)
+    after = {p: p.read_bytes() for p in list(site.rglob("*")) + list(index.rglob("*")) if p.is_file()}
+    assert after == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
