@@ -31,7 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from quzhou_archive.build import build, load_articles, segment  # noqa: E402
+from quzhou_archive.build import build, load_articles  # noqa: E402
+from quzhou_archive.search_export import doc_order  # noqa: E402
 from quzhou_archive.serve import make_server  # noqa: E402
 from quzhou_archive.synthetic import generate, sample_queries, searchable_parts  # noqa: E402
 
@@ -159,9 +160,9 @@ def main() -> int:
     subprocess.run([sys.executable, "-m", "pagefind", "--site", str(pf_site)], check=True, capture_output=True)
     pf_build = time.perf_counter() - t
 
-    entries = segment(load_articles(articles))
-    ids_by_docnum = [e.article.id for e in entries]
-    queries = sample_queries(searchable_parts(entries), args.queries, args.seed)
+    parts = searchable_parts(articles)
+    ids_by_docnum = doc_order([(aid, a.date) for aid, a in ((a.id, a) for a in load_articles(articles))])
+    queries = sample_queries(parts, args.queries, args.seed)
     texts = list(queries)
 
     from playwright.sync_api import sync_playwright
@@ -180,6 +181,9 @@ def main() -> int:
     ours_ids = [[ids_by_docnum[d] for d in docs] for docs in ours_docs]
     theirs_ids = [[u.split("articles/", 1)[-1].removesuffix(".html") for u in urls] for urls in theirs_urls]
     ours_q, theirs_q = quality(ours_ids, queries), quality(theirs_ids, queries)
+    for text, ids in zip(texts, ours_ids):
+        if missed := queries[text] - set(ids):
+            print(f"this archive misses {len(missed)} of {len(queries[text])} for {text!r}: {sorted(missed)[:5]}")
     ours_s, theirs_s = summary(ours), summary(theirs)
     ours_size = dir_bytes(site / "search")
     theirs_size = dir_bytes(pf_site / "pagefind")

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from pypinyin import lazy_pinyin
-
 from .errors import ArchiveError
 
 REQUIRED = ("title",)
@@ -30,6 +29,8 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9/_-]*$")
 
 def slugify(text: str) -> str:
     """ASCII, URL-safe slug; Chinese is spelled in pinyin (衢州日报 -> quzhouribao)."""
+    from pypinyin import lazy_pinyin  # loads its dictionaries: only when a slug is needed
+
     ascii_text = "".join(lazy_pinyin(text, errors="ignore") if not text.isascii() else [text])
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug or "x"
@@ -223,5 +224,10 @@ def read_article(root: Path, path: Path) -> Article:
 
 
 def article_paths(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*.md") if not any(part.startswith(".") for part in p.relative_to(root).parts))
+    """Every `*.md` under `root`, hidden folders and files left out, sorted."""
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found += [os.path.join(folder, f) for f in files if f.endswith(".md") and not f.startswith(".")]
+    return [Path(p) for p in sorted(found)]
 

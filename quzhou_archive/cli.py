@@ -6,6 +6,7 @@ reported as one line naming the file (and line) and gives a non-zero exit.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -49,7 +50,11 @@ def _build_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--articles", default=DEFAULT_ARTICLES, metavar="DIR", help="articles folder (default: articles/)")
     p.add_argument("--out", default=DEFAULT_OUT, metavar="DIR", help="site folder (default: _site/)")
     p.add_argument("--index", default=DEFAULT_INDEX, metavar="DIR", help="Whoosh index folder (default: search_index/)")
-    p.add_argument("--base-url", default="/", metavar="PATH", help="path the site is served under, e.g. /REPO/ (default /)")
+    p.add_argument("--base-url", default="/", metavar="PATH",
+                   help="path (/REPO/) or full URL (https://OWNER.github.io/REPO/) the site is served under (default /)")
+    p.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes (default: one per core)")
+    p.add_argument("--full", action="store_true", help="rebuild everything, as if for the first time")
+    p.add_argument("--no-wait", action="store_true", help="if another build is running, stop instead of waiting")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; nothing was half-written", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into head, less …, which stopped reading
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _ingest(args) -> int:
@@ -78,7 +86,8 @@ def _ingest(args) -> int:
 def _build(args) -> int:
     from .build import build
 
-    return build(Path(args.articles), Path(args.out), Path(args.index), args.base_url)
+    return build(Path(args.articles), Path(args.out), Path(args.index), args.base_url, jobs=args.jobs,
+                 wait=not args.no_wait, full=args.full)
 
 
 def _search(args) -> int:

@@ -1,36 +1,42 @@
 """The Whoosh index (`search_index/`): what the command-line search reads.
 
-Fields: id, docnum (the number the browser index uses for the same
-article), title/subtitle/kicker/body (stored for display and snippets), date,
-year, counties, topics, paper, kind, authors (filters), and the tokens of
-`segment.py`: `headline_bi`/`body_bi` (character bigrams with positions) and
-`headline_chars`/`body_chars` (single characters with counts).
+Fields: id, title/subtitle/kicker/body/url (stored for display and
+snippets), date, year, counties, topics, paper, kind, authors (filters),
+field lengths, and the tokens of `segment.py`: the folded streams of the
+headline and the body (stored) and `chars`, the article's less common
+characters (those not among the 800 most frequent, `data/common_chars.txt`).
 
-Tokens reach Whoosh already grouped by term (`Grouped`), so Whoosh encodes
-one posting per term and document instead of re-analysing the text; the
-same grouped tokens feed the browser index (`search_export.py`).
+A query picks candidates with `chars` (an article holding 珏芯 must hold 珏)
+and counts each clause in the candidates' streams, occurrences overlapping
+as positions would; the browser index holds the same streams as positioned
+bigrams, so both count alike. A clause of common characters only reads
+every article's streams — about half a second for ten thousand articles,
+in exchange for an index Whoosh builds in seconds.
 
-`Searcher` answers queries with the ranking of `rank.py` from the postings
-Whoosh stores.
+A build from nothing writes a new index with Whoosh's multi-process writer;
+later builds update, add and delete single articles. Either way the work
+happens in a copy that replaces the index only when complete.
+
+`Searcher` answers queries with the ranking of `rank.py`.
 """
 from __future__ import annotations
 
+import functools
 import json
-import shutil
+import re
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
-from whoosh import formats
-from whoosh.analysis import IDAnalyzer
-from whoosh.system import pack_uint
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, FieldType, Schema
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, Schema
 from whoosh.index import EmptyIndexError, create_in, exists_in, open_dir
-from whoosh.query import And, NumericRange, Term
+from whoosh.query import And, Every, NumericRange, Term
 
 from . import rank
 from .errors import ArchiveError
-from .fsutil import staging_dir, swap_in
-from .segment import TOKENIZER_VERSION, bigrams
+from .fsutil import staging, swap_in
+from .segment import TOKENIZER_VERSION
+from .textnorm import search_fold
 
 STATS_FILE = "archive_stats.json"
 INDEX_README = """# search_index/
@@ -41,40 +47,20 @@ only this note is kept in the repository.
 """
 
 
-class Grouped(tuple):
-    """A field value that is already tokens grouped by term: ((term, payload), …).
-
-    The payload is the term's sorted positions (positional fields) or its count.
-    """
-
-
-class GroupedPositions(formats.Positions):
-    def word_values(self, value, analyzer, **kwargs):
-        if not isinstance(value, Grouped):
-            yield from super().word_values(value, analyzer, **kwargs)
-            return
-        for term, positions in value:
-            yield term, len(positions), len(positions) * self.field_boost, self.encode(positions)
+@functools.lru_cache(maxsize=1)
+def common_chars() -> frozenset[str]:
+    text = resources.files("quzhou_archive.data").joinpath("common_chars.txt").read_text(encoding="utf-8")
+    # as the streams hold them: folded for search
+    return frozenset(search_fold("".join(line for line in text.splitlines() if not line.startswith("#"))))
 
 
-class GroupedFrequency(formats.Frequency):
-    def word_values(self, value, analyzer, **kwargs):
-        if not isinstance(value, Grouped):
-            yield from super().word_values(value, analyzer, **kwargs)
-            return
-        for term, count in value:
-            yield term, count, count * self.field_boost, pack_uint(count)
-
-
-def _token_field(fmt) -> FieldType:
-    # values arrive as Grouped tokens; the analyzer only serves a plain string
-    return FieldType(format=fmt, analyzer=IDAnalyzer(), scorable=False, stored=False)
+def rare_chars(streams: list[str]) -> list[str]:
+    return sorted(set("".join(streams)) - common_chars() - {" "})
 
 
 def make_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
-        docnum=NUMERIC(stored=True, sortable=True),
         title=STORED, subtitle=STORED, kicker=STORED, body=STORED, url=STORED,
         date=ID(stored=True),
         datekey=NUMERIC(stored=True, sortable=True, bits=32),
@@ -86,18 +72,15 @@ def make_schema() -> Schema:
         authors=KEYWORD(stored=True, commas=True),
         hlen=NUMERIC(stored=True, sortable=True),
         blen=NUMERIC(stored=True, sortable=True),
-        headline_bi=_token_field(GroupedPositions()),
-        headline_chars=_token_field(GroupedFrequency()),
-        body_bi=_token_field(GroupedPositions()),
-        body_chars=_token_field(GroupedFrequency()),
+        streams=STORED,
+        chars=KEYWORD(lowercase=False, scorable=False),
     )
 
 
 @dataclass
 class IndexDoc:
-    """One article as both indexes receive it."""
+    """One article as the Whoosh index receives it."""
 
-    docnum: int
     id: str
     url: str
     title: str
@@ -110,55 +93,61 @@ class IndexDoc:
     paper: str | None
     kind: str
     authors: list[str]
-    tokens: object          # segment.DocTokens
+    headline: list[str]     # folded streams (segment.DocTokens)
+    body: list[str]
 
     def whoosh_fields(self) -> dict:
-        t = self.tokens
         return {
-            "id": self.id, "docnum": self.docnum, "url": self.url,
+            "id": self.id, "url": self.url,
             "title": self.title, "subtitle": self.subtitle or "", "kicker": self.kicker or "",
             "body": self.body_text,
             "date": self.date or "", "datekey": rank.date_key(self.date),
             "year": int(self.date[:4]) if self.date else 0,
             "counties": ",".join(self.counties), "topics": ",".join(self.topics),
             "paper": self.paper or "", "kind": self.kind, "authors": ",".join(self.authors),
-            "hlen": t.headline.length, "blen": t.body.length,
-            "headline_bi": Grouped(sorted(t.headline.bigrams.items())),
-            "headline_chars": Grouped(sorted(t.headline.chars.items())),
-            "body_bi": Grouped(sorted(t.body.bigrams.items())),
-            "body_chars": Grouped(sorted(t.body.chars.items())),
+            "hlen": sum(map(len, self.headline)), "blen": sum(map(len, self.body)),
+            # parts joined by a line break, which no clause holds: nothing matches across parts
+            "streams": ("\n".join(self.headline), "\n".join(self.body)),
+            "chars": " ".join(rare_chars(self.headline + self.body)),
         }
 
 
-def collection_stats(docs: list[IndexDoc], vocabulary: dict[str, int], base_url: str) -> dict:
-    n = len(docs) or 1
-    return {
-        "tokenizer": TOKENIZER_VERSION,
-        "docs": len(docs),
-        "average": {"headline": sum(d.tokens.headline.length for d in docs) / n,
-                    "body": sum(d.tokens.body.length for d in docs) / n},
-        "vocabulary_total": sum(vocabulary.values()),
-        "vocabulary": vocabulary,
-        "base_url": base_url,
-    }
+def _finish(folder: Path, stats: dict, vocabulary: dict[str, int]) -> None:
+    (folder / STATS_FILE).write_text(json.dumps({**stats, "vocabulary": vocabulary}, ensure_ascii=False,
+                                                separators=(",", ":")), encoding="utf-8")
+    (folder / "README.md").write_text(INDEX_README, encoding="utf-8")
 
 
-def write_index(index_dir: Path, docs: list[IndexDoc], stats: dict, procs: int = 1) -> None:
-    """Build the whole index in a new folder and swap it in only when complete."""
-    index_dir = Path(index_dir)
-    new = staging_dir(index_dir)
-    try:
+def write_index(index_dir: Path, docs, stats: dict, vocabulary: dict[str, int], procs: int = 1) -> Path:
+    """A new index of `docs` (an iterable of IndexDoc), in a staging folder; returns it."""
+    with staging(Path(index_dir)) as new:
         ix = create_in(str(new), make_schema())
-        writer = ix.writer(procs=procs, multisegment=procs > 1, limitmb=256)
+        writer = ix.writer(procs=procs, multisegment=True, limitmb=128) if procs > 1 else ix.writer(limitmb=128)
         for doc in docs:
             writer.add_document(**doc.whoosh_fields())
         writer.commit()
-        (new / STATS_FILE).write_text(json.dumps(stats, ensure_ascii=False), encoding="utf-8")
-        (new / "README.md").write_text(INDEX_README, encoding="utf-8")
-        swap_in(new, index_dir)
-    finally:
-        if new.exists():
-            shutil.rmtree(new, ignore_errors=True)
+        _finish(new, stats, vocabulary)
+        return new
+
+
+def update_index(index_dir: Path, changed, removed: list[str], stats: dict, vocabulary: dict[str, int]) -> Path:
+    """A copy of the index with `changed` IndexDocs (re)written and `removed`
+    IDs deleted, in a staging folder; returns it. Whoosh never rewrites a
+    segment file, so the copy is made of hard links."""
+    with staging(Path(index_dir), linked=True) as new:
+        ix = open_dir(str(new))
+        writer = ix.writer(limitmb=64)
+        for article_id in removed:
+            writer.delete_by_term("id", article_id)
+        for doc in changed:
+            writer.update_document(**doc.whoosh_fields())
+        writer.commit()
+        _finish(new, stats, vocabulary)
+        return new
+
+
+def publish(staged: Path, index_dir: Path) -> None:
+    swap_in(staged, Path(index_dir))
 
 
 # -- searching -----------------------------------------------------------------
@@ -166,7 +155,6 @@ def write_index(index_dir: Path, docs: list[IndexDoc], stats: dict, procs: int =
 @dataclass
 class Hit:
     id: str
-    docnum: int
     title: str
     url: str
     date: str | None
@@ -196,7 +184,8 @@ class Searcher:
         self.searcher = self.ix.searcher()
         self.reader = self.searcher.reader()
         self.vocabulary = self.stats["vocabulary"]
-        self.columns = {name: self.reader.column_reader(name) for name in ("docnum", "datekey", "hlen", "blen")}
+        self._stored: dict[int, dict] = {}
+        self.columns = {name: self.reader.column_reader(name) for name in ("datekey", "hlen", "blen")}
 
     def close(self) -> None:
         self.searcher.close()
@@ -207,67 +196,56 @@ class Searcher:
     def __exit__(self, *exc):
         self.close()
 
-    # postings --------------------------------------------------------------
-    def _postings(self, field: str, term: str, value: str) -> dict:
-        """Whoosh docnum -> the posting's value ("positions" or "frequency")."""
-        if (field, term) not in self.reader:
-            return {}
-        m = self.reader.postings(field, term)
-        out = {}
-        while m.is_active():
-            out[m.id()] = m.value_as(value)
-            m.next()
-        return out
-
     def occurrences(self, clause: str) -> dict[int, dict[str, int]]:
-        """Whoosh docnum -> {field: times the clause occurs there}."""
+        """Whoosh docnum -> {field: times the clause occurs there (overlapping)}."""
+        rare = [ch for ch in set(clause) if ch not in common_chars()]
+        query = And([Term("chars", ch) for ch in sorted(rare)]) if rare else Every()
+        overlapping = re.compile(f"(?={re.escape(clause)})")
         found: dict[int, dict[str, int]] = {}
-        for name in rank.FIELDS:
-            if len(clause) == 1:
-                counts = self._postings(f"{name}_chars", clause, "frequency")
-            else:
-                counts = phrase_counts([self._postings(f"{name}_bi", g, "positions") for g in bigrams(clause)])
-            for doc, count in counts.items():
-                found.setdefault(doc, {})[name] = count
+        for doc in self.searcher.docs_for_query(query):
+            headline, body = self.stored(doc)["streams"]
+            counts = {name: len(overlapping.findall(text))
+                      for name, text in zip(rank.FIELDS, (headline, body)) if clause in text}
+            if counts:
+                found[doc] = counts
         return found
 
-    # the query -------------------------------------------------------------
+    def stored(self, doc: int) -> dict:
+        if doc not in self._stored:
+            self._stored[doc] = self.searcher.stored_fields(doc)
+        return self._stored[doc]
+
     def split(self, clause: str) -> list[str]:
-        total = self.stats["vocabulary_total"]
         candidates: dict[int, list[tuple[str, int]]] = {}
         for i in range(len(clause) - 1):
             for j in range(i + 2, len(clause) + 1):
-                word = clause[i:j]
-                count = self.vocabulary.get(word)
+                count = self.vocabulary.get(clause[i:j])
                 if count:
-                    candidates.setdefault(i, []).append((word, rank.word_cost(count, total)))
-        return rank.split_words(clause, candidates, rank.single_char_cost(total))
+                    candidates.setdefault(i, []).append((clause[i:j], rank.word_cost(count)))
+        return rank.split_words(clause, candidates, rank.CHAR_COST)
 
     def _allowed(self, filters: dict[str, str]) -> set[int] | None:
         if not filters:
             return None
+        fields = {"county": "counties", "topic": "topics", "paper": "paper", "kind": "kind"}
         parts = []
         for key, value in filters.items():
-            if key == "county":
-                parts.append(Term("counties", value))
-            elif key == "topic":
-                parts.append(Term("topics", value))
-            elif key == "paper":
-                parts.append(Term("paper", value))
-            elif key == "kind":
-                parts.append(Term("kind", value))
-            elif key in ("year", "date"):
+            if key in fields:
+                parts.append(Term(fields[key], value))
+            else:  # year, date
                 low, high = rank.date_range(value)
                 parts.append(NumericRange("datekey", low, high))
         return set(self.searcher.docs_for_query(And(parts)))
 
     def search(self, text: str, limit: int | None = 10) -> tuple[rank.Query, list[Hit], int]:
-        """(parsed query, the best `limit` hits, how many documents matched)."""
+        """(parsed query, the best `limit` hits, how many articles matched)."""
         query = rank.parse_query(text)
         if query.empty:
             return query, [], 0
-        filters = rank.resolve_filters(query.filters, self.filter_options())
-        allowed = self._allowed(filters) if filters is not None else set()
+        filters = rank.resolve_filters(query.filters, self.stats.get("filters", {}))
+        if filters is None:
+            return query, [], 0
+        allowed = self._allowed(filters)
         n_docs = self.stats["docs"]
         averages = self.stats["average"]
         exact = [self.occurrences(c) for c in query.clauses]
@@ -296,33 +274,14 @@ class Searcher:
                 else:
                     break
             else:
-                key = rank.sort_key(tier, score, self.columns["datekey"][doc], self.columns["docnum"][doc])
-                scored.append((key, doc, tier, score))
-        scored.sort()
+                scored.append([tier, score, self.columns["datekey"][doc], doc])
+        ids = {doc: self.stored(doc)["id"] for _, _, _, doc in scored}
+        scored.sort(key=lambda s: rank.sort_key(s[0], s[1], s[2], ids[s[3]]))
         chosen = scored if limit is None else scored[:limit]
         hits = []
-        for _, doc, tier, score in chosen:
-            stored = self.searcher.stored_fields(doc)
-            hits.append(Hit(
-                id=stored["id"], docnum=stored["docnum"], title=stored["title"], url=stored["url"],
-                date=stored["date"] or None, counties=[c for c in stored["counties"].split(",") if c],
-                score=rank.quantize(score) / 1e6, tier=tier, fields=stored,
-            ))
+        for tier, score, _, doc in chosen:
+            stored = self.stored(doc)
+            hits.append(Hit(id=stored["id"], title=stored["title"], url=stored["url"], date=stored["date"] or None,
+                            counties=[c for c in stored["counties"].split(",") if c],
+                            score=rank.quantize(score) / 1e6, tier=tier, fields=stored))
         return query, hits, len(scored)
-
-    def filter_options(self) -> dict[str, list[str]]:
-        return self.stats.get("filters", {})
-
-
-def phrase_counts(postings: list[dict[int, list[int]]]) -> dict[int, int]:
-    """Documents where the bigrams occur at consecutive positions, and how often."""
-    if not postings or not all(postings):
-        return {}
-    docs = set(postings[0]).intersection(*postings[1:])
-    out = {}
-    for doc in docs:
-        follow = [set(p[doc]) for p in postings[1:]]
-        count = sum(1 for start in postings[0][doc] if all(start + i + 1 in s for i, s in enumerate(follow)))
-        if count:
-            out[doc] = count
-    return out

@@ -15,7 +15,7 @@ Within a tier the score is BM25F: per-field counts of the clause, the
 headline weighted above the body, length-normalised per field, saturated,
 times the clause's idf. Scores are rounded to 1e-6 before sorting so that
 floating point differences between languages cannot reorder results; ties
-go to the newer article, then to the lower document number.
+go to the newer article, then to the article ID.
 """
 from __future__ import annotations
 
@@ -32,6 +32,9 @@ B = {"headline": 0.3, "body": 0.75}
 TIER2_FACTOR = 0.5
 MAX_QUERY_CHARS = 200          # a longer query is cut here (the UI says so)
 WORD_COST_SCALE = 1000         # word costs are integers: identical in every language
+# Word costs are -log of a count against a fixed base, not the archive's
+# total, so that adding one article changes only the costs of its own words.
+COST_BASE = math.log(1e8)
 
 FILTER_KEYS = {
     "county": "county", "县": "county", "县区": "county", "地区": "county",
@@ -110,13 +113,12 @@ def quantize(score: float) -> int:
     return math.floor(score * 1e6 + 0.5)
 
 
-def word_cost(count: int, total: int) -> int:
+def word_cost(count: int) -> int:
     """Integer cost of using a vocabulary word in a query split (lower is likelier)."""
-    return round(WORD_COST_SCALE * (math.log(total + 1) - math.log(count)))
+    return round(WORD_COST_SCALE * (COST_BASE - math.log(count)))
 
 
-def single_char_cost(total: int) -> int:
-    return round(WORD_COST_SCALE * math.log(total + 1)) + WORD_COST_SCALE
+CHAR_COST = round(WORD_COST_SCALE * COST_BASE) + WORD_COST_SCALE   # a lone character: rarer than any word
 
 
 def tier2_words(split: list[str]) -> list[str]:
@@ -152,8 +154,11 @@ def split_words(clause: str, candidates: dict[int, list[tuple[str, int]]], char_
     return out
 
 
-def sort_key(tier: int, score: float, date_key: int, docnum: int) -> tuple:
-    return (tier, -quantize(score), -date_key, docnum)
+def sort_key(tier: int, score: float, date_key: int, tiebreak) -> tuple:
+    """Best first: exact before words-only, higher score, newer; then the
+    article ID (the browser uses the document number, which follows the same
+    order among articles of one date)."""
+    return (tier, -quantize(score), -date_key, tiebreak)
 
 
 def date_key(date: str | None) -> int:

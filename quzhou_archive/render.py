@@ -2,7 +2,7 @@
 plain CSS and scripts in `static/`).
 
 `site_pages()` decides every page of the site and the plain data each one
-shows (a `Page`); `render_site()` turns them into files. Links between pages
+shows (a `Page`); `Renderer` turns them into HTML. Links between pages
 are relative, so the site works under any base path and from any static
 host; `--base-url` only makes canonical URLs, feeds and the sitemap
 absolute. `404.html` is the exception: a host serves it at any depth, so its
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import calendar
 import datetime as _dt
+import hashlib
 import json
-import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +23,6 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from .articles import slugify
 from .content import typeset
-from .fsutil import write_tree
 from .gazetteer import load as load_gazetteer
 from .topics import load as load_taxonomy
 
@@ -42,7 +41,8 @@ SITE_DESCRIPTION = "衢州及柯城、衢江、龙游、江山、常山、开化
 PER_PAGE = 50
 LATEST = 20
 FEED_SIZE = 50
-RELATED = 5
+RELATED = 3
+DESCRIPTION_CHARS = 60   # what search engines show of a page's description
 KIND_NAMES = {"news": "消息", "feature": "通讯", "photo": "图片", "brief": "简讯", "teaser": "导读", "speech": "发言"}
 WEEKDAYS = "一二三四五六日"
 
@@ -148,7 +148,7 @@ def paginate(path_stem: str, items: list[dict], context: dict, template: str = "
     paths = [f"{path_stem}.html"] + [f"{path_stem}-{n}.html" for n in range(2, len(chunks) + 1)]
     pages = []
     for n, chunk in enumerate(chunks, start=1):
-        pager = {"current": n, "count": len(chunks), "urls": paths,
+        pager = {"current": n, "count": len(chunks), "links": pager_links(paths, n),
                  "prev": paths[n - 2] if n > 1 else None, "next": paths[n] if n < len(chunks) else None}
         title = context["page_title"] + (f"(第{n}页)" if n > 1 else "")
         pages.append(Page(paths[n - 1], template, {**context, "items": chunk, "pager": pager, "page_title": title,
@@ -156,12 +156,26 @@ def paginate(path_stem: str, items: list[dict], context: dict, template: str = "
     return pages
 
 
-class SiteModel:
-    """Everything the pages show, derived once from the articles."""
+def pager_links(paths: list[str], current: int, around: int = 2) -> list[tuple[int, str] | None]:
+    """The page numbers a pager shows: the first, the last and a few around the
+    current one, None for a gap (a list of thousands of pages must not put
+    thousands of links on each of them)."""
+    shown = sorted({1, len(paths), *range(max(1, current - around), min(len(paths), current + around) + 1)})
+    links: list[tuple[int, str] | None] = []
+    for n in shown:
+        if links and links[-1] is not None and n > links[-1][0] + 1:
+            links.append(None)
+        links.append((n, paths[n - 1]))
+    return links
 
-    def __init__(self, entries):
-        self.entries = entries
-        self.items = sorted((self._item(e) for e in entries), key=newest_first_key)
+
+class SiteModel:
+    """Everything the pages show, derived once from the articles' metadata
+    (`build.ArticleInfo`): no page needs another article's text."""
+
+    def __init__(self, infos):
+        self.infos = infos
+        self.items = sorted((self._item(i) for i in infos), key=newest_first_key)
         for n, item in enumerate(self.items):
             item.order = n
         self.by_id = {i.id: i for i in self.items}
@@ -181,11 +195,11 @@ class SiteModel:
         self.topic_position = {(t, i.id): n for t, members in self.topic_members.items() for n, i in enumerate(members)}
 
     @staticmethod
-    def _item(entry) -> Item:
-        a = entry.article
-        summary = "".join(entry.rendered.blocks)[:100]
-        return Item(a.id, entry.url, a.title, a.kicker, a.subtitle, a.date, a.paper, a.page, list(a.counties),
-                    list(a.topics), a.kind, summary)
+    def _item(info) -> Item:
+        m = info.meta
+        return Item(info.id, info.url, m["title"], m.get("kicker"), m.get("subtitle"), m.get("date"), m.get("paper"),
+                    m.get("page"), list(m.get("counties") or []), list(m.get("topics") or []), m.get("kind", "news"),
+                    info.summary)
 
     # urls
     def county_url(self, name: str) -> str:
@@ -203,14 +217,8 @@ class SiteModel:
             return "dates/undated.html"
         return f"dates/{date}.html"
 
-    def enrich(self, card: dict) -> dict:
-        """A list card with the links its county and date need."""
-        card = dict(card)
-        card["county_links"] = [(c, self.county_url(c)) for c in card["counties"]]
-        return card
-
     def cards(self, items: list[Item]) -> list[dict]:
-        return [self.enrich(i.card()) for i in items]
+        return [i.card() for i in items]
 
 
 def site_pages(model: SiteModel) -> list[Page]:
@@ -221,7 +229,7 @@ def site_pages(model: SiteModel) -> list[Page]:
     pages += topic_pages(model)
     pages += date_pages(model)
     pages += paper_pages(model)
-    pages += [article_page(model, e) for e in model.entries]
+    pages += [article_page(model, info) for info in model.infos]
     return pages
 
 
@@ -240,6 +248,7 @@ def home_page(model: SiteModel) -> Page:
     span = (cn_date(min(dated)), cn_date(max(dated))) if dated else None
     return Page("index.html", "home.html", {
         "latest": model.cards(model.items[:LATEST]), "quzhou": quzhou, "topics": topics, "span": span,
+        "article_count": len(model.items),
         "page_title": SITE_NAME, "section": "home",
     })
 
@@ -432,46 +441,50 @@ def related_items(model: SiteModel, item: Item) -> list[Item]:
     return [other for _, other in ranked[:RELATED]]
 
 
-def article_page(model: SiteModel, entry) -> Page:
-    a = entry.article
-    item = model.by_id[a.id]
-    neighbours = model.issues.get((a.paper, a.date), []) if a.paper and a.date else []
+def article_page(model: SiteModel, info) -> Page:
+    """An article's page; its text (`content`) is filled in when it is rendered."""
+    m = info.meta
+    item = model.by_id[info.id]
+    neighbours = model.issues.get((item.paper, item.date), []) if item.paper and item.date else []
     at = neighbours.index(item) if item in neighbours else -1
     prev_item = neighbours[at - 1] if at > 0 else None
     next_item = neighbours[at + 1] if 0 <= at < len(neighbours) - 1 else None
-    source = a.meta.get("source") or {}
-    lines = source.get("lines") if isinstance(source, dict) else None
-    return Page(entry.url, "article.html", {
-        "a": {"id": a.id, "title": a.title, "kicker": a.kicker, "subtitle": a.subtitle, "date": a.date,
-              "date_label": cn_date(a.date), "paper": a.paper, "page": a.page, "kind": KIND_NAMES.get(a.kind, a.kind),
-              "authors": a.authors, "photographers": a.photographers,
-              "byline": [str(b) for b in a.meta.get("byline") or []],
-              "photos": [p for p in a.meta.get("photos") or [] if isinstance(p, dict)],
-              "notes": [str(n) for n in a.meta.get("notes") or []],
-              "source_file": source.get("file") if isinstance(source, dict) else None,
+    source = m.get("source") if isinstance(m.get("source"), dict) else {}
+    lines = source.get("lines")
+    authors = [str(a) for a in m.get("authors") or []]
+    return Page(info.url, "article.html", {
+        "a": {"id": info.id, "title": item.title, "kicker": item.kicker, "subtitle": item.subtitle, "date": item.date,
+              "date_label": cn_date(item.date), "paper": item.paper, "page": item.page,
+              "kind": KIND_NAMES.get(item.kind, item.kind), "authors": authors,
+              "photographers": [str(p) for p in m.get("photographers") or []],
+              "byline": [str(b) for b in m.get("byline") or []],
+              "photos": [p for p in m.get("photos") or [] if isinstance(p, dict)],
+              "notes": [str(n) for n in m.get("notes") or []],
+              "source_file": source.get("file"),
               "source_lines": lines if isinstance(lines, list) and len(lines) == 2 else None},
-        "body_html": entry.rendered.html,
-        "counties": [(c, model.county_url(c)) for c in a.counties],
-        "topics": [(t, model.topic_url(t)) for t in a.topics],
-        "date_url": model.date_url(a.date),
-        "issue_url": model.issue_url(a.paper, a.date) if a.paper and a.date else None,
+        "content": info.digest,
+        "counties": [(c, model.county_url(c)) for c in item.counties],
+        "topics": [(t, model.topic_url(t)) for t in item.topics],
+        "date_url": model.date_url(item.date),
+        "issue_url": model.issue_url(item.paper, item.date) if item.paper and item.date else None,
         "prev": prev_item.card() if prev_item else None,
         "next": next_item.card() if next_item else None,
         "related": model.cards(related_items(model, item)),
-        "citation": citation(a),
-        "page_title": a.title, "og_type": "article", "description": item.summary or a.title,
-        "published": a.date if a.date and len(a.date) == 10 else None,
+        "citation": citation(item.title, item.subtitle, authors, item.paper, item.date, item.page),
+        "page_title": item.title, "og_type": "article", "description": (item.summary or item.title)[:DESCRIPTION_CHARS],
+        "published": item.date if item.date and len(item.date) == 10 else None,
     })
 
 
-def citation(article) -> str:
+def citation(title: str, subtitle: str | None, authors: list[str], paper: str | None, date: str | None,
+             page: int | None) -> str:
     """GB/T 7714-2015 for a newspaper article: 作者. 题名[N]. 报纸名, 日期(版次)."""
-    authors = ", ".join(article.authors[:3]) + (", 等" if len(article.authors) > 3 else "")
-    title = article.title + (f":{article.subtitle}" if article.subtitle else "")
-    where = article.paper or "报纸不详"
-    when = article.date or "日期不详"
-    page = f"({article.page:02d})" if article.page else ""
-    return f"{authors + '. ' if authors else ''}{title}[N]. {where}, {when}{page}."
+    names = ", ".join(authors[:3]) + (", 等" if len(authors) > 3 else "")
+    heading = title + (f":{subtitle}" if subtitle else "")
+    where = paper or "报纸不详"
+    when = date or "日期不详"
+    printed = f"({page:02d})" if page else ""
+    return f"{names + '. ' if names else ''}{heading}[N]. {where}, {when}{printed}."
 
 
 # -- feeds, sitemap ------------------------------------------------------------
@@ -540,26 +553,32 @@ def environment() -> Environment:
 
 
 class Renderer:
-    def __init__(self, base_url: str, site: dict):
+    def __init__(self, base_url: str):
         self.env = environment()
         self.base_url = base_url
-        self.site = site
+        self.site = {"name": SITE_NAME}
 
     def url_function(self, page_path: str, absolute: bool):
-        here = posixpath.dirname(page_path)
-        base_path = urlsplit(self.base_url).path or "/"
+        """Links from a page to a site path: up to the nearest folder the two
+        share, then down — so they work under any base path and from any
+        host, and a story links its neighbours in the same folder by name."""
+        if absolute:
+            prefix = urlsplit(self.base_url).path or "/"
+            return lambda target: prefix + target.lstrip("/")
+        here = page_path.split("/")[:-1]
 
         def url(target: str) -> str:
-            if absolute:
-                return base_path + target
             if target in ("", "/"):
-                rel = posixpath.relpath(".", here or ".")
-                return "./" if rel == "." else rel + "/"
-            return posixpath.relpath(target, here or ".")
+                return "../" * len(here) or "./"
+            parts = target.split("/")
+            shared = 0
+            while shared < min(len(here), len(parts) - 1) and here[shared] == parts[shared]:
+                shared += 1
+            return "../" * (len(here) - shared) + "/".join(parts[shared:])
 
         return url
 
-    def render(self, page: Page, absolute: bool = False) -> str:
+    def render(self, page: Page, body_html: str | None = None, absolute: bool = False) -> str:
         context = {
             "site": self.site,
             "url": self.url_function(page.path, absolute),
@@ -569,6 +588,7 @@ class Renderer:
             "og_type": "website",
             "crumbs": [],
             **page.context,
+            "body_html": body_html,
         }
         return self.env.get_template(page.template).render(context)
 
@@ -578,29 +598,21 @@ def static_files() -> dict[str, bytes]:
             for p in sorted(STATIC.rglob("*")) if p.is_file()}
 
 
-def render_site(entries, base_url: str, search_files: dict[str, bytes]) -> dict[str, str | bytes]:
-    site = {"name": SITE_NAME, "article_count": len(entries)}
-    renderer = Renderer(base_url, site)
-    model = SiteModel(entries)
-    pages = site_pages(model)
-    files: dict[str, str | bytes] = {page.path: renderer.render(page) for page in pages}
-    files["404.html"] = renderer.render(Page("404.html", "404.html", {"page_title": "找不到这一页"}), absolute=True)
-    files.update(feeds(model, base_url))
-    files["sitemap.xml"] = sitemap([p.path for p in pages], base_url)
-    files["robots.txt"] = robots(base_url)
+def fixed_files(model: SiteModel, renderer: Renderer, page_paths: list[str]) -> dict[str, str | bytes]:
+    """Everything besides the pages: 404, feeds, sitemap, robots, assets, .nojekyll."""
+    files: dict[str, str | bytes] = {
+        "404.html": renderer.render(Page("404.html", "404.html", {"page_title": "找不到这一页"}), absolute=True),
+        "sitemap.xml": sitemap(page_paths, renderer.base_url),
+        "robots.txt": robots(renderer.base_url),
+        ".nojekyll": "",
+    }
+    files.update(feeds(model, renderer.base_url))
     files.update(static_files())
-    files.update(search_files)
-    files[".nojekyll"] = ""
     return files
 
 
-def write_site(out_dir: Path, files: dict[str, str | bytes]) -> None:
-    write_tree(Path(out_dir), files)
-
-
 def page_digest(page: Page) -> str:
-    """A fingerprint of everything a page shows (for rebuilding only what changed)."""
-    import hashlib
-
+    """A fingerprint of everything a page shows (for rebuilding only what changed);
+    an article page's text is in it as the digest of its content."""
     return hashlib.sha256(json.dumps([page.template, page.context], ensure_ascii=False, sort_keys=True,
                                      default=str).encode("utf-8")).hexdigest()

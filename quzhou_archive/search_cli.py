@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from .index import Hit, Searcher
-from .textnorm import fold
+from .textnorm import search_fold
 
 WIDTH = 60
 
@@ -15,7 +15,7 @@ def snippet(text: str, terms: list[str], width: int = WIDTH) -> tuple[str, list[
     """A window of `text` around the first match and the spans to highlight
     (the same window the browser shows)."""
     flat = " ".join(text.split())
-    folded = fold(flat)
+    folded = search_fold(flat)
     hits = sorted({(i, i + len(t)) for t in terms for i in _find_all(folded, t)}, key=lambda h: (h[0], -h[1]))
     first = hits[0][0] if hits else 0
     start = max(0, min(first - width // 3, len(flat) - width))

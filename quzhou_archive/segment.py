@@ -2,18 +2,20 @@
 
 The only module that imports jieba. A text is folded (Traditional ->
 Simplified, full-width -> half-width, lower case: `textnorm.fold`) and read
-as a stream of non-space characters; each character has a position. From
-that stream come
+as a stream of non-space characters; each character has a position. A field
+(headline, body) is a list of such streams, one per printed part; nothing
+runs from one part into the next.
+From the streams come
 
-* character bigrams with their positions — any substring of two or more
-  characters is a run of consecutive bigrams, so every substring can be found
-  exactly, across word boundaries and punctuation alike;
-* single characters with their counts, for one-character queries;
+* character bigrams with their positions (the browser index) — any
+  substring of two or more characters is a run of consecutive bigrams, so
+  every substring can be found exactly, across word boundaries and
+  punctuation alike (the Whoosh index keeps the streams themselves);
 * jieba words, whose counts make the vocabulary that splits a query into
   words for the second tier of results (see `rank.py`).
 
-`static/search.js` reproduces `fold_query`/`bigrams` for queries typed in the
-browser; it never needs jieba, because the words it needs come with the index.
+`static/search.js` reproduces `fold_query` and the bigrams for queries typed
+in the browser; it never needs jieba: the words it needs come with the index.
 """
 from __future__ import annotations
 
@@ -21,60 +23,69 @@ import functools
 import logging
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 
-from .textnorm import fold
+from .textnorm import fold, search_fold
 
 # Bump when tokens change: cached tokens and built indexes are then redone.
-TOKENIZER_VERSION = 3
+TOKENIZER_VERSION = 6
 
 _WORD_CHARS = re.compile(r"^[\u3400-\u9fff\uf900-\ufaffa-z0-9]+$")
 
 
 @dataclass
-class FieldTokens:
-    """Tokens of one field of one document."""
-
-    length: int = 0                                              # characters, spaces excluded
-    bigrams: dict[str, list[int]] = field(default_factory=dict)  # bigram -> positions
-    chars: dict[str, int] = field(default_factory=dict)          # character -> count
-
-
-@dataclass
 class DocTokens:
-    headline: FieldTokens
-    body: FieldTokens
-    words: dict[str, int]                                        # jieba word (2+ chars) -> count
+    """What one article gives the indexes: its fields as folded streams, and its words."""
+
+    headline: list[str]                 # kicker, title, subtitle
+    body: list[str]                     # paragraphs, headings, captions, bylines
+    words: dict[str, int]               # jieba word (2+ characters) -> count
+
+    def to_plain(self) -> tuple:
+        return (self.headline, self.body, self.words)
+
+    @classmethod
+    def from_plain(cls, plain: tuple) -> "DocTokens":
+        return cls(*plain)
 
 
 def stream(text: str) -> str:
     """The folded characters of `text` that carry positions: everything but whitespace."""
-    return "".join(fold(text).split())
+    return "".join(search_fold(text).split())
 
 
-def field_tokens(parts: list[str]) -> FieldTokens:
-    """Tokens of a field made of several printed parts (kicker, title, subtitle…).
+def field_streams(parts: list[str]) -> list[str]:
+    return [s for s in map(stream, parts) if s]
 
-    Parts are separated by one empty position, so no bigram and no phrase
-    runs from one part into the next.
-    """
-    tokens = FieldTokens()
-    bigrams: dict[str, list[int]] = {}
-    chars: Counter = Counter()
-    position = 0
-    for part in parts:
-        s = stream(part)
-        if not s:
-            continue
-        chars.update(s)
+
+def field_length(streams: list[str]) -> int:
+    return sum(len(s) for s in streams)
+
+
+SLOT = 1024   # positions come in slots: each part starts a new one
+
+
+def part_starts(streams: list[str]) -> list[int]:
+    """Where each part's positions begin. A part starts at a slot boundary and
+    takes as many slots as it needs, with at least one empty position after
+    it: so nothing runs from one part into the next, and changing a paragraph
+    moves the positions of no other paragraph (unless it grows across a slot
+    boundary) — an edit rewrites little of the browser index."""
+    starts, slot = [], 0
+    for s in streams:
+        starts.append(slot * SLOT)
+        slot += len(s) // SLOT + 1
+    return starts
+
+
+def bigram_positions(streams: list[str]) -> dict[str, list[int]]:
+    """Character bigram -> the positions where it starts (never across parts)."""
+    positions: dict[str, list[int]] = {}
+    for s, offset in zip(streams, part_starts(streams)):
         for i in range(len(s) - 1):
-            bigrams.setdefault(s[i:i + 2], []).append(position + i)
-        tokens.length += len(s)
-        position += len(s) + 1
-    tokens.bigrams = bigrams
-    tokens.chars = dict(chars)
-    return tokens
+            positions.setdefault(s[i:i + 2], []).append(offset + i)
+    return positions
 
 
 def bigrams(s: str) -> list[str]:
@@ -111,22 +122,22 @@ def user_dictionary() -> list[tuple[str, int]]:
 
 
 def words(text: str) -> Counter:
-    """jieba words of two or more characters (letters and digits count), folded."""
+    """jieba words of two or more characters (letters and digits count), folded.
+
+    Dictionary words only (no HMM guesses): the user dictionary supplies the
+    local names, and the same text always gives the same words."""
     counts: Counter = Counter()
-    for word in _jieba().cut(fold(text), HMM=True):
-        word = word.strip()
+    for word in _jieba().cut(fold(text), HMM=False):   # jieba reads the plainly folded text
         if len(word) >= 2 and _WORD_CHARS.match(word):
-            counts[word] += 1
+            counts[search_fold(word)] += 1
     return counts
 
 
 def tokenize(headline_parts: list[str], body_parts: list[str]) -> DocTokens:
     """All tokens of one article: headline (kicker, title, subtitle) and body
-    (paragraphs, captions, bylines)."""
-    headline = field_tokens(headline_parts)
-    body = field_tokens(body_parts)
-    vocabulary = words("\n".join(headline_parts + body_parts))
-    return DocTokens(headline, body, dict(vocabulary))
+    (paragraphs, headings, captions, bylines)."""
+    return DocTokens(field_streams(headline_parts), field_streams(body_parts),
+                     dict(words("\n".join(headline_parts + body_parts))))
 
 
 def fold_query(text: str) -> str:

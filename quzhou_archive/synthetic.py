@@ -6,6 +6,7 @@ the queries search is measured with (random substrings, with Ctrl+F's answer).
 """
 from __future__ import annotations
 
+import datetime as _dt
 import random
 import re
 import sys
@@ -35,56 +36,70 @@ def _vary_numbers(text: str, rng: random.Random) -> str:
     return re.sub(r"\d+(?:\.\d+)?", lambda m: str(round(float(m.group()) * rng.uniform(0.5, 1.8), 1 if "." in m.group() else None)), text)
 
 
-def generate(n: int, out: Path, source: Path, seed: int = 7, chars_per_article: int = 900) -> list[Path]:
-    """Write `n` articles under `out`; returns their paths."""
+def generate(n: int, out: Path, source: Path, seed: int = 7, chars_per_article: int = 800) -> list[Path]:
+    """Write `n` articles under `out`, as papers print them: issue after issue
+    (a paper and a day), a few stories on each of its pages. Returns the paths.
+    Paragraphs are added until an article has `chars_per_article` characters:
+    with the default, about 900 on average (ten thousand articles hold about
+    nine million characters, as a county paper's stories do)."""
     rng = random.Random(seed)
     paragraphs, titles = _pool(source)
     gazetteer = load_gazetteer()
     places = [gazetteer.city.name] + [c.name for c in gazetteer.counties]
     topic_names = [t.name for t in load_topics().topics]
     written = []
-    for i in range(n):
-        year, month, day = rng.randint(2015, 2025), rng.randint(1, 12), rng.randint(1, 28)
+    day = _dt.date(2015, 1, 1)
+    i = 0
+    while i < n:
         paper, slug = rng.choice(PAPERS)
-        page = rng.randint(1, 8)
-        precision = rng.random()
-        date = f"{year}-{month:02d}-{day:02d}" if precision > 0.1 else (f"{year}-{month:02d}" if precision > 0.03 else None)
-        body, size = [], 0
-        while size < chars_per_article:
-            para = _vary_numbers(rng.choice(paragraphs), rng)
-            body.append(store.escape_markdown(para))
-            size += len(para)
-        title = _vary_numbers(rng.choice(titles), rng) + f" {rng.choice(places)[:2]}第{i % 97 + 1}期"
-        meta = {
-            "title": title, "subtitle": None, "kicker": None, "date": date, "paper": paper, "page": page,
-            "counties": rng.sample(places, rng.choice([1, 1, 1, 2])),
-            "topics": rng.sample(topic_names, rng.choice([1, 2, 2, 3])),
-            "authors": [], "photographers": [], "kind": rng.choice(KINDS),
-            "source": {"file": f"synthetic-{i:06d}.txt", "lines": [1, len(body)]},
-        }
-        article_id = f"{store.date_path(date)}/{slug}-p{page:02d}-{i:06d}"
-        path = out / f"{article_id}.md"
-        atomic_write(path, store.article_file_text(meta, "\n\n".join(body) + "\n"))
-        written.append(path)
+        day += _dt.timedelta(days=rng.choice([0, 0, 1]))
+        precision = rng.random()     # a few pages only say the month, fewer nothing at all
+        date = day.isoformat() if precision > 0.1 else (day.isoformat()[:7] if precision > 0.03 else None)
+        for page in range(1, rng.randint(2, 8) + 1):
+            for story in range(1, rng.randint(1, 4) + 1):
+                if i >= n:
+                    break
+                body, size = [], 0
+                while size < chars_per_article:
+                    para = _vary_numbers(rng.choice(paragraphs), rng)
+                    body.append(store.escape_markdown(para))
+                    size += len(para)
+                title = _vary_numbers(rng.choice(titles), rng) + f" {rng.choice(places)[:2]}第{i % 97 + 1}期"
+                meta = {
+                    "title": title, "subtitle": None, "kicker": None, "date": date, "paper": paper, "page": page,
+                    "counties": rng.sample(places, rng.choice([1, 1, 1, 2])),
+                    "topics": rng.sample(topic_names, rng.choice([1, 2, 2, 3])),
+                    "authors": [], "photographers": [], "kind": rng.choice(KINDS),
+                    "source": {"file": f"synthetic-{i:06d}.txt", "lines": [1, len(body)]},
+                }
+                article_id = f"{store.date_path(date)}/{slug}-p{page:02d}-{story:02d}-{i:06d}"
+                path = out / f"{article_id}.md"
+                atomic_write(path, store.article_file_text(meta, "\n\n".join(body) + "\n"))
+                written.append(path)
+                i += 1
     return written
 
 
-def searchable_parts(entries) -> dict[str, list[str]]:
+def searchable_parts(root: Path) -> dict[str, list[str]]:
     """Article ID -> the texts a reader sees and Ctrl+F searches: headline
-    parts, body blocks, captions, bylines (`build.segment` entries)."""
-    from .content import headline_parts
+    parts, body blocks, captions, bylines."""
+    from .build import load_articles
+    from .content import headline_parts, render_content
 
-    return {e.article.id: headline_parts(e.article) + e.rendered.blocks + e.rendered.captions + e.rendered.people
-            for e in entries}
+    out = {}
+    for article in load_articles(root):
+        content = render_content(article)
+        out[article.id] = headline_parts(article) + content.blocks + content.captions + content.people
+    return out
 
 
 def plain_query(text: str) -> bool:
     """Is `text` read by the query syntax as itself (no leading -, quotes or field:value)?"""
     from . import rank
-    from .textnorm import fold
+    from .segment import fold_query
 
     parsed = rank.parse_query(text)
-    return parsed.clauses == ["".join(fold(text).split())] and not parsed.exclude and not parsed.filters
+    return parsed.clauses == [fold_query(text)] and not parsed.exclude and not parsed.filters
 
 
 def sample_queries(corpus: dict[str, list[str]], count: int, seed: int, traditional: bool = True) -> dict[str, set[str]]:

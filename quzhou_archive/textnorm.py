@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from importlib import resources
 
 import opencc
 
@@ -56,6 +57,39 @@ def fold_char(ch: str) -> str:
 def fold(text: str) -> str:
     """Fold a whole string character by character (length preserved)."""
     return text.translate(_FOLD_TABLE)
+
+
+def _search_folds() -> dict[str, str]:
+    """data/search_folds.txt: character -> the character search treats it as."""
+    text = resources.files("quzhou_archive.data").joinpath("search_folds.txt").read_text(encoding="utf-8")
+    return dict(line.split()[:2] for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+class _SearchFoldTable(dict):
+    """`fold`, then the pairs of data/search_folds.txt."""
+
+    extra = _search_folds()
+
+    def __missing__(self, code: int) -> str:
+        folded = fold_char(chr(code))
+        folded = self[code] = self.extra.get(folded, folded)
+        return folded
+
+
+_SEARCH_FOLD_TABLE = _SearchFoldTable()
+
+
+def search_fold_char(ch: str) -> str:
+    """The character search matches `ch` as: `fold_char`, and the characters
+    OpenCC writes differently only in phrases or regional variants folded too
+    (瞭 as 了, 覆 as 复), so that any Traditional form of a text finds it."""
+    return _SEARCH_FOLD_TABLE[ord(ch)]
+
+
+def search_fold(text: str) -> str:
+    """`search_fold_char` over a string (length preserved). Ingest uses the
+    plainer `fold`: these pairs are for matching, not for reading."""
+    return text.translate(_SEARCH_FOLD_TABLE)
 
 
 def is_cjk(ch: str) -> bool:

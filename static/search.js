@@ -111,13 +111,17 @@ function readIds(bytes) {
   return ids;
 }
 
-function fnv1a(text) {
-  let h = 0x811c9dc5;
-  for (const byte of new TextEncoder().encode(text)) {
-    h ^= byte;
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+// CRC-32 of the term's UTF-8 bytes: the shard a term lives in (search_export.term_hash)
+function termHash(text) {
+  let c = 0xffffffff;
+  for (const byte of new TextEncoder().encode(text)) c = CRC_TABLE[(c ^ byte) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
 }
 
 async function shard(s, k) {
@@ -141,34 +145,41 @@ async function shard(s, k) {
 }
 
 async function record(s, term) {
-  const terms = await shard(s, fnv1a(term) % s.meta.shards);
+  const terms = await shard(s, termHash(term) % s.meta.shards);
   const entry = terms.get(term);
   if (!entry) return null;
   if (entry.decoded) return entry.decoded;
   const [bytes, offset] = entry;
   const r = new Reader(bytes, offset);
-  const df = r.varint();
-  const docs = new Array(df);
-  let doc = 0;
-  for (let k = 0; k < df; k++) { doc += r.varint(); docs[k] = doc; }
-  const counts = new Array(df);
-  for (let k = 0; k < df; k++) {
-    const code = r.varint();
-    counts[k] = [code % 2 ? r.varint() : 0, Math.floor(code / 2)];
-  }
   const bigram = term[0] === "b";
   const postings = new Map();
-  for (let k = 0; k < df; k++) {
-    const [headline, body] = counts[k];
-    if (!bigram) { postings.set(docs[k], { headline, body }); continue; }
-    const fields = {};
-    for (const [name, count] of [["headline", headline], ["body", body]]) {
-      const positions = new Array(count);
-      let p = 0;
-      for (let i = 0; i < count; i++) { p += r.varint(); positions[i] = p; }
-      fields[name] = positions;
+  let block = -1;
+  for (let blocks = r.varint(); blocks > 0; blocks--) {
+    block += r.varint() + 1;
+    const length = r.varint();
+    const end = r.i + length;
+    const df = r.varint();
+    const docs = new Array(df);
+    let doc = block * s.meta.block;
+    for (let k = 0; k < df; k++) { doc += r.b[r.i++]; docs[k] = doc; }
+    const counts = new Array(df);
+    for (let k = 0; k < df; k++) {
+      const code = r.varint();
+      counts[k] = [code % 2 ? r.varint() : 0, Math.floor(code / 2)];
     }
-    postings.set(docs[k], fields);
+    for (let k = 0; k < df; k++) {
+      const [headline, body] = counts[k];
+      if (!bigram) { postings.set(docs[k], { headline, body }); continue; }
+      const fields = {};
+      for (const [name, count] of [["headline", headline], ["body", body]]) {
+        const positions = new Array(count);
+        let p = 0;
+        for (let i = 0; i < count; i++) { p += r.varint(); positions[i] = p; }
+        fields[name] = positions;
+      }
+      postings.set(docs[k], fields);
+    }
+    r.i = end;
   }
   const words = [];
   if (bigram) {

@@ -98,7 +98,7 @@ def test_long_lists_are_paginated(big_site):
     assert any(name.endswith("-2.html") for name in pages)
     first = next(p for p in (big_site / "topics").glob("*-2.html")).name.replace("-2.html", ".html")
     page = read(big_site, f"topics/{first}")
-    assert page.count('<li>\n    <a class="title"') == 50
+    assert page.count('<li><a href=') == 50
     assert 'rel="next"' in page
 
 
@@ -163,4 +163,13 @@ def test_failed_build_leaves_the_previous_site_and_index(tmp_path):
     assert "quzhou-ribao-p01-02.md:" in str(caught.value)
     after = {p: p.read_bytes() for p in list(site.rglob("*")) + list(index.rglob("*")) if p.is_file()}
     assert after == before
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+    assert not [p for p in tmp_path.iterdir() if ".new-" in p.name or ".old-" in p.name]
+
+
+def test_pager_shows_the_ends_and_the_neighbourhood():
+    from quzhou_archive.render import pager_links
+
+    paths = [f"topics/x-{n}.html" for n in range(1, 336)]
+    links = pager_links(paths, 100)
+    assert [link[0] if link else None for link in links] == [1, None, 98, 99, 100, 101, 102, None, 335]
+    assert [link[0] for link in pager_links(paths[:4], 2)] == [1, 2, 3, 4]

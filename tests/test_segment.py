@@ -1,22 +1,28 @@
-"""Tokens: folding, bigrams with positions, characters, jieba words with the local dictionary."""
-from quzhou_archive.segment import field_tokens, fold_query, tokenize, user_dictionary, words
+"""Tokens: folding, streams, characters and bigrams with positions, jieba words with the local dictionary."""
+from quzhou_archive.segment import (
+    SLOT, bigram_positions, field_length, field_streams, fold_query, part_starts, tokenize, user_dictionary, words,
+)
 
 
 def test_folding_traditional_fullwidth_and_case():
     assert fold_query("常山縣 ＡＢＣ　Ｒ＆Ｄ") == "常山县abcr&d"
 
 
-def test_bigrams_carry_positions_and_never_cross_parts():
-    tokens = field_tokens(["规上工业", "工业强市"])
-    assert tokens.bigrams["规上"] == [0]
-    assert tokens.bigrams["工业"] == [2, 5]      # part two starts after one empty position
-    assert "业工" not in tokens.bigrams
-    assert tokens.length == 8
-    assert tokens.chars["工"] == 2
+def test_positions_never_cross_parts():
+    streams = field_streams(["规上工业", "工业强市"])
+    bigrams = bigram_positions(streams)
+    assert bigrams["规上"] == [0]
+    assert bigrams["工业"] == [2, SLOT]   # each part starts a slot of its own
+    assert "业工" not in bigrams
+    assert field_length(streams) == 8
+
+
+def test_a_long_part_takes_more_slots_and_leaves_a_gap():
+    assert part_starts(["a" * (SLOT - 1), "b", "c" * SLOT, "d"]) == [0, SLOT, 2 * SLOT, 4 * SLOT]
 
 
 def test_spaces_are_not_positions():
-    assert field_tokens(["组团挂联 一帮到底"]).bigrams["联一"] == [3]
+    assert bigram_positions(field_streams(["组团挂联 一帮到底"]))["联一"] == [3]
 
 
 def test_user_dictionary_keeps_local_names_whole():

@@ -142,7 +142,6 @@ class _Writer:
         planned = []
         for n, article in enumerate(page.articles, start=1):
             aid = store.article_id(key, n)
-            origin = f"{page.source}:{article.first_line}-{article.last_line}"
             if aid in self.claimed:
                 self.fail(ArchiveError(path, f"article ID {aid} is also produced by {self.claimed[aid]} "
                                              f"(the same page twice?); this page was not written", article.first_line))

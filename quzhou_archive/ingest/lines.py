@@ -15,7 +15,7 @@ from typing import Any
 
 from . import credits
 from .furniture import SENTENCE_PUNCT, furniture_kind
-from ..textnorm import display_width, fold, is_cjk, squash
+from ..textnorm import display_width, fold, squash
 
 # Kinds of logical line
 FURNITURE, EDNOTE, LEAD, CREDIT, CAPTION, BYLINE, SIGNED, DASH, HEAD, BODY = (

@@ -16,7 +16,6 @@ import sys
 
 import pytest
 
-from quzhou_archive.build import load_articles, segment
 from quzhou_archive.synthetic import sample_queries, searchable_parts
 from tests.browser.conftest import run_search
 from tests.conftest import ROOT
@@ -27,7 +26,7 @@ SAMPLES = 300
 
 @pytest.fixture(scope="module")
 def corpus():
-    return searchable_parts(segment(load_articles(ROOT / "articles")))
+    return searchable_parts(ROOT / "articles")
 
 
 @pytest.fixture(scope="module")

@@ -121,7 +121,7 @@ def test_browse_pages_work_without_javascript(browser, server):
     page.goto(server)
     page.click("text=常山县")
     assert page.url.endswith("counties/changshan.html")
-    page.click("a.title >> nth=0")
+    page.click(".cards li > a >> nth=0")
     assert page.query_selector("article[data-id]") is not None
     page.goto(server + "search.html")
     assert "JavaScript" in page.inner_text("noscript") or page.is_visible("noscript")

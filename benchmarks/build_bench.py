@@ -1,0 +1,303 @@
+#!/usr/bin/env python3
+"""Build speed at scale: this archive beside Pelican + Pagefind, on the same
+Markdown, in the same run.
+
+Generates an archive of N articles from the bundled articles' paragraphs
+(varied dates, papers, pages, counties, topics and numbers), then times,
+each as its own command, from nothing:
+
+* the full build (Whoosh index + static search index + every page);
+* the build after one article changed (a sentence inserted mid-paragraph);
+* the build after a day's new articles (20, dated after all the others);
+* the build after one article was removed (the document numbers of the
+  articles after it move, so the browser's index is written anew);
+* the build with nothing changed;
+
+and the peak memory of each (the whole process tree, by PSS, sampled, and
+the largest single process's RSS). Then, on the same articles converted to
+Pelican's Markdown (Title/Date/Category/Tags/Slug), Pelican with its default
+theme followed by Pagefind over Pelican's output; and prints the ratios.
+
+usage: python benchmarks/build_bench.py [--articles 10000] [--keep DIR] [--no-peers]
+needs: pip install '.[bench]'  (pelican, pagefind[extended])
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from quzhou_archive import articles as store  # noqa: E402
+from quzhou_archive.build import GITHUB_PAGES_LIMIT  # noqa: E402
+from quzhou_archive.synthetic import generate  # noqa: E402
+
+INSERTED = "另据统计，衢州市新增省级示范项目三个。"
+PELICAN_CONF = """\
+SITENAME = "衢州区域经济新闻档案"
+SITEURL = ""
+PATH = "content"
+TIMEZONE = "Asia/Shanghai"
+DEFAULT_LANG = "zh"
+DEFAULT_PAGINATION = 50
+"""
+
+
+@dataclass
+class Run:
+    seconds: float
+    tree_pss: int      # bytes: the process tree's peak proportional set size
+    largest_rss: int   # bytes: the largest single process's peak RSS
+    output: str
+
+
+def _tree(pid: int) -> list[int]:
+    pids, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        pids.append(p)
+        try:
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as fh:
+                    todo += [int(c) for c in fh.read().split()]
+        except OSError:
+            pass
+    return pids
+
+
+def _pss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def run(cmd: list[str], cwd: Path | None = None, env: dict | None = None) -> Run:
+    """Run a command to the end; its wall time and peak memory (of it and every
+    process it starts, sampled every 200 ms)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    peak = [0]
+    done = threading.Event()
+
+    def sample():
+        while not done.is_set():
+            peak[0] = max(peak[0], sum(_pss(p) for p in _tree(proc.pid)))
+            done.wait(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise SystemExit(f"{' '.join(map(str, cmd))} failed ({proc.returncode}):\n{output[-3000:]}")
+    return Run(seconds, peak[0], usage.ru_maxrss * 1024, output)
+
+
+def site_parts(site: Path) -> dict[str, tuple[int, int]]:
+    """Bytes and files per top-level folder of the site."""
+    parts: dict[str, tuple[int, int]] = {}
+    for p in site.rglob("*"):
+        if p.is_file():
+            key = p.relative_to(site).parts[0] if len(p.relative_to(site).parts) > 1 else "(top)"
+            size, files = parts.get(key, (0, 0))
+            parts[key] = (size + p.stat().st_size, files + 1)
+    return parts
+
+
+def pages_artifact(site: Path) -> tuple[int, int] | None:
+    """Bytes of the tar that upload-pages-artifact makes of the site, and of
+    that tar compressed (the upload, which deploy-pages checks against its
+    1 GB limit); None without a `tar` command."""
+    if not shutil.which("tar"):
+        return None
+    proc = subprocess.Popen(["tar", "--hard-dereference", "-cf", "-", "-C", str(site), "."],
+                            stdout=subprocess.PIPE)
+    packer = zlib.compressobj(6)
+    raw = packed = 0
+    while chunk := proc.stdout.read(1 << 20):
+        raw += len(chunk)
+        packed += len(packer.compress(chunk))
+    packed += len(packer.flush())
+    proc.wait()
+    return raw, packed
+
+
+def change_one(articles: Path) -> Path:
+    """Insert a sentence in the middle of the middle article's first long paragraph."""
+    paths = sorted(store.article_paths(articles))
+    path = paths[len(paths) // 2]
+    text = path.read_text(encoding="utf-8")
+    head, body = text.split("\n---\n", 1)
+    paragraphs = body.split("\n\n")
+    k = max(range(len(paragraphs)), key=lambda i: len(paragraphs[i]))
+    para = paragraphs[k]
+    cut = para.find("。", len(para) // 2) + 1 or len(para) // 2
+    paragraphs[k] = para[:cut] + INSERTED + para[cut:]
+    path.write_text(head + "\n---\n" + "\n\n".join(paragraphs), encoding="utf-8")
+    return path
+
+
+def add_a_day(articles: Path, count: int) -> int:
+    """`count` articles of the day after the latest: copies of earlier ones,
+    as a day's pages add them."""
+    import datetime as dt
+
+    paths = sorted(store.article_paths(articles))
+    latest = max(d for p in paths if len(d := store.read_article(articles, p).meta.get("date") or "") == 10)
+    day = (dt.date.fromisoformat(latest) + dt.timedelta(days=1)).isoformat()
+    for n, path in enumerate(paths[:: max(1, len(paths) // count)][:count], start=1):
+        article = store.read_article(articles, path)
+        meta = {k: v for k, v in article.meta.items() if k != store.DIGEST_KEY}
+        target = articles / store.date_path(day) / f"quzhou-ribao-p{n // 5 + 1:02d}-{n:02d}.md"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(store.article_file_text({**meta, "date": day, "paper": "衢州日报", "page": n // 5 + 1},
+                                                  article.body), encoding="utf-8")
+    return count
+
+
+def to_pelican(articles: Path, content: Path) -> int:
+    """The same articles as Pelican reads them. Pelican needs a full date: a
+    month-only article takes the 1st, an undated one 1970-01-01."""
+    content.mkdir(parents=True, exist_ok=True)
+    count = 0
+    for path in store.article_paths(articles):
+        article = store.read_article(articles, path)
+        meta = article.meta
+        date = meta.get("date") or "1970-01-01"
+        date = date + "-01" if len(date) == 7 else date
+        slug = article.id.replace("/", "-")
+        tags = ", ".join(list(meta.get("counties") or []) + list(meta.get("topics") or []))
+        title = re.sub(r"\s+", " ", article.title)
+        header = (f"Title: {title}\nDate: {date}\nCategory: {(meta.get('topics') or ['未分类'])[0]}\n"
+                  f"Tags: {tags}\nSlug: {slug}\n\n")
+        (content / f"{slug}.md").write_text(header + article.body, encoding="utf-8")
+        count += 1
+    return count
+
+
+def mib(n: int) -> str:
+    return f"{n / 1024 ** 2:.0f} MiB"
+
+
+def build_cmd(work: Path) -> list[str]:
+    return [sys.executable, str(ROOT / "build_site.py"), "build", "--articles", str(work / "articles"),
+            "--out", str(work / "_site"), "--index", str(work / "search_index")]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--articles", type=int, default=10000, help="how many articles (default 10000)")
+    ap.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    ap.add_argument("--no-peers", action="store_true", help="skip Pelican + Pagefind (for N = 100000)")
+    args = ap.parse_args()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="build-bench-"))
+    if args.keep and work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "QZ_TIMINGS": "1"}
+    try:
+        print(f"generating {args.articles} articles …", flush=True)
+        generate(args.articles, work / "articles", ROOT / "articles")
+        chars = sum(len(store.read_article(work / "articles", p).body) for p in store.article_paths(work / "articles"))
+        print(f"{args.articles} articles, {chars / 1e6:.1f} million characters of body text\n", flush=True)
+
+        rows = []
+        full = run(build_cmd(work), env=env)
+        stages = ", ".join(m.group(1) + " " + m.group(2) for m in re.finditer(r"^  (\w+): ([\d.]+ s)", full.output, re.M))
+        print(f"full build: {full.seconds:.1f} s ({stages})", flush=True)
+        rows.append(("full build, from nothing", full))
+        parts = site_parts(work / "_site")
+        artifact = pages_artifact(work / "_site")
+        site_bytes, site_files = (sum(x) for x in zip(*parts.values()))
+        index_bytes = sum(p.stat().st_size for p in (work / "search_index").iterdir())
+
+        changed = change_one(work / "articles")
+        one = run(build_cmd(work), env=env)
+        print(f"one article changed ({changed.name}): {one.seconds:.2f} s", flush=True)
+        rows.append(("one article changed", one))
+
+        added = add_a_day(work / "articles", 20)
+        day = run(build_cmd(work), env=env)
+        print(f"{added} new articles, dated after the rest: {day.seconds:.2f} s", flush=True)
+        rows.append((f"{added} new articles (a day's issue)", day))
+
+        removed = sorted(store.article_paths(work / "articles"))[len(rows) * 97]
+        removed.unlink()
+        gone = run(build_cmd(work), env=env)
+        print(f"one article removed ({removed.name}): {gone.seconds:.2f} s", flush=True)
+        rows.append(("one article removed", gone))
+
+        same = run(build_cmd(work), env=env)
+        print(f"nothing changed: {same.seconds:.2f} s", flush=True)
+        rows.append(("nothing changed", same))
+
+        peers = None
+        if not args.no_peers:
+            pel = work / "pelican"
+            to_pelican(work / "articles", pel / "content")
+            (pel / "pelicanconf.py").write_text(PELICAN_CONF, encoding="utf-8")
+            pelican = run([sys.executable, "-m", "pelican", "content", "-o", "output", "-s", "pelicanconf.py", "-q"],
+                          cwd=pel)
+            print(f"Pelican: {pelican.seconds:.1f} s", flush=True)
+            pagefind = run([sys.executable, "-m", "pagefind", "--site", "output", "--silent"], cwd=pel)
+            print(f"Pagefind: {pagefind.seconds:.1f} s", flush=True)
+            peers = (pelican, pagefind)
+
+        print(f"\n{args.articles} articles ({chars / 1e6:.1f} million characters), {os.cpu_count()} cores\n")
+        print("| build | time | peak memory (process tree, PSS) | largest process (RSS) | share of full build |")
+        print("|---|---|---|---|---|")
+        for name, r in rows:
+            print(f"| {name} | {r.seconds:.2f} s | {mib(r.tree_pss)} | {mib(r.largest_rss)} | "
+                  f"{100 * r.seconds / full.seconds:.1f}% |")
+        if peers:
+            pelican, pagefind = peers
+            both = pelican.seconds + pagefind.seconds
+            print(f"| Pelican {_version('pelican')} (default theme) | {pelican.seconds:.2f} s | {mib(pelican.tree_pss)} "
+                  f"| {mib(pelican.largest_rss)} | |")
+            print(f"| Pagefind {_version('pagefind')} over Pelican's output | {pagefind.seconds:.2f} s | "
+                  f"{mib(pagefind.tree_pss)} | {mib(pagefind.largest_rss)} | |")
+            print(f"\nPelican + Pagefind / this archive's full build: {both:.1f} s / {full.seconds:.1f} s "
+                  f"= {both / full.seconds:.2f} (>= 1.0 means this archive is faster)")
+        print(f"\nsite: {site_bytes / 1e6:.0f} MB in {site_files} files "
+              f"({100 * site_bytes / GITHUB_PAGES_LIMIT:.0f}% of GitHub Pages' 1 GB); Whoosh index {index_bytes / 1e6:.0f} MB")
+        if artifact:
+            print(f"as GitHub Pages receives it: a {artifact[0] / 1e6:.0f} MB tar, uploaded compressed as "
+                  f"{artifact[1] / 1e6:.0f} MB ({100 * artifact[1] / GITHUB_PAGES_LIMIT:.0f}% of the 1 GB limit)")
+        for part, (size, files) in sorted(parts.items(), key=lambda kv: -kv[1][0]):
+            print(f"  {part:<12} {size / 1e6:8.1f} MB {files:8d} files")
+        print(f"targets: one changed {100 * one.seconds / full.seconds:.1f}% (<= 5%), "
+              f"nothing changed {100 * same.seconds / full.seconds:.1f}% (<= 5%), "
+              f"peak memory {mib(max(r.tree_pss for _, r in rows))} (<= 1024 MiB)")
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def _version(module: str) -> str:
+    from importlib.metadata import version
+    return version(module)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

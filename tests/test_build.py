@@ -1,0 +1,270 @@
+"""Builds over time: an incremental build gives the same bytes as a build from
+nothing; a removed article leaves no trace; one build at a time; a killed
+build leaves the old site and is recovered from."""
+from __future__ import annotations
+
+import contextlib
+import gzip
+import io
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from quzhou_archive import articles as store
+from quzhou_archive import build as build_module
+from quzhou_archive.build import PARALLEL_FROM, build
+from quzhou_archive.index import Searcher
+from quzhou_archive.search_export import read_varint
+from quzhou_archive.state import SCRATCH_PREFIX, BuildLock, state_dir
+from quzhou_archive.synthetic import generate
+from tests.conftest import ROOT
+
+QUERIES = ["衢州", "常山县", "工业增加值", "规上工业", "胡柚", "示范项目", "稳中有进 -开化", "county:常山县 项目"]
+INSERTED = "另据统计，全市新增省级示范项目三个。"
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def index_contents(index_dir: Path) -> dict:
+    """What the Whoosh index holds and answers (its files differ by segment history)."""
+    with Searcher(index_dir) as s:
+        stored = sorted((dict(f) for f in s.searcher.all_stored_fields()), key=lambda f: f["id"])
+        answers = {q: [(h.id, round(h.score, 6), h.tier) for h in s.search(q, limit=None)[1]] for q in QUERIES}
+        return {"stored": stored, "answers": answers, "stats": s.stats}
+
+
+def write_article(articles: Path, article_id: str, title: str, body: str, date: str | None, **meta) -> Path:
+    fields = {"title": title, "subtitle": None, "kicker": None, "date": date, "paper": "衢州日报", "page": 1,
+              "counties": ["常山县"], "topics": ["工业制造"], "authors": [], "photographers": [], "kind": "news",
+              "source": {"file": "test.txt", "lines": [1, 2]}, **meta}
+    path = articles / f"{article_id}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(store.article_file_text(fields, body + "\n"), encoding="utf-8")
+    return path
+
+
+def insert_mid_paragraph(path: Path, sentence: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    head, body = text.split("\n---\n", 1)
+    paragraphs = body.split("\n\n")
+    k = max(range(len(paragraphs)), key=lambda i: len(paragraphs[i]))
+    cut = paragraphs[k].find("。", len(paragraphs[k]) // 2) + 1
+    paragraphs[k] = paragraphs[k][:cut] + sentence + paragraphs[k][cut:]
+    path.write_text(head + "\n---\n" + "\n\n".join(paragraphs), encoding="utf-8")
+
+
+def append_paragraph(path: Path, paragraph: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + f"\n\n{paragraph}\n", encoding="utf-8")
+
+
+def retitle(path: Path, title: str, **changes) -> None:
+    article = store.read_article(path.parent, path)
+    meta = {k: v for k, v in article.meta.items() if k != store.DIGEST_KEY}
+    path.write_text(store.article_file_text({**meta, "title": title, **changes}, article.body), encoding="utf-8")
+
+
+def decode_ids(site: Path) -> list[str]:
+    data = gzip.decompress((site / "search" / "ids.bin").read_bytes())
+    count, i = read_varint(data, 0)
+    ids, previous = [], b""
+    for _ in range(count):
+        shared, i = read_varint(data, i)
+        rest, i = read_varint(data, i)
+        previous = previous[:shared] + data[i:i + rest]
+        ids.append(previous.decode("utf-8"))
+        i += rest
+    return ids
+
+
+# Each round changes the archive in a way that takes another path through an
+# incremental build; the same articles are then built from nothing to compare.
+def body_edit(articles: Path, paths: list[Path]) -> str:
+    insert_mid_paragraph(paths[len(paths) // 2], INSERTED)
+    append_paragraph(paths[20], "乒乓球拍")      # one word: 乒乓球拍
+    return "2 changed, 0 removed"
+
+
+def metadata_and_newest(articles: Path, paths: list[Path]) -> str:
+    # 乒乓球拍卖完了 is 乒乓球 + 拍卖: the words starting with 乒乓 change while
+    # the bigram 乒乓 itself stays where it was
+    paths[20].write_text(paths[20].read_text(encoding="utf-8").replace("乒乓球拍", "乒乓球拍卖完了"), encoding="utf-8")
+    retitle(paths[3], "开化县数字经济再提速", counties=["开化县"], topics=["数字经济"])
+    write_article(articles, "2099/01/01/quzhou-ribao-p01-01", "新的一天", "衢州市规上工业增加值同比增长9%。", "2099-01-01")
+    os.utime(paths[5])      # touched, not changed
+    return "3 changed, 0 removed"
+
+
+def backfill_and_removal(articles: Path, paths: list[Path]) -> str:
+    write_article(articles, "1999/12/31/quzhou-ribao-p02-01", "旧报补录", "常山县胡柚丰收，果农增收。", "1999-12-31")
+    paths[10].unlink()
+    return "1 changed, 1 removed"
+
+
+ROUNDS = [body_edit, metadata_and_newest, backfill_and_removal]
+IN_PLACE = [True, True, False]     # whether the browser index can be updated in place (no number moves)
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory):
+    """Round after round: (incremental build's output, the same articles built from nothing)."""
+    plans = []
+
+    def make_plan(*args):
+        plans.append(real_make_plan(*args))
+        return plans[-1]
+
+    real_make_plan = build_module.make_plan
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(build_module, "make_plan", make_plan)
+        return _history(tmp_path_factory.mktemp("history"), plans)
+
+
+def _history(root: Path, plans: list) -> dict:
+    articles = root / "articles"
+    generate(PARALLEL_FROM + 26, articles, ROOT / "articles", seed=3)    # enough for the worker processes
+    paths = sorted(store.article_paths(articles))
+    removed = store.read_article(articles, paths[10])
+    assert build(articles, root / "site", root / "index", "/REPO/") == 0
+    rounds = []
+    for n, change in enumerate(ROUNDS):
+        expected = change(articles, paths)
+        with contextlib.redirect_stdout(io.StringIO()) as said:
+            assert build(articles, root / "site", root / "index", "/REPO/") == 0
+        in_place = not plans[-1].full_export
+        fresh_site, fresh_index = root / f"fresh{n}" / "site", root / f"fresh{n}" / "index"
+        assert build(articles, fresh_site, fresh_index, "/REPO/", full=True) == 0
+        rounds.append({
+            "expected": expected, "said": said.getvalue(), "in_place": in_place,
+            "site": snapshot(root / "site"), "fresh_site": snapshot(fresh_site),
+            "index": index_contents(root / "index"), "fresh_index": index_contents(fresh_index),
+        })
+    return {"root": root, "rounds": rounds, "removed": removed, "articles": articles}
+
+
+@pytest.mark.parametrize("n", range(len(ROUNDS)), ids=[r.__name__ for r in ROUNDS])
+def test_incremental_build_is_byte_identical_to_a_build_from_nothing(history, n):
+    got = history["rounds"][n]
+    assert got["expected"] in got["said"]
+    assert got["in_place"] == IN_PLACE[n]
+    assert set(got["site"]) == set(got["fresh_site"])
+    differing = [p for p in got["site"] if got["site"][p] != got["fresh_site"][p]]
+    assert differing == []
+    assert got["index"] == got["fresh_index"]
+
+
+def test_incremental_build_says_what_changed(tmp_path, capsys):
+    articles = tmp_path / "articles"
+    shutil.copytree(ROOT / "articles", articles)
+    assert build(articles, tmp_path / "site", tmp_path / "index") == 0
+    assert "from nothing" in capsys.readouterr().out
+    insert_mid_paragraph(sorted(store.article_paths(articles))[0], INSERTED)
+    assert build(articles, tmp_path / "site", tmp_path / "index") == 0
+    out = capsys.readouterr().out
+    assert "1 changed, 0 removed; 1 segmented" in out
+    before = {p: p.stat().st_mtime_ns for p in (tmp_path / "site").rglob("*")}
+    assert build(articles, tmp_path / "site", tmp_path / "index") == 0
+    assert capsys.readouterr().out.startswith("nothing changed")
+    assert {p: p.stat().st_mtime_ns for p in (tmp_path / "site").rglob("*")} == before
+
+
+def test_removed_article_leaves_no_trace(history):
+    site, index = history["root"] / "site", history["root"] / "index"
+    removed, title = history["removed"].id, history["removed"].title
+    assert not (site / "articles" / removed).exists()
+    for rel, data in snapshot(site).items():
+        if rel.endswith((".html", ".xml", ".json")):
+            assert removed not in data.decode("utf-8"), f"{rel} still names {removed}"
+    assert removed not in decode_ids(site)
+    meta = json.loads((site / "search" / "meta.json").read_text(encoding="utf-8"))
+    assert meta["docs"] == len(decode_ids(site)) == len(store.article_paths(history["articles"]))
+    with Searcher(index) as s:
+        assert removed not in {f["id"] for f in s.searcher.all_stored_fields()}
+        assert removed not in [h.id for h in s.search(title, limit=None)[1]]
+
+
+# -- one build at a time -----------------------------------------------------------
+
+def small_archive(tmp_path: Path) -> tuple[Path, list[str]]:
+    articles = tmp_path / "articles"
+    shutil.copytree(ROOT / "articles", articles)
+    return articles, ["build", "--articles", str(articles), "--out", str(tmp_path / "site"),
+                      "--index", str(tmp_path / "index")]
+
+
+def start(args: list[str]) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, str(ROOT / "build_site.py"), *args], cwd=ROOT, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+
+
+def test_second_build_with_no_wait_stops_with_a_clear_message(tmp_path):
+    _, args = small_archive(tmp_path)
+    with BuildLock(state_dir(tmp_path / "index")):
+        proc = start(args + ["--no-wait"])
+        out, err = proc.communicate(timeout=60)
+    assert proc.returncode != 0
+    assert "another build is running" in err and f"process {os.getpid()}" in err
+    assert len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "site").exists()
+
+
+def test_second_build_waits_for_the_first(tmp_path):
+    _, args = small_archive(tmp_path)
+    lock = BuildLock(state_dir(tmp_path / "index"))
+    with lock:
+        proc = start(args)
+        deadline = time.monotonic() + 30
+        waiting = ""
+        while "waiting" not in waiting and time.monotonic() < deadline:
+            waiting += os.read(proc.stderr.fileno(), 1000).decode("utf-8", "replace")
+        assert "another build is running" in waiting and "waiting" in waiting
+        time.sleep(0.5)
+        assert proc.poll() is None and not (tmp_path / "site").exists()
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert (tmp_path / "site" / "index.html").exists()
+
+
+def test_killed_build_leaves_the_old_site_and_the_next_build_recovers(tmp_path):
+    articles, args = small_archive(tmp_path)
+    generate(PARALLEL_FROM * 3, articles / "more", ROOT / "articles", seed=9)
+    site, index = tmp_path / "site", tmp_path / "index"
+    assert build(articles, site, index) == 0
+    before = snapshot(site)
+    for path in sorted(store.article_paths(articles))[::7]:
+        insert_mid_paragraph(path, INSERTED)
+    proc = start(args + ["--full"])
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not any(".new-" in p.name for p in tmp_path.iterdir()):
+        time.sleep(0.01)
+    assert proc.poll() is None, "the build ended before it could be killed"
+    os.killpg(proc.pid, signal.SIGKILL)     # the build and its workers
+    proc.wait()
+    assert snapshot(site) == before
+    with BuildLock(state_dir(index), wait=False):     # the lock went with the process
+        pass
+    assert build(articles, site, index) == 0
+    assert not [p for p in tmp_path.iterdir() if ".new-" in p.name or ".old-" in p.name]
+    assert not list(state_dir(index).glob(f"{SCRATCH_PREFIX}*"))
+    assert build(articles, tmp_path / "fresh" / "site", tmp_path / "fresh" / "index", full=True) == 0
+    assert snapshot(site) == snapshot(tmp_path / "fresh" / "site")
+
+
+def test_build_reports_the_site_size_and_warns_past_github_pages_limit(tmp_path, capsys, monkeypatch):
+    articles, _ = small_archive(tmp_path)
+    assert build(articles, tmp_path / "site", tmp_path / "index") == 0
+    said = capsys.readouterr()
+    size = sum(p.stat().st_size for p in (tmp_path / "site").rglob("*") if p.is_file())
+    assert f"({size / 1e6:.0f} MB)" in said.out and "warning" not in said.err
+    monkeypatch.setattr(build_module, "GITHUB_PAGES_LIMIT", size - 1)
+    insert_mid_paragraph(sorted(store.article_paths(articles))[0], INSERTED)
+    assert build(articles, tmp_path / "site", tmp_path / "index") == 0
+    assert "GitHub Pages publishes sites of at most 1 GB" in capsys.readouterr().err

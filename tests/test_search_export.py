@@ -1,0 +1,96 @@
+"""The browser index's encoding: the fast writer of a build from nothing and
+the in-place splice of an incremental build both give what the plain
+reference encoding gives."""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+import pytest
+
+from quzhou_archive import search_export as export
+from quzhou_archive.segment import tokenize
+
+TEXTS = [
+    (["常山胡柚丰收"], ["常山县胡柚今年丰收，果农增收。", "辉埠镇签约项目3个，总投资12亿元。"]),
+    (["规上工业增加值增长"], ["全市规上工业增加值同比增长8%，增速居全省前列。"]),
+    (["開化龍頂茶"], ["开化龙顶茶叶开采，茶农忙。" * 3]),
+    (["数字经济"], ["衢州市数字经济核心产业增加值增长。", "常山县新增省级示范项目三个。"]),
+]
+
+
+def tokens_of(texts):
+    return [tokenize(headline, body) for headline, body in texts]
+
+
+def vocabulary_of(docs) -> export.Vocabulary:
+    counts = Counter()
+    for doc in docs:
+        counts.update(doc.words)
+    return export.Vocabulary(dict(counts))
+
+
+def reference_shards(docs, count: int, vocabulary: export.Vocabulary) -> dict[int, bytes]:
+    by_term = defaultdict(list)
+    for n, doc in enumerate(docs):
+        for term, posting in export.doc_postings(n, doc).items():
+            by_term[term].append(posting)
+    shards = defaultdict(dict)
+    for term, postings in by_term.items():
+        shards[export.term_hash(term) % count][term] = export.record_for(term, postings, vocabulary.words_for(term[1:]))
+    return {k: export.encode_shard(shards[k]) for k in range(count)}
+
+
+def fast_shards(docs, count: int, vocabulary: export.Vocabulary) -> dict[int, bytes]:
+    raw = defaultdict(bytes)
+    for n, doc in enumerate(docs):
+        for k, chunk in export.shard_chunks(n, doc, count):
+            raw[k] += chunk
+    return {k: export.finish_shard(raw[k], vocabulary) for k in range(count)}
+
+
+@pytest.mark.parametrize("count", [1, 4])
+def test_fast_writer_matches_the_reference_encoding(count):
+    docs = tokens_of(TEXTS)
+    vocabulary = vocabulary_of(docs)
+    assert fast_shards(docs, count, vocabulary) == reference_shards(docs, count, vocabulary)
+
+
+def test_documents_in_several_blocks_round_trip():
+    docs = tokens_of(TEXTS) * 150      # 600 documents: three blocks of document numbers
+    vocabulary = vocabulary_of(docs)
+    shards = fast_shards(docs, 2, vocabulary)
+    assert shards == reference_shards(docs, 2, vocabulary)
+    record = next(r for shard in shards.values() for t, r in export.decode_shard(shard).items() if t == "b胡柚")
+    blocks, _ = export.split_record(record)
+    assert [b for b, _ in blocks] == [0, 1, 2]
+    found = [p.docnum for b, body in blocks for p in export.decode_block(body, b, True)]
+    assert found == [n for n in range(600) if n % 4 == 0]
+
+
+def test_splicing_one_document_gives_what_encoding_afresh_gives():
+    before = tokens_of(TEXTS)
+    after = before[:1] + tokens_of([(["开化龙顶茶"], ["龙顶茶园新增示范项目。"])]) + before[2:]
+    old_vocabulary, new_vocabulary = vocabulary_of(before), vocabulary_of(after)
+    records = {}
+    for shard in reference_shards(before, 1, old_vocabulary).values():
+        records.update(export.decode_shard(shard))
+    old_postings, new_postings = export.doc_postings(1, before[1]), export.doc_postings(1, after[1])
+    for term in old_postings.keys() | new_postings.keys():
+        record = export.splice(records.get(term), term, 1, new_postings.get(term),
+                               new_vocabulary.words_for(term[1:]))
+        if record is None:
+            records.pop(term)
+        else:
+            records[term] = record
+    for term, record in records.items():      # the words lists of the terms the splice did not touch
+        if term[0] == "b" and term not in old_postings.keys() | new_postings.keys():
+            records[term] = export.with_words(record, new_vocabulary.words_for(term[1:]))
+    assert export.encode_shard(records) == reference_shards(after, 1, new_vocabulary)[0]
+
+
+def test_shards_grow_with_the_archive():
+    assert export.shard_count(1) == 1
+    assert export.shard_count(10_000) == 2048
+    assert export.shard_count(100_000) == 32768
+    counts = [export.shard_count(n) for n in range(1, 5000, 37)]
+    assert counts == sorted(counts)

@@ -1,0 +1,101 @@
+"""Folding for search: any Traditional form OpenCC writes of a text folds back to it."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import opencc
+import pytest
+
+from quzhou_archive.segment import fold_query
+from quzhou_archive.textnorm import fold, fold_char, search_fold
+
+DATA = Path(__file__).resolve().parent.parent / "quzhou_archive" / "data" / "search_folds.txt"
+SOURCES = ("STPhrases", "TWVariants", "HKVariants")
+SENTENCE = "衢州市常山县回复了解批复家具想象里面为了温度线路山峰群众着手推进产业链项目只有一个"
+
+
+@pytest.mark.parametrize("config", ["s2t", "s2tw", "s2hk"])
+def test_every_traditional_form_folds_back(config):
+    written = opencc.OpenCC(config).convert(SENTENCE)
+    assert written != SENTENCE
+    assert fold_query(written) == fold_query(SENTENCE)
+
+
+def test_phrase_forms_that_plain_folding_misses():
+    assert fold("瞭解") != fold("了解")               # one character at a time, 瞭 stays
+    assert search_fold("瞭解") == search_fold("了解")
+    assert search_fold("回覆 著手 傢俱") == search_fold("回复 着手 家具")
+
+
+def test_search_folding_is_length_preserving_and_settles_in_one_step():
+    for line in DATA.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        source, target = line.split()[:2]
+        assert search_fold(source) == search_fold(target) == search_fold(search_fold(target))
+
+
+def test_ingest_folding_is_unchanged_by_the_search_pairs():
+    assert fold("等待回复") == "等待回复"
+    assert fold("覆盖") == "覆盖"
+
+
+# -- the data file, derived from OpenCC's own dictionaries ------------------------
+
+def _opencc_dict() -> Path | None:
+    tool = Path(opencc.__file__).parent / "clib" / "bin" / "opencc_dict"
+    return tool if tool.exists() else None
+
+
+def _dictionary(tool: Path, name: str) -> list[str]:
+    share = tool.parent.parent / "share" / "opencc"
+    env = {**os.environ, "LD_LIBRARY_PATH": str(tool.parent.parent / "lib64")}
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / f"{name}.txt"
+        subprocess.run([str(tool), "-i", str(share / f"{name}.ocd2"), "-o", str(out), "-f", "ocd2", "-t", "text"],
+                       check=True, capture_output=True, env=env)
+        return out.read_text(encoding="utf-8").splitlines()
+
+
+def derive(dictionaries: dict[str, list[str]]) -> list[str]:
+    """Lines of search_folds.txt: every pair of characters that a dictionary
+    entry writes for one another where `fold` does not bring them together,
+    folded towards the one more common in Simplified text."""
+    found: dict[frozenset, str] = {}
+    common_file = DATA.with_name("common_chars.txt").read_text(encoding="utf-8")
+    common = set(fold("".join(line for line in common_file.splitlines() if not line.startswith("#"))))
+    for name in SOURCES:
+        for line in dictionaries[name]:
+            left, rights = line.split("\t")
+            for right in rights.split(" "):
+                if len(left) != len(right):
+                    continue
+                for a, b in zip(left, right):
+                    a, b = fold_char(a), fold_char(b)
+                    if a == b or frozenset((a, b)) in found:
+                        continue
+                    source, target = (a, b) if b in common and a not in common else (b, a)
+                    found[frozenset((a, b))] = f"{source} {target} {left} {right}"
+    return sorted(found.values())
+
+
+def current_lines() -> list[str]:
+    return [line for line in DATA.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+
+
+def test_data_file_matches_the_installed_opencc():
+    tool = _opencc_dict()
+    if tool is None:
+        pytest.skip("this OpenCC build ships no opencc_dict")
+    derived = derive({name: _dictionary(tool, name) for name in SOURCES})
+    assert current_lines() == derived, "refresh with: python -m tests.test_textnorm"
+
+
+if __name__ == "__main__":    # rewrite the pairs of data/search_folds.txt from the installed OpenCC
+    header = [line for line in DATA.read_text(encoding="utf-8").splitlines() if line.startswith("#")]
+    tool = _opencc_dict() or sys.exit("this OpenCC build ships no opencc_dict")
+    DATA.write_text("\n".join(header + derive({n: _dictionary(tool, n) for n in SOURCES})) + "\n", encoding="utf-8")
