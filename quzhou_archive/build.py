@@ -660,6 +660,11 @@ class StagedSite:
 
 # -- the build -------------------------------------------------------------------
 
+def megabytes(size: int) -> str:
+    """A size for people: "0.2 MB", "37 MB"."""
+    return f"{size / 1e6:.1f} MB" if size < 10**7 else f"{size / 1e6:.0f} MB"
+
+
 def build(articles_dir: Path, out_dir: Path, index_dir: Path, base_url: str = "/", jobs: int | None = None,
           wait: bool = True, full: bool = False) -> int:
     started = time.perf_counter()
@@ -691,7 +696,7 @@ def build(articles_dir: Path, out_dir: Path, index_dir: Path, base_url: str = "/
     size = sum(manifest.data["sizes"].values())
     print(f"built {len(sources)} articles ({what}; {staged.segmented} segmented, "
           f"{sum(f.written for f in staged.files)} files written): index {index_dir}/, "
-          f"site {out_dir}/ ({size / 1e6:.0f} MB) in {time.perf_counter() - started:.1f} s")
+          f"site {out_dir}/ ({megabytes(size)}) in {time.perf_counter() - started:.1f} s")
     if size > GITHUB_PAGES_LIMIT:
         print(f"warning: the site is {size / 1e9:.2f} GB; GitHub Pages publishes sites of at most 1 GB",
               file=sys.stderr)

@@ -263,7 +263,7 @@ def test_build_reports_the_site_size_and_warns_past_github_pages_limit(tmp_path,
     assert build(articles, tmp_path / "site", tmp_path / "index") == 0
     said = capsys.readouterr()
     size = sum(p.stat().st_size for p in (tmp_path / "site").rglob("*") if p.is_file())
-    assert f"({size / 1e6:.0f} MB)" in said.out and "warning" not in said.err
+    assert f"({size / 1e6:.1f} MB)" in said.out and "warning" not in said.err
     monkeypatch.setattr(build_module, "GITHUB_PAGES_LIMIT", size - 1)
     insert_mid_paragraph(sorted(store.article_paths(articles))[0], INSERTED)
     assert build(articles, tmp_path / "site", tmp_path / "index") == 0
