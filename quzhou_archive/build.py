@@ -49,7 +49,7 @@ from .fsutil import atomic_write, remove_tree, staging, swap_in
 from .gazetteer import load as load_gazetteer
 from .progress import progress
 from .render import article_url
-from .segment import TOKENIZER_VERSION, DocTokens, field_length, tokenize
+from .segment import TOKENIZER_VERSION, DocTokens, field_length, tokenize, tokenizer_fingerprint
 from .state import SCRATCH_PREFIX, BuildLock, ContentCache, Manifest, file_digest, remove_leftovers, state_dir, tree_digest
 
 PACKAGE = Path(__file__).resolve().parent
@@ -459,12 +459,8 @@ def export_shards(plan: Plan, site: "StagedSite", manifest: Manifest, cache: Con
             with timed("export: postings"):
                 spans = list(pool.map(_export_part, tasks, "export", "run", chunksize=1, size=len(items)))
             pieces = [(site, k, [(path, *spans[r][k]) for r, path in enumerate(paths)]) for k in range(count)]
-            _VOCABULARY["current"] = vocabulary
-            try:
-                with timed("export: shards"), Workers(pool.jobs) as finishing:   # forked now: workers know the vocabulary
-                    return list(finishing.map(_finish_one, pieces, "shards", "shard"))
-            finally:
-                _VOCABULARY.clear()
+            with timed("export: shards"), workers_knowing(vocabulary, pool.jobs) as finishing:
+                return list(finishing.map(_finish_one, pieces, "shards", "shard"))
     count = manifest.data["shards"]
     edits: dict[int, dict[str, list[tuple[int, export.Posting | None]]]] = {}
     for aid in sorted(plan.changed | plan.removed):
@@ -480,11 +476,19 @@ def export_shards(plan: Plan, site: "StagedSite", manifest: Manifest, cache: Con
     for gram in renewed_word_lists(plan, manifest, cache, words):
         term = "b" + gram
         edits.setdefault(export.term_hash(term) % count, {}).setdefault(term, [])
+    tasks = [(site, export.shard_path(k), terms) for k, terms in sorted(edits.items())]
+    with workers_knowing(vocabulary, pool.jobs) as splicing:
+        return list(splicing.map(_splice_one, tasks, "export", "shard"))
+
+
+@contextmanager
+def workers_knowing(vocabulary: export.Vocabulary, jobs: int):
+    """Workers forked once the vocabulary is in place, so that they have it
+    without its being sent to them (it is large)."""
     _VOCABULARY["current"] = vocabulary
     try:
-        tasks = [(site, export.shard_path(k), terms) for k, terms in sorted(edits.items())]
-        with Workers(pool.jobs) as splicing:   # forked now, so the workers know the vocabulary
-            return list(splicing.map(_splice_one, tasks, "export", "shard"))
+        with Workers(jobs) as workers:
+            yield workers
     finally:
         _VOCABULARY.clear()
 
@@ -522,13 +526,19 @@ def _splice_one(args) -> SiteFile:
     return site.write(rel, export.encode_shard(records))
 
 
-def search_small_files(plan: Plan, options: dict, stats: dict, chars: Counter, shard_hashes: dict[str, str],
-                       manifest: Manifest, folder: Path):
+def doc_rows(plan: Plan) -> list[export.DocRow]:
+    """Every article's row of the browser's document table, in document order."""
     rows = []
     for n, aid in enumerate(plan.order):
         m = plan.infos[aid].meta
         rows.append(export.DocRow(n, aid, *plan.infos[aid].lengths, m.get("date"), m.get("paper"),
                                   m.get("kind", "news"), list(m.get("topics") or []), list(m.get("counties") or [])))
+    return rows
+
+
+def search_small_files(plan: Plan, options: dict, stats: dict, chars: Counter, shard_hashes: dict[str, str],
+                       manifest: Manifest, folder: Path):
+    rows = doc_rows(plan)
     # the ID table only changes with the IDs; the foldings only with OpenCC: both kept from build to build
     order_digest = hashlib.sha256("\n".join(plan.order).encode()).hexdigest()
     kept = manifest.data.get("ids_bin")
@@ -540,10 +550,10 @@ def search_small_files(plan: Plan, options: dict, stats: dict, chars: Counter, s
 
 
 def cached_foldings(folder: Path):
-    """OpenCC's foldings of every character, computed once per OpenCC version."""
+    """The foldings of every character, computed once per OpenCC version and tokenizer."""
     import opencc
 
-    key = f"{getattr(opencc, '__version__', '?')}:{TOKENIZER_VERSION}"
+    key = f"{getattr(opencc, '__version__', '?')}:{tokenizer_fingerprint()}"
     path = folder / "foldings.marshal"
     try:
         stored_key, pairs = marshal.loads(path.read_bytes())
@@ -557,11 +567,8 @@ def cached_foldings(folder: Path):
 
 
 def filter_values(plan: Plan) -> dict:
-    rows = [export.DocRow(0, aid, 0, 0, i.meta.get("date"), i.meta.get("paper"), i.meta.get("kind", "news"),
-                          list(i.meta.get("topics") or []), list(i.meta.get("counties") or []))
-            for aid, i in plan.infos.items()]
     g = load_gazetteer()
-    return export.filter_options(rows, taxonomy_module.load(), [g.city.name] + [c.name for c in g.counties])
+    return export.filter_options(doc_rows(plan), taxonomy_module.load(), [g.city.name] + [c.name for c in g.counties])
 
 
 # -- render ----------------------------------------------------------------------
@@ -685,7 +692,7 @@ def build(articles_dir: Path, out_dir: Path, index_dir: Path, base_url: str = "/
             pool.cancel()
             print(f"nothing changed: {len(sources)} articles, site {out_dir}/ and index {index_dir}/ are up to date")
             return 0
-        cache = ContentCache(folder, f"{TOKENIZER_VERSION}:{__version__}")
+        cache = ContentCache(folder, f"{tokenizer_fingerprint()}:{__version__}")
         try:
             staged = run_stages(sources, articles_dir, out_dir, index_dir, base_url, manifest, cache, fresh, pool)
             publish(staged, out_dir, index_dir, manifest, settings, folder, cache)
@@ -790,7 +797,7 @@ TIMINGS: dict[str, float] = {}
 
 @contextmanager
 def timed(stage: str):
-    """Stage durations, printed with --verbose (and by the benchmark)."""
+    """Stage durations, printed when QZ_TIMINGS is set (as the benchmark does)."""
     started = time.perf_counter()
     try:
         yield

@@ -1,7 +1,7 @@
 """All tokenising, for the Whoosh index, the browser index and queries.
 
 The only module that imports jieba. A text is folded (Traditional ->
-Simplified, full-width -> half-width, lower case: `textnorm.fold`) and read
+Simplified, full-width -> half-width, lower case: `textnorm.search_fold`) and read
 as a stream of non-space characters; each character has a position. A field
 (headline, body) is a list of such streams, one per printed part; nothing
 runs from one part into the next.
@@ -20,13 +20,14 @@ in the browser; it never needs jieba: the words it needs come with the index.
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 import re
 from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
 
-from .textnorm import fold, search_fold
+from .textnorm import fold, search_fold, search_fold_pairs
 
 # Bump when tokens change: cached tokens and built indexes are then redone.
 TOKENIZER_VERSION = 6
@@ -119,6 +120,15 @@ def user_dictionary() -> list[tuple[str, int]]:
         if line:
             words[line[0]] = int(line[1]) if len(line) > 1 else 5000
     return sorted(words.items())
+
+
+@functools.lru_cache(maxsize=1)
+def tokenizer_fingerprint() -> str:
+    """TOKENIZER_VERSION and the data the tokens depend on (the user
+    dictionary, the search foldings): what cached tokens are keyed by, so
+    that an archivist's edit to the gazetteer is never answered from the cache."""
+    data = repr((TOKENIZER_VERSION, user_dictionary(), sorted(search_fold_pairs().items())))
+    return f"{TOKENIZER_VERSION}-{hashlib.sha256(data.encode()).hexdigest()[:12]}"
 
 
 def words(text: str) -> Counter:

@@ -79,6 +79,11 @@ class _SearchFoldTable(dict):
 _SEARCH_FOLD_TABLE = _SearchFoldTable()
 
 
+def search_fold_pairs() -> dict[str, str]:
+    """The pairs `search_fold` adds to `fold` (data/search_folds.txt)."""
+    return dict(_SearchFoldTable.extra)
+
+
 def search_fold_char(ch: str) -> str:
     """The character search matches `ch` as: `fold_char`, and the characters
     OpenCC writes differently only in phrases or regional variants folded too

@@ -37,3 +37,17 @@ def test_traditional_text_gives_the_same_tokens():
     simple = tokenize(["常山县规上工业"], ["辉埠镇的企业。"])
     traditional = tokenize(["常山縣規上工業"], ["輝埠鎮的企業。"])
     assert simple == traditional
+
+
+def test_tokenizer_fingerprint_follows_the_user_dictionary(monkeypatch):
+    from quzhou_archive import segment
+
+    before = segment.tokenizer_fingerprint()
+    segment.tokenizer_fingerprint.cache_clear()
+    real = segment.user_dictionary
+    monkeypatch.setattr(segment, "user_dictionary", lambda: real() + [("柚香谷", 20000)])
+    try:
+        after = segment.tokenizer_fingerprint()
+    finally:
+        segment.tokenizer_fingerprint.cache_clear()
+    assert after != before and after.startswith(f"{segment.TOKENIZER_VERSION}-")
