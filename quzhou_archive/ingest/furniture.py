@@ -79,6 +79,8 @@ def furniture_kind(text: str, folded: str, at_top: bool) -> str | None:
     plain = folded.strip()
     if not plain:
         return None
+    if _is_web_stamp(plain):
+        return "web-meta"
     if cjk_count(plain) == 0:
         if _URL.search(plain):
             return "footer"
@@ -118,6 +120,20 @@ def furniture_kind(text: str, folded: str, at_top: bool) -> str | None:
     return None
 
 
+_DIGIT = re.compile(r"\d")
+
+
+def _is_web_stamp(plain: str) -> bool:
+    """A line that only stamps the page the way websites do: with a time of
+    day (2024-06-16 18:32:45, 头条2018/3/16 19:32:07), after a label
+    (发布时间:…, 日期:01-08), or as a bare numeric date (21.06.2017). A
+    paper's own date line (2024年11月30日 星期六) is its masthead instead."""
+    if len(plain) > 40 or not _DIGIT.search(plain) or not dates.is_stamp_line(plain):
+        return False
+    stamp = dates.read_stamp(plain)
+    return stamp.clock or stamp.labelled or cjk_count(plain) == 0
+
+
 def is_trailer(plain: str) -> bool:
     """An e-paper trailer: paper, page, section, title, date, weekday on one line."""
     if len(plain) > 160 or "。" in plain:
@@ -136,6 +152,7 @@ class PageFacts:
     page: int | None = None
     section: str | None = None
     front_page: bool = False
+    stamp: dates.Stamp | None = None    # how the line states its date (see dates.page_date)
 
 
 def page_facts(kind: str, folded: str, original: str) -> PageFacts:
@@ -145,9 +162,9 @@ def page_facts(kind: str, folded: str, original: str) -> PageFacts:
     if kind == "masthead" and _FRONT_PAGE.search(plain):
         facts.front_page = True
     if kind in ("masthead", "trailer"):
-        found = dates.full_dates(plain)
-        if found:
-            facts.date = found[0]
+        stamp = dates.read_stamp(plain)
+        if stamp is not None and stamp.iso:
+            facts.stamp = stamp
         for m in _PAPER_IN_TEXT.finditer(plain):
             if is_paper_name(m["paper"]):
                 facts.paper = original.strip()[m.start("paper"):m.end("paper")]
@@ -169,17 +186,16 @@ def page_facts(kind: str, folded: str, original: str) -> PageFacts:
         if p and is_paper_name(p["paper"]):
             offset = m.start("source") + p.start("paper")
             facts.paper = original.strip()[offset:offset + len(p["paper"])]
-    if kind == "footer":
-        if re.match(r"^(?:发布时间|发布日期|发表时间)", plain):
-            found = dates.full_dates(plain)
-            facts.date = found[0] if found else None
+    if kind == "footer" and dates.date_labels().match(plain):
+        facts.stamp = dates.read_stamp(plain)
     if kind == "web-meta":
-        found = dates.full_dates(plain)
-        facts.date = found[0] if found else None
+        facts.stamp = dates.read_stamp(plain)
         m = _SOURCE_FIELD.search(plain)
         if m:
             p = _PAPER_IN_TEXT.search(m["source"])
             if p and is_paper_name(p["paper"]):
                 offset = m.start("source") + p.start("paper")
                 facts.paper = original.strip()[offset:offset + len(p["paper"])]
+    if facts.stamp is not None:
+        facts.date = facts.stamp.iso
     return facts

@@ -103,16 +103,18 @@ def _page_facts(layout: Layout, text: str):
     basis = page = None
     front_page = False
     rank = {"masthead": 0, "trailer": 1, "attribution": 2, "web-meta": 3, "page-label": 4, "footer": 5}
+    claims = []
     for kind, line in sorted(layout.facts, key=lambda kl: rank[kl[0]]):
         facts = page_facts(kind, line.folded, line.text)
         paper = paper or facts.paper
-        if facts.date and not date:
-            date, basis = facts.date, {"masthead": "masthead", "trailer": "trailer"}.get(kind, "web")
+        if facts.stamp is not None:
+            claims.append(dates.DateClaim(facts.stamp, kind if kind in ("masthead", "trailer") else "web", line.first))
         page = page or facts.page
         section = section or facts.section
         front_page = front_page or facts.front_page
     if page is None and front_page:
         page = 1  # only the front page carries the masthead's 主办/CN/总第 lines
+    date, basis = dates.page_date(claims)
     if date is None:
         date = dates.infer_date(fold(text))
         basis = "text" if date else None
