@@ -7,6 +7,7 @@ trailer states is lost even though the line itself leaves the text.
 """
 from __future__ import annotations
 
+import enum
 import functools
 import re
 from dataclasses import dataclass
@@ -18,6 +19,25 @@ from . import dates
 from ..textnorm import cjk_count
 
 SENTENCE_PUNCT = "。;；!！?？"
+
+
+class Furniture(enum.StrEnum):
+    """Kinds of page furniture. The value is what a page record's `why` says
+    about a dropped line."""
+
+    MASTHEAD = "masthead"       # paper name, 机关报, CN number, issue date at the top
+    TRAILER = "trailer"         # an e-paper's line of paper, page, section and date
+    PAGE_LABEL = "page-label"   # 00002版:综合新闻
+    ATTRIBUTION = "attribution"  # 本文转自:浙江日报
+    WEB_META = "web-meta"       # a website's line of facts: date, 来源, 作者
+    FOOTER = "footer"           # a website's furniture: share bars, links, copyright
+    EDITOR = "editor"           # 责任编辑: the page's editors, never the story's authors
+    TEASER_BOX = "teaser-box"   # 今日导读
+    TEASER_REF = "teaser-ref"   # 详见第N版
+    JUMP = "jump"               # (下转第N版)
+    NOISE = "noise"             # stray Latin letters or digits
+    PHOTO_NOTE = "photo-note"   # (图片由…提供)
+    NAVIGATION = "navigation"   # a list of the page's titles printed again below
 
 _URL = re.compile(r"https?://|www\.|\.(?:com|cn|net|org|html?)\b", re.I)
 _EDITOR = re.compile(r"^[(（\[【]?\s*(?:责任编辑|责编|编辑|美编|校对|版式|版式设计|组版|审读|值班编委|审稿|见习编辑|主编|编审|终审|二审|一审|本版编辑|设计)\s*[:：]")
@@ -80,43 +100,43 @@ def furniture_kind(text: str, folded: str, at_top: bool) -> str | None:
     if not plain:
         return None
     if _is_web_stamp(plain):
-        return "web-meta"
+        return Furniture.WEB_META
     if cjk_count(plain) == 0:
         if _URL.search(plain):
-            return "footer"
-        return "masthead" if at_top and re.fullmatch(r"[a-z][a-z .&'-]{2,40}", plain) else "noise"
+            return Furniture.FOOTER
+        return Furniture.MASTHEAD if at_top and re.fullmatch(r"[a-z][a-z .&'-]{2,40}", plain) else Furniture.NOISE
     if any(p in plain for p in SENTENCE_PUNCT) and len(plain) > 60:
         return None  # running text, however it starts
     if _EDITOR.match(plain):
-        return "editor"
+        return Furniture.EDITOR
     if _TEASER_BOX.match(plain):
-        return "teaser-box"
+        return Furniture.TEASER_BOX
     if _TEASER_REF.match(plain):
-        return "teaser-ref"
+        return Furniture.TEASER_REF
     if _JUMP.match(plain):
-        return "jump"
+        return Furniture.JUMP
     if _EPAPER_LABEL.match(plain):
-        return "page-label"
+        return Furniture.PAGE_LABEL
     if _ATTRIBUTION.match(plain) and not _WEB_META_FIELD.search(plain, _ATTRIBUTION.match(plain).start("source")):
-        return "attribution"
+        return Furniture.ATTRIBUTION
     if (len(plain) <= 120 and not any(p in plain for p in SENTENCE_PUNCT) and _WEB_META_FIELD.search(plain)
             and (dates.full_dates(plain) or _SOURCE_FIELD.search(plain))):
-        return "web-meta"
+        return Furniture.WEB_META
     if _URL.search(plain) or _WEB_NOTICE.match(plain):
-        return "footer"
+        return Furniture.FOOTER
     if _WEB_FURNITURE.match(plain) and len(plain) <= 40 and not any(p in plain for p in "。!！?？"):
-        return "footer"
+        return Furniture.FOOTER
     if _PHOTO_NOTE.match(plain):
-        return "photo-note"
+        return Furniture.PHOTO_NOTE
     if is_trailer(plain):
-        return "trailer"
+        return Furniture.TRAILER
     if len(plain) <= 80 and not any(p in plain for p in SENTENCE_PUNCT):
         if _MASTHEAD.search(plain):
-            return "masthead"
+            return Furniture.MASTHEAD
         if dates.full_dates(plain) and (_WEEKDAY.search(plain) or len(plain) <= 24):
-            return "masthead"
+            return Furniture.MASTHEAD
         if at_top and is_paper_name(plain):
-            return "masthead"
+            return Furniture.MASTHEAD
     return None
 
 
@@ -159,9 +179,9 @@ def page_facts(kind: str, folded: str, original: str) -> PageFacts:
     """What a furniture line says about its page."""
     facts = PageFacts()
     plain = folded.strip()
-    if kind == "masthead" and _FRONT_PAGE.search(plain):
+    if kind == Furniture.MASTHEAD and _FRONT_PAGE.search(plain):
         facts.front_page = True
-    if kind in ("masthead", "trailer"):
+    if kind in (Furniture.MASTHEAD, Furniture.TRAILER):
         stamp = dates.read_stamp(plain)
         if stamp is not None and stamp.iso:
             facts.stamp = stamp
@@ -169,26 +189,26 @@ def page_facts(kind: str, folded: str, original: str) -> PageFacts:
             if is_paper_name(m["paper"]):
                 facts.paper = original.strip()[m.start("paper"):m.end("paper")]
                 break
-        if kind == "masthead" and is_paper_name(plain):
+        if kind == Furniture.MASTHEAD and is_paper_name(plain):
             facts.paper = original.strip()
-    if kind in ("page-label", "trailer", "masthead"):
-        m = (_EPAPER_LABEL.match(plain) if kind == "page-label" else None) or _PAGE_IN_LINE.search(plain)
+    if kind in (Furniture.PAGE_LABEL, Furniture.TRAILER, Furniture.MASTHEAD):
+        m = (_EPAPER_LABEL.match(plain) if kind == Furniture.PAGE_LABEL else None) or _PAGE_IN_LINE.search(plain)
         if m:
             digits = re.sub(r"\D", "", m["page"])
             facts.page = int(digits) if digits else None
             if m["section"]:
                 start = m.start("section")
                 facts.section = original.strip()[start:start + len(m["section"])].strip()
-    if kind == "attribution":
+    if kind == Furniture.ATTRIBUTION:
         m = _ATTRIBUTION.match(plain)
         source = m["source"]
         p = _PAPER_IN_TEXT.search(source)
         if p and is_paper_name(p["paper"]):
             offset = m.start("source") + p.start("paper")
             facts.paper = original.strip()[offset:offset + len(p["paper"])]
-    if kind == "footer" and dates.date_labels().match(plain):
+    if kind == Furniture.FOOTER and dates.date_labels().match(plain):
         facts.stamp = dates.read_stamp(plain)
-    if kind == "web-meta":
+    if kind == Furniture.WEB_META:
         facts.stamp = dates.read_stamp(plain)
         m = _SOURCE_FIELD.search(plain)
         if m:

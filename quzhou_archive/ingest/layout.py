@@ -15,13 +15,15 @@ Every line ends up in a story or in the page's record of dropped furniture.
 """
 from __future__ import annotations
 
+import enum
 import re
 from dataclasses import dataclass, field
 
 from . import credits
 from .credits import Lead, PhotoCredit, Signature
+from .furniture import Furniture
 from .lines import (
-    BODY, BYLINE, CAPTION, CREDIT, DASH, EDNOTE, FURNITURE, HEAD, LEAD, SIGNED, Line, ends_sentence,
+    BODY, BYLINE, CAPTION, CREDIT, DASH, EDNOTE, FURNITURE, HEAD, LEAD, SIGNED, Line, LineKind, ends_sentence,
 )
 from ..textnorm import chinese_number, close_cjk_gaps, fold, squash
 
@@ -99,19 +101,37 @@ class Story:
                 self.photographers.append(name)
 
 
+class Left(enum.StrEnum):
+    """Why a line that is not furniture still stays out of every story."""
+
+    BANNER = "banner"                        # a headline block that nothing follows
+    ORPHAN_CREDIT = "orphan credit"          # a byline no story claims
+    ORPHAN_PHOTO_CREDIT = "orphan photo credit"
+    EMPTY_HEADLINE = "empty headline"        # a headline with nothing under it
+
+
+# Furniture that closes the story above it: what follows is another story.
+_ENDS_STORY = frozenset({Furniture.TRAILER, Furniture.EDITOR})
+# Furniture that may stand inside a story or a teaser box without closing it.
+_INSIDE_STORY = frozenset({Furniture.PAGE_LABEL, Furniture.NOISE, Furniture.JUMP})
+# Furniture whose text states facts about the page (paper, date, page).
+_STATES_FACTS = frozenset({Furniture.MASTHEAD, Furniture.TRAILER, Furniture.PAGE_LABEL, Furniture.ATTRIBUTION,
+                           Furniture.FOOTER, Furniture.WEB_META})
+
+
 @dataclass
 class Dropped:
     line: int
     last: int
     text: str
-    why: str
+    why: str      # a `Furniture` or `Left` value
 
 
 @dataclass
 class Layout:
     stories: list[Story]
     dropped: list[Dropped]
-    facts: list[tuple[str, Line]]   # furniture lines that state page facts
+    facts: list[tuple[Furniture, Line]]   # furniture lines that state page facts
 
 
 def split_headline(text: str) -> tuple[str | None, str, str | None]:
@@ -222,8 +242,8 @@ class _Assembler:
         self.teaser_box: list[list[Line]] | None = None   # inside 今日导读: headline blocks and paragraphs
 
     # -- helpers ---------------------------------------------------------
-    def drop(self, line: Line, why: str) -> None:
-        self.dropped.append(Dropped(line.first, line.last, line.text, why))
+    def drop(self, line: Line, why: Furniture | Left) -> None:
+        self.dropped.append(Dropped(line.first, line.last, line.text, str(why)))
 
     def start_story(self, block: list[Line], kind: str = "story") -> Story:
         first = block[0] if block else None
@@ -259,7 +279,7 @@ class _Assembler:
     def next_index(self, j: int, skip=(CAPTION, CREDIT)) -> int:
         """Index of the next line at or after j that is not a caption (or furniture)."""
         while j < len(self.lines) and (self.lines[j].kind in skip or (
-                self.lines[j].kind == FURNITURE and self.lines[j].info in ("page-label", "jump", "noise"))):
+                self.lines[j].kind == FURNITURE and self.lines[j].info in _INSIDE_STORY)):
             j += 1
         return j
 
@@ -276,7 +296,7 @@ class _Assembler:
                 continue
             if self.teaser_box is not None and line.kind not in (BODY, FURNITURE):
                 self.close_teaser_box()
-            getattr(self, f"on_{line.kind}")(line)
+            self._HANDLERS[line.kind](self, line)
             i += 1
         self.finish()
         return Layout(self.stories, self.dropped, self.facts)
@@ -287,7 +307,7 @@ class _Assembler:
             if self.current is not None:
                 self._flush_pending(self.current)
                 break
-            self.drop(ln, "orphan credit")
+            self.drop(ln, Left.ORPHAN_CREDIT)
         self.pending = []
 
     # -- headline blocks -------------------------------------------------
@@ -298,23 +318,23 @@ class _Assembler:
         nxt = lines[k] if k < len(lines) else None
         nxt_furniture = nxt.info if nxt is not None and nxt.kind == FURNITURE else None
 
-        if nxt is not None and (nxt.kind in (LEAD, BYLINE, SIGNED) or nxt_furniture in ("attribution", "web-meta")):
+        if nxt is not None and (nxt.kind in (LEAD, BYLINE, SIGNED) or nxt_furniture in (Furniture.ATTRIBUTION, Furniture.WEB_META)):
             self.close_teaser_box()
             return self.story_from_block(block, j, nxt, k)
         if self.teaser_box is not None:
-            if self.teaser_box or nxt_furniture == "teaser-ref" or (nxt is not None and nxt.kind == BODY):
+            if self.teaser_box or nxt_furniture == Furniture.TEASER_REF or (nxt is not None and nxt.kind == BODY):
                 self.teaser_box.append(block)
                 return j
             self.close_teaser_box()  # nothing of a teaser follows: a banner under the box
-        if nxt_furniture == "teaser-ref":
+        if nxt_furniture == Furniture.TEASER_REF:
             self.make_teaser([block])
             return j
         photo_end = self.photo_lookahead(j)
         if photo_end is not None:
             return self.make_photo(block, j, photo_end)
-        if nxt is None or (nxt.kind == FURNITURE and nxt_furniture != "photo-note"):
+        if nxt is None or (nxt.kind == FURNITURE and nxt_furniture != Furniture.PHOTO_NOTE):
             for ln in block:
-                self.drop(ln, "banner")
+                self.drop(ln, Left.BANNER)
             return j
         story = self.current
         if story is None:
@@ -402,30 +422,32 @@ class _Assembler:
     # -- single lines ----------------------------------------------------
     def on_furniture(self, line: Line) -> None:
         kind = line.info
-        if kind == "photo-note" and self.current is not None:
+        if kind == Furniture.PHOTO_NOTE and self.current is not None:
             self.current.notes.append(line.text)
             self.current.touch(line)
             return
         self.drop(line, kind)
-        if kind in ("masthead", "trailer", "page-label", "attribution", "footer", "web-meta"):
+        if kind in _STATES_FACTS:
             self.facts.append((kind, line))
-        if kind == "web-meta":
+        if kind == Furniture.WEB_META:
             names = web_meta_authors(line.text)
             if names and self.current is not None:
                 self.current.add_author(names)
-        if kind == "teaser-box":
+        if kind == Furniture.TEASER_BOX:
             self.close_teaser_box()
             self.teaser_box = []
-        elif kind == "teaser-ref":
+        elif kind == Furniture.TEASER_REF:
             if self.teaser_box:
                 self.make_teaser(self.teaser_box)
                 self.teaser_box = []  # a box may hold several teasers, each closed by its 详见
             ref = re.search(r"([\d一二三四五六七八九十]+)(?=\s*版)", line.folded)
             if self.stories and self.stories[-1].kind == "teaser" and ref:
                 self.stories[-1].see_page = chinese_number(ref.group(1))
-        elif kind not in ("page-label", "noise", "jump"):
+        elif kind not in _INSIDE_STORY:
             self.close_teaser_box()
-        elif kind in ("trailer", "editor"):
+        if kind in _ENDS_STORY:
+            # a trailer or an editors' line closes the story above it; an
+            # 编者按 or byline still waiting belongs to the next story
             self.current = None
 
     def on_ednote(self, line: Line) -> None:
@@ -467,7 +489,7 @@ class _Assembler:
         credit: PhotoCredit = line.info
         story = self.current
         if story is None:
-            self.drop(line, "orphan photo credit")
+            self.drop(line, Left.ORPHAN_PHOTO_CREDIT)
             return
         story.touch(line)
         caption = None
@@ -496,6 +518,14 @@ class _Assembler:
         story = self.ensure_story(line)
         story.touch(line)
         story.add_text(line.text)
+
+
+    # Headline-like lines (HEAD, DASH) are read as blocks by `run`, never one by one.
+    _HANDLERS = {
+        FURNITURE: on_furniture, EDNOTE: on_ednote, LEAD: on_lead, BYLINE: on_byline, SIGNED: on_signed,
+        CREDIT: on_credit, CAPTION: on_caption, BODY: on_body,
+    }
+    assert set(_HANDLERS) | {HEAD, DASH} == set(LineKind), "every kind of line needs a handler"
 
 
 def assemble(lines: list[Line]) -> Layout:

@@ -8,18 +8,37 @@ the line before it); deciding what it *is* on the page is `layout`'s job.
 """
 from __future__ import annotations
 
+import enum
 import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 from . import credits
-from .furniture import SENTENCE_PUNCT, furniture_kind
+from .furniture import SENTENCE_PUNCT, Furniture, furniture_kind
 from ..textnorm import display_width, fold, squash
 
-# Kinds of logical line
+
+
+class LineKind(enum.Enum):
+    """What a logical line looks like on its own. Members, not strings, so
+    that a misspelt kind is an AttributeError rather than a silent mismatch."""
+
+    FURNITURE = "furniture"   # belongs to the page, not to a story (info: a `Furniture` kind)
+    EDNOTE = "ednote"         # 编者按
+    LEAD = "lead"             # a first paragraph opening with its byline (info: a `Lead`)
+    CREDIT = "credit"         # a photo credit alone (info: a `PhotoCredit`)
+    CAPTION = "caption"       # a caption ending in its credit (info: a `PhotoCredit`)
+    BYLINE = "byline"         # a line of reporters' names (info: the names)
+    SIGNED = "signed"         # 单位 职务 姓名 (info: a `Signature`)
+    DASH = "dash"             # a ——subtitle line
+    HEAD = "head"             # short and unpunctuated: headline, heading, kicker or banner
+    BODY = "body"             # running text
+
+
 FURNITURE, EDNOTE, LEAD, CREDIT, CAPTION, BYLINE, SIGNED, DASH, HEAD, BODY = (
-    "furniture", "ednote", "lead", "credit", "caption", "byline", "signed", "dash", "head", "body",
+    LineKind.FURNITURE, LineKind.EDNOTE, LineKind.LEAD, LineKind.CREDIT, LineKind.CAPTION,
+    LineKind.BYLINE, LineKind.SIGNED, LineKind.DASH, LineKind.HEAD, LineKind.BODY,
 )
 
 _CLOSERS = "”’」』)）》】\"'"
@@ -33,7 +52,7 @@ class Line:
     last: int           # last raw line number
     text: str           # original characters, outer whitespace stripped
     folded: str         # matching form, same length as text
-    kind: str = BODY
+    kind: LineKind = BODY
     info: Any = None    # what the classifier parsed: a Lead, PhotoCredit, names …
 
 
@@ -166,7 +185,7 @@ def _mark_title_lists(lines: list[Line]) -> None:
             continue
         nxt = lines[i + 1] if i + 1 < len(lines) else None
         if nxt is None or nxt.kind in (HEAD, FURNITURE):
-            lines[i].kind, lines[i].info = FURNITURE, "navigation"
+            lines[i].kind, lines[i].info = FURNITURE, Furniture.NAVIGATION
 
 
 def _promote_short_kickers(lines: list[Line]) -> None:
@@ -184,7 +203,7 @@ def _promote_short_kickers(lines: list[Line]) -> None:
         line.kind = HEAD
 
 
-def _classify_one(line: Line, at_top: bool, previous: Line | None) -> tuple[str, Any]:
+def _classify_one(line: Line, at_top: bool, previous: Line | None) -> tuple[LineKind, Any]:
     folded = line.folded
     kind = furniture_kind(line.text, folded, at_top)
     if kind:

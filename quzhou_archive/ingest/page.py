@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import dates, places
-from .furniture import known_papers, page_facts
-from .layout import Block, Layout, Story, assemble
+from .furniture import Furniture, known_papers, page_facts
+from .layout import Block, Layout, Left, Story, assemble
 from .lines import classify, logical_lines
 from .. import topics as topic_scoring
 from ..articles import escape_markdown
@@ -79,7 +79,7 @@ def parse_page(path: Path, text: str, encoding: str = "utf-8") -> ParsedPage:
     dropped = [{"lines": [d.line, d.last], "text": d.text, "why": d.why} for d in layout.dropped]
     for s in layout.stories:
         if not _has_content(s):
-            dropped.append({"lines": [s.first, s.last], "text": _story_text(s), "why": "empty headline"})
+            dropped.append({"lines": [s.first, s.last], "text": _story_text(s), "why": str(Left.EMPTY_HEADLINE)})
     return ParsedPage(
         source=path.name,
         encoding=encoding,
@@ -98,17 +98,22 @@ def _story_text(story: Story) -> str:
     return " ".join(p for p in parts if p)
 
 
+# Which furniture is believed first when two lines state a page fact.
+_FACT_RANK = {Furniture.MASTHEAD: 0, Furniture.TRAILER: 1, Furniture.ATTRIBUTION: 2, Furniture.WEB_META: 3,
+              Furniture.PAGE_LABEL: 4, Furniture.FOOTER: 5}
+
+
 def _page_facts(layout: Layout, text: str):
     paper = date = section = None
     basis = page = None
     front_page = False
-    rank = {"masthead": 0, "trailer": 1, "attribution": 2, "web-meta": 3, "page-label": 4, "footer": 5}
     claims = []
-    for kind, line in sorted(layout.facts, key=lambda kl: rank[kl[0]]):
+    for kind, line in sorted(layout.facts, key=lambda kl: _FACT_RANK[kl[0]]):
         facts = page_facts(kind, line.folded, line.text)
         paper = paper or facts.paper
         if facts.stamp is not None:
-            claims.append(dates.DateClaim(facts.stamp, kind if kind in ("masthead", "trailer") else "web", line.first))
+            stated_by = {Furniture.MASTHEAD: "masthead", Furniture.TRAILER: "trailer"}.get(kind, "web")
+            claims.append(dates.DateClaim(facts.stamp, stated_by, line.first))
         page = page or facts.page
         section = section or facts.section
         front_page = front_page or facts.front_page

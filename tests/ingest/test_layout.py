@@ -164,3 +164,24 @@ def test_photo_item_with_a_short_caption(parse):
     photo = article_by_title(page, "春到茶园")
     assert photo.kind == "photo" and photo.photographers == ["余志明"]
     assert photo.body.strip() == "开化县马金镇的茶农正在采摘明前茶"
+
+
+def test_a_trailer_closes_the_story_above_it(parse):
+    page = parse("trailer_ends_story_without_headline")
+    assert len(page.articles) == 2
+    assert "江山市" not in page.articles[0].body
+    assert page.articles[1].body.startswith("11月29日,江山市")
+
+
+def test_an_editor_line_closes_the_story_above_it(parse):
+    page = parse("editor_line_ends_story")
+    first = article_by_title(page, "龙游竹产业")
+    assert "江山市" not in first.body  # an unfinished paragraph does not run on past 责任编辑
+    assert any(a.body.startswith("11月29日,江山市") for a in page.articles if a is not first)
+    assert "editor" in {d["why"] for d in page.dropped}
+
+
+def test_every_kind_of_line_has_a_handler():
+    from quzhou_archive.ingest.layout import _Assembler
+    from quzhou_archive.ingest.lines import DASH, HEAD, LineKind
+    assert set(_Assembler._HANDLERS) | {HEAD, DASH} == set(LineKind)

@@ -62,3 +62,12 @@ def test_sentence_end():
     assert ends_sentence("“……他说。”")
     assert not ends_sentence("近年来,开化聚焦“全域旅游”")
     assert not ends_sentence("实现生产自动化")
+
+
+def test_line_kinds_are_members_of_one_enumeration():
+    from quzhou_archive.ingest.furniture import Furniture
+    from quzhou_archive.ingest.lines import LineKind
+    lines = classify(logical_lines(raw_sample("epaper_label_and_trailers").read_text(encoding="utf-8")))
+    assert all(isinstance(ln.kind, LineKind) for ln in lines)
+    assert all(isinstance(ln.info, Furniture) for ln in lines if ln.kind == FURNITURE)
+    assert FURNITURE != "furniture"  # a bare string never passes for a kind
