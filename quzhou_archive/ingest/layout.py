@@ -93,6 +93,13 @@ class Story:
             if name not in self.authors:
                 self.authors.append(name)
 
+    def add_credit(self, credit: credits.Credit) -> None:
+        """A byline's writers become authors, its photographers photographers."""
+        self.add_author(credit.authors)
+        for name in credit.photographers:
+            if name not in self.photographers:
+                self.photographers.append(name)
+
     def add_photo(self, credit: PhotoCredit, caption: str | None = None) -> None:
         caption = credit.caption if caption is None else caption
         self.photos.append({"caption": close_cjk_gaps(caption) or None, "credit": credit.credit})
@@ -173,21 +180,6 @@ def _merge_parts(parts: list[str]) -> list[str]:
     return merged
 
 
-_AUTHOR_FIELD = re.compile(r"(?:作者|记者)\s*[:：]\s*")
-_ANY_FIELD = re.compile(r"\S{1,4}\s*[:：]")
-
-
-def web_meta_authors(text: str) -> list[str]:
-    """Names after 作者: or 记者: in a website's line of facts."""
-    folded = fold(text)
-    m = _AUTHOR_FIELD.search(folded)
-    if not m:
-        return []
-    end = _ANY_FIELD.search(folded, m.end())
-    names = credits.names_in_credit(text[m.end():end.start() if end else len(text)], need_role=False)
-    return names or []
-
-
 def headline_fields(block: list[Line]) -> tuple[str | None, str, str | None]:
     """A headline block of one or more lines -> (kicker, title, subtitle)."""
     main = [ln.text for ln in block if ln.kind != DASH]
@@ -265,7 +257,7 @@ class _Assembler:
                 story.blocks.insert(0, Block("quote", close_cjk_gaps(ln.text)))
             else:
                 story.bylines.append(ln.text)
-                story.add_author(ln.info)
+                story.add_credit(ln.info)
         self.pending = []
 
     def ensure_story(self, line: Line) -> Story:
@@ -429,10 +421,9 @@ class _Assembler:
         self.drop(line, kind)
         if kind in _STATES_FACTS:
             self.facts.append((kind, line))
-        if kind == Furniture.WEB_META:
-            names = web_meta_authors(line.text)
-            if names and self.current is not None:
-                self.current.add_author(names)
+        if kind in (Furniture.WEB_META, Furniture.ATTRIBUTION) and self.current is not None:
+            # 2024-06-16 来源: 掌上衢州 方利军 傅云燕 / 作者: 记者周娜 胡婧妤
+            self.current.add_credit(credits.web_meta_credit(line.text))
         if kind == Furniture.TEASER_BOX:
             self.close_teaser_box()
             self.teaser_box = []
@@ -462,7 +453,7 @@ class _Assembler:
         story.touch(line)
         story.has_lead = True
         story.bylines.append(lead.byline)
-        story.add_author(lead.authors)
+        story.add_credit(credits.Credit(lead.authors, lead.photographers))
         story.add_text(lead.rest)
 
     def on_byline(self, line: Line) -> None:
@@ -472,7 +463,7 @@ class _Assembler:
             return
         story.touch(line)
         story.bylines.append(line.text)
-        story.add_author(line.info)
+        story.add_credit(line.info)
 
     def on_signed(self, line: Line) -> None:
         signature: Signature = line.info

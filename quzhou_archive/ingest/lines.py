@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from . import credits
+from . import credits, dates
 from .furniture import SENTENCE_PUNCT, Furniture, furniture_kind
 from ..textnorm import display_width, fold, squash
 
@@ -29,7 +29,7 @@ class LineKind(enum.Enum):
     LEAD = "lead"             # a first paragraph opening with its byline (info: a `Lead`)
     CREDIT = "credit"         # a photo credit alone (info: a `PhotoCredit`)
     CAPTION = "caption"       # a caption ending in its credit (info: a `PhotoCredit`)
-    BYLINE = "byline"         # a line of reporters' names (info: the names)
+    BYLINE = "byline"         # a line of reporters' names (info: a `credits.Credit`)
     SIGNED = "signed"         # 单位 职务 姓名 (info: a `Signature`)
     DASH = "dash"             # a ——subtitle line
     HEAD = "head"             # short and unpunctuated: headline, heading, kicker or banner
@@ -53,7 +53,15 @@ class Line:
     text: str           # original characters, outer whitespace stripped
     folded: str         # matching form, same length as text
     kind: LineKind = BODY
-    info: Any = None    # what the classifier parsed: a Lead, PhotoCredit, names …
+    info: Any = None    # what the classifier parsed: a Lead, PhotoCredit, Credit …
+
+    def part(self, start: int, end: int | None = None) -> "Line":
+        """Characters start:end of this line as a line of its own (same raw lines)."""
+        end = len(self.text) if end is None else end
+        chunk = self.text[start:end]
+        start += len(chunk) - len(chunk.lstrip())
+        text = chunk.strip()
+        return Line(self.first, self.last, text, self.folded[start:start + len(text)])
 
 
 def ends_sentence(text: str) -> bool:
@@ -148,27 +156,133 @@ def _is_dash(folded: str) -> bool:
     return bool(re.match(r"^(?:——|—|--|－－)", s)) and len(s) <= 60 and not any(p in s for p in "。;；")
 
 
-def _byline_only(line: Line) -> list[str] | None:
+_BYLINE_BULLETS = "■□●◎▲◆★"
+
+
+def _byline_only(line: Line) -> credits.Credit | None:
     text = line.text
     m = re.match(r"^(?:作者|记者|文|文图|图文|通讯员|撰稿)\s*[:：/|]\s*(.+)$", line.folded)
     if m:
-        return credits.names_in_credit(text[m.start(1):], need_role=False)
-    inner = text.strip().strip("()（）")
-    bullet = text.lstrip()[:1] in "■□●◎▲◆★"
-    return credits.names_in_credit(inner, need_role=not bullet)
+        return credits.read_credit(text[m.start(1):], need_role=False)
+    stripped = text.strip()
+    if stripped[:1] in "(（" and stripped[-1:] in ")）":
+        return credits.bracket_credit(stripped[1:-1])
+    bullet = stripped[:1] in _BYLINE_BULLETS
+    return credits.read_credit(stripped, need_role=not bullet)
 
 
 def classify(lines: list[Line]) -> list[Line]:
+    out: list[Line] = []
     at_top = True
+    before_text = True          # no paragraph seen yet: still among the headline and its facts
     previous: Line | None = None
-    for line in lines:
-        line.kind, line.info = _classify_one(line, at_top, previous)
-        if line.kind != FURNITURE:
-            at_top = False
-            previous = line
-    _promote_short_kickers(lines)
-    _mark_title_lists(lines)
-    return lines
+    for whole in lines:
+        for line in _parts(whole, before_text):
+            if line.info is None:
+                line.kind, line.info = _classify_one(line, at_top, previous)
+            out.append(line)
+            if line.kind != FURNITURE:
+                at_top = False
+                previous = line
+            if line.kind in (BODY, LEAD):
+                before_text = False
+    _captions_that_are_text(out)
+    _promote_short_kickers(out)
+    _mark_title_lists(out)
+    return out
+
+
+# -- lines that hold two things ----------------------------------------------
+
+def _parts(line: Line, before_text: bool) -> list[Line]:
+    """Split a logical line that holds two things: a headline and the page's
+    date (标题 2023年01月05日), a paragraph and its credit in brackets
+    (……意义。(通讯员 A B 记者 C)), or text and a bulleted credit inside it
+    (标题 ■ A B). A part already classified carries its kind and info."""
+    if before_text:
+        at = dates.trailing_stamp(line.folded)
+        if at is not None and looks_like_heading(line.folded[:at]):
+            stamp = line.part(at)
+            stamp.kind, stamp.info = FURNITURE, Furniture.WEB_META
+            return [line.part(0, at), stamp]
+    at = credits.trailing_credit(line.text)
+    if at is not None and len(squash(line.text[:at])) >= 10:
+        return [line.part(0, at), _byline_part(line, at, None)]
+    span = _bulleted_credit(line)
+    if span is not None:
+        start, end = span
+        parts = ([line.part(0, start)] if line.text[:start].strip() else []) + [_byline_part(line, start, end)]
+        return parts + ([line.part(end)] if line.text[end:].strip() else [])
+    return [line]
+
+
+def _byline_part(line: Line, start: int, end: int | None) -> Line:
+    part = line.part(start, end)
+    part.kind, part.info = BYLINE, _byline_only(part)
+    return part
+
+
+def _bulleted_credit(line: Line) -> tuple[int, int] | None:
+    """A bullet and the credit after it inside a longer line: 标题 ■ 张三 李四 正文……
+
+    The names run until the first word that is neither a role nor a name;
+    what is left before must close (a headline or a sentence) and what is
+    left after must be running text."""
+    text = line.text
+    for m in re.finditer(f"[{_BYLINE_BULLETS}]", text):
+        start = m.start()
+        tokens = []
+        for token in credits.credit_tokens(text, start + 1):
+            if token.kind == "other" or not (text[token.end:token.end + 1].isspace() or token.end == len(text)):
+                break
+            tokens.append(token)
+        while tokens and tokens[-1].kind == "role" and fold(tokens[-1].text) not in credits.vocabulary().trailing_roles:
+            tokens.pop()
+        if not any(t.kind == "name" for t in tokens):
+            continue
+        end = tokens[-1].end
+        before, after = line.folded[:start].strip(), line.folded[end:].strip()
+        if not before and not after:
+            return None  # a byline line of its own
+        if before and not (ends_sentence(before) or looks_like_heading(before)):
+            continue
+        if after and len(squash(after)) < 20:
+            continue
+        return start, end
+    return None
+
+
+# A caption is short and sits by its credit.
+CAPTION_MAX = 150
+
+
+def _captions_that_are_text(lines: list[Line]) -> None:
+    """A line ending in a photo credit whose "caption" is really text: too
+    long for a caption, or the end of a paragraph cut just before it that
+    nothing after it continues. The text stays text; the credit is a credit."""
+    for i, line in enumerate(lines):
+        if line.kind != CAPTION:
+            continue
+        caption = line.info.caption
+        before = _neighbour(lines, i, -1)
+        after = _neighbour(lines, i, +1)
+        finishes_paragraph = (before is not None and before.kind == BODY and not ends_sentence(before.folded)
+                              and ends_sentence(caption) and (after is None or after.kind != BODY))
+        if len(squash(caption)) <= CAPTION_MAX and not finishes_paragraph:
+            continue
+        text = line.part(0, len(caption))
+        text.kind, text.info = BODY, None
+        credit = line.part(len(caption))
+        credit.kind, credit.info = CREDIT, credits.PhotoCredit("", line.info.credit, line.info.photographers)
+        lines[i:i + 1] = [text, credit]
+
+
+def _neighbour(lines: list[Line], i: int, step: int) -> Line | None:
+    """The nearest line before/after i that is neither furniture nor a photo credit."""
+    j = i + step
+    while 0 <= j < len(lines) and (lines[j].kind in (FURNITURE, CREDIT, CAPTION)):
+        j += step
+    return lines[j] if 0 <= j < len(lines) else None
 
 
 def _mark_title_lists(lines: list[Line]) -> None:
@@ -216,9 +330,9 @@ def _classify_one(line: Line, at_top: bool, previous: Line | None) -> tuple[Line
     photo = credits.parse_photo_credit(line.text)
     if photo:
         return (CAPTION if photo.caption else CREDIT), photo
-    names = _byline_only(line)
-    if names and not any(p in folded for p in SENTENCE_PUNCT):
-        return BYLINE, names
+    credit = _byline_only(line)
+    if credit and not any(p in folded for p in SENTENCE_PUNCT):
+        return BYLINE, credit
     signature = credits.parse_signature(line.text)
     if signature:
         return SIGNED, signature
@@ -226,7 +340,7 @@ def _classify_one(line: Line, at_top: bool, previous: Line | None) -> tuple[Line
         return DASH, None
     if looks_like_heading(folded):
         if previous is not None and previous.kind in (HEAD, DASH):
-            bare = credits.names_in_credit(line.text, need_role=False)
+            bare = credits.read_credit(line.text, need_role=False)
             if bare:
                 return BYLINE, bare
         return HEAD, None
