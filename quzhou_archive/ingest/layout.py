@@ -387,7 +387,8 @@ class _Assembler:
             else:
                 if ln.info.caption:
                     photo.add_text(ln.info.caption)
-                photo.bylines.append(ln.info.credit)
+                if ln.info.credit:
+                    photo.bylines.append(ln.info.credit)
                 for name in ln.info.photographers:
                     if name not in photo.photographers:
                         photo.photographers.append(name)
@@ -495,7 +496,8 @@ class _Assembler:
         if story is None:
             photo = Story("photo", line.first, line.last)
             photo.add_text(credit.caption)
-            photo.bylines.append(credit.credit)
+            if credit.credit:
+                photo.bylines.append(credit.credit)
             photo.photographers.extend(credit.photographers)
             self.stories.append(photo)
             return
