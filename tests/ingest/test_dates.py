@@ -136,3 +136,11 @@ def test_a_later_year_in_passing_leaves_the_page_undated(parse):
 
 def test_year_reported_on_still_dates_a_page_with_earlier_years_in_passing():
     assert infer_date("自2021年落户以来发展强劲。2024年,开化将聚焦高质量发展。2月19日召开大会。") == "2024-02"
+
+
+def test_date_after_the_headline_dates_the_page(parse):
+    page = parse("date_after_headline_on_same_line")
+    assert (page.date, page.date_basis) == ("2023-01-05", "web")
+    story = page.articles[0]
+    headline = " ".join(p for p in (story.kicker, story.title, story.subtitle) if p)
+    assert "2023" not in headline and "2023年01月05日" not in story.body

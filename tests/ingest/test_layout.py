@@ -1,4 +1,6 @@
 """Story boundaries, headline blocks, photos, teasers and paragraph repair."""
+import pytest
+
 from quzhou_archive.ingest.layout import split_headline
 from tests.conftest import article_by_title
 
@@ -185,3 +187,61 @@ def test_every_kind_of_line_has_a_handler():
     from quzhou_archive.ingest.layout import _Assembler
     from quzhou_archive.ingest.lines import DASH, HEAD, LineKind
     assert set(_Assembler._HANDLERS) | {HEAD, DASH} == set(LineKind)
+
+
+@pytest.mark.parametrize(
+    "case, authors",
+    [
+        ("byline_web_colon_form", ["张晓燕", "刘伟", "陈丽娟"]),
+        ("byline_bracketed_team_lead", ["徐丽华", "王小明", "周志亮"]),
+        ("byline_original_title_note", ["毛丽君", "郑剑波"]),
+        ("byline_after_source_field", ["方利军", "傅云燕"]),
+        ("byline_at_end_of_story", ["章佳恬", "徐丽婷", "邱丹晨"]),
+        ("byline_bullet_inside_wrapped_line", ["张晓燕", "刘伟"]),
+        ("caption_under_image_file_name", ["李灿", "祝旑波"]),
+    ],
+)
+def test_web_bylines_name_the_authors(parse, case, authors):
+    page = parse(case)
+    assert len(page.articles) == 1
+    story = page.articles[0]
+    assert story.authors == authors
+    for name in authors:
+        assert name not in story.body
+    assert "记者" not in story.body and "通讯员" not in story.body and "原标题" not in story.body
+
+
+def test_writer_who_took_the_photos_is_author_and_photographer(parse):
+    story = parse("byline_writer_and_photographer").articles[0]
+    assert story.authors == ["吴红梅", "郑晨", "刘烨珏", "翁正义"]
+    assert story.photographers == ["吴红梅"]
+    assert "文/摄" not in story.body
+
+
+def test_web_editors_are_never_authors(parse):
+    page = parse("byline_web_editors_are_not_authors")
+    story = page.articles[0]
+    assert story.authors == ["王晓东"]
+    assert not {"李佳", "陈红", "林俊"} & set(story.authors + story.photographers)
+    assert "编辑" not in story.body and "责编" not in story.body
+
+
+def test_paragraph_is_not_lost_to_a_caption(parse):
+    story = parse("caption_not_a_long_last_paragraph").articles[0]
+    assert ("衢丽铁路是连通浙江省“大花园”建设核心区衢州、丽水两市的支撑性工程,也是浙西南生态旅游带发展规划中的重要通道,"
+            "对促进区域经济社会发展具有重大意义。") in story.body
+    assert story.photos == [{"caption": None, "credit": "新华社记者 张三 摄"}]
+    assert story.photographers == ["张三"] and story.authors == ["王伟"]
+
+
+def test_image_caption_stays_with_its_story(parse):
+    page = parse("caption_under_image_file_name")
+    story = page.articles[0]
+    assert story.photos == [{"caption": "茗富村村貌。", "credit": ""}]
+    assert story.body.startswith("这里是开化县") and "46.jpg" not in story.body
+    assert "开化县" in story.counties
+
+
+def test_section_heading_with_a_comma(parse):
+    story = parse("heading_with_one_comma").articles[0]
+    assert "## 是慢行道,也是绿色道" in story.body
