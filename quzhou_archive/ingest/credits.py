@@ -74,6 +74,7 @@ def _all_cjk(token: str) -> bool:
     return all("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in token)
 
 
+@functools.lru_cache(maxsize=8192)
 def is_name(token: str) -> bool:
     """A personal name: 2-3 Chinese characters after a known surname (4 with a double surname)."""
     folded = fold(token)
@@ -85,6 +86,7 @@ def is_name(token: str) -> bool:
     return len(folded) in (3, 4) and folded[:2] in double
 
 
+@functools.lru_cache(maxsize=8192)
 def is_role(token: str) -> bool:
     """记者, 见习记者, 衢报传媒集团记者, 文, 摄 … and newsroom units (县委报道组, 共享联盟常山站)."""
     folded = fold(token).rstrip(":：")
