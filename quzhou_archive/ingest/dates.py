@@ -182,22 +182,27 @@ class DateClaim:
     """A date the page states about itself, and where it says it."""
 
     stamp: Stamp
-    basis: str          # "masthead", "trailer" or "web"
-    order: int          # line number: the earlier of two equal claims wins
+    basis: str              # "masthead", "trailer" or "web"
+    order: int              # line number: the earlier of two equal claims wins
+    names_paper: bool = False   # the line also names the paper, its page or its issue
 
     @property
     def strength(self) -> int:
-        if self.basis in ("masthead", "trailer"):
-            return 3   # the paper's own date line
-        return 2 if self.stamp.labelled else 1 if self.stamp.clock else 0
+        if self.basis == "trailer" or (self.basis == "masthead" and self.names_paper):
+            return 4   # the paper's own date line
+        if self.stamp.labelled:
+            return 3
+        # a bare date (2024年6月16日 星期日) may be a site's or a reader's "today"
+        return 2 if self.stamp.clock else 1
 
 
 def page_date(claims: list[DateClaim]) -> tuple[str | None, str | None]:
     """The page's own date and its basis, from every date it states about itself.
 
-    A labelled date outranks a time stamp, a stamp with a time outranks a
-    bare date; and a labelled day without a year (日期:01-08) rules out a
-    stamp of another day, such as a reader app printing today's date.
+    A paper's dated masthead or trailer comes first; then a labelled date;
+    then a stamp with a time of day; a bare date (which a site's header or a
+    reader app prints for today) comes last. A labelled day without a year
+    (日期:01-08) rules out a stamp of another day.
     """
     days = {c.stamp.month_day for c in claims if c.stamp.labelled and c.stamp.iso is None}
     usable = [c for c in claims if c.stamp.iso and not (days and c.basis != "trailer" and c.stamp.month_day not in days)]

@@ -99,6 +99,8 @@ def furniture_kind(text: str, folded: str, at_top: bool) -> str | None:
     plain = folded.strip()
     if not plain:
         return None
+    if _READERS_TODAY.match(plain) and dates.full_dates(plain):
+        return Furniture.FOOTER  # the reader's today, not the page's date
     if _is_web_stamp(plain):
         return Furniture.WEB_META
     if cjk_count(plain) == 0:
@@ -141,6 +143,8 @@ def furniture_kind(text: str, folded: str, at_top: bool) -> str | None:
 
 
 _DIGIT = re.compile(r"\d")
+# A site's header greets the reader with today's date: 今天是2024年6月16日 星期日.
+_READERS_TODAY = re.compile(r"^(?:今天是|今日是|今天|当前日期|当前时间|现在时间|现在是)\s*[:：]?\s*\d")
 
 
 def _is_web_stamp(plain: str) -> bool:

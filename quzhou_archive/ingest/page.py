@@ -113,7 +113,8 @@ def _page_facts(layout: Layout, text: str):
         paper = paper or facts.paper
         if facts.stamp is not None:
             stated_by = {Furniture.MASTHEAD: "masthead", Furniture.TRAILER: "trailer"}.get(kind, "web")
-            claims.append(dates.DateClaim(facts.stamp, stated_by, line.first))
+            names_paper = bool(facts.paper or facts.page or facts.front_page)
+            claims.append(dates.DateClaim(facts.stamp, stated_by, line.first, names_paper))
         page = page or facts.page
         section = section or facts.section
         front_page = front_page or facts.front_page

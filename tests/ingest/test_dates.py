@@ -144,3 +144,16 @@ def test_date_after_the_headline_dates_the_page(parse):
     story = page.articles[0]
     headline = " ".join(p for p in (story.kicker, story.title, story.subtitle) if p)
     assert "2023" not in headline and "2023年01月05日" not in story.body
+
+
+def test_a_bare_date_in_a_sites_header_yields_to_the_stories_stamp():
+    header, stamp = claim("2024年6月16日 星期日", basis="masthead", order=1), claim("2021-08-06 10:21", order=5)
+    assert page_date([header, stamp])[0] == "2021-08-06"
+    masthead = DateClaim(read_stamp(fold("2024年11月30日 星期六 今日4版 总第13355期")), "masthead", 1, names_paper=True)
+    assert page_date([masthead, stamp])[0] == "2024-11-30"
+
+
+def test_todays_date_greeting_the_reader_is_no_page_fact(parse):
+    page = parse("date_site_header_today_is_not_the_page_date")
+    assert page.date == "2021-08-06"
+    assert any(d["text"].startswith("今天是") for d in page.dropped)
