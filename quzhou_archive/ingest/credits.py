@@ -189,10 +189,9 @@ class Credit:
 def _role_effect(role: str) -> tuple[bool, bool]:
     """(writes, photographs) for one role word: 记者 writes, 摄 photographs, 文图 does both."""
     folded = fold(role).rstrip(":：")
-    photo_roles = vocabulary().photo_roles
-    photographs = folded in photo_roles or any(folded.endswith(p) for p in photo_roles if len(p) > 1) or folded in ("文图", "图文")
-    writes = not photographs or folded in ("文图", "图文")
-    return writes, photographs
+    both = folded in ("文图", "图文", "摄影报道")
+    photographs = both or folded in vocabulary().photo_roles or folded.endswith(tuple(vocabulary().photo_roles - {"图"}))
+    return (both or not photographs), photographs
 
 
 def credit_of(tokens: list[Token]) -> Credit:
@@ -298,8 +297,10 @@ def _add(credit: Credit, more: Credit | None) -> None:
 
 # A bracketed credit: (通讯员 章佳恬 徐丽婷 记者 邱丹晨), and the web
 # copy's note (原标题:… 通讯员:… 记者:…) that ends with one.
-_BRACKETED = re.compile(r"[(（](?P<inner>[^()（）]{2,90})[)）]")
 _ORIGINAL_TITLE = re.compile(r"^\s*(?:原标题|原题|原文标题)\s*[:：]")
+
+
+OPEN_BRACKETS, CLOSE_BRACKETS = "(（【[", ")）】]"
 
 
 def bracket_credit(inner: str) -> Credit | None:
@@ -328,9 +329,9 @@ def trailing_credit(text: str) -> int | None:
     """Where a credit in brackets at the end of a paragraph starts:
     ……具有重大意义。(通讯员 章佳恬 徐丽婷 记者 邱丹晨)"""
     stripped = text.rstrip()
-    if not stripped.endswith((")", "）")):
+    if not stripped.endswith(tuple(CLOSE_BRACKETS)):
         return None
-    open_at = max(stripped.rfind("("), stripped.rfind("（"))
+    open_at = max(stripped.rfind(b) for b in OPEN_BRACKETS)
     if open_at <= 0:
         return None
     before = fold(stripped[:open_at]).rstrip()
@@ -353,7 +354,8 @@ class Lead:
 
 _LEAD = re.compile(
     r"^[" + _BULLETS + r"\s]*"
-    r"(?P<tag>本报讯|本报[^\s(（]{1,14}(?:讯|电)|[^\s(（]{2,12}(?:社|台|网|报)[^\s(（]{0,14}电|[^\s(（]{2,10}讯(?=\s*[(（【\[]))"
+    r"(?P<tag>本报讯|本报[^\s(（]{1,14}(?:讯|电)|[^\s(（]{2,12}(?:社|台|网|报)[^\s(（]{0,14}电|[^\s(（]{2,10}讯(?=\s*[(（【\[])"
+    r"|[^\s(（]{2,12}(?:网|报|台|社|频道|中心|在线)(?:[^\s(（]{0,8}日)?讯(?=\s))"
     r"\s*(?:[(（【\[](?P<credit>[^)）】\]]{0,80})[)）】\]])?"
 )
 _REPORTER_LEAD = re.compile(r"^(?P<tag>(?:本报|本台)?(?:记者|通讯员))\s+")
@@ -428,6 +430,8 @@ def parse_photo_credit(text: str) -> PhotoCredit | None:
     for token in reversed(credit_tokens(text, 0, end.start())):
         if token.kind == "other":
             break
+        if token.kind == "role" and _role_effect(token.text) == (True, False) and fold(token.text) in vocabulary().trailing_roles:
+            return None  # 张三/文 李四/摄 credits a writer too: a byline, not a photo credit
         if token.kind == "name":
             names.insert(0, token.name)
         first = token.start

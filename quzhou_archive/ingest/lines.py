@@ -165,11 +165,10 @@ _BYLINE_BULLETS = "■□●◎▲◆★"
 
 def _byline_only(line: Line) -> credits.Credit | None:
     text = line.text
-    m = re.match(r"^(?:作者|记者|文|文图|图文|通讯员|撰稿)\s*[:：/|]\s*(.+)$", line.folded)
-    if m:
-        return credits.read_credit(text[m.start(1):], need_role=False)
     stripped = text.strip()
-    if stripped[:1] in "(（" and stripped[-1:] in ")）":
+    if re.match(r"^(?:作者|记者|文|图|文图|图文|通讯员|撰稿|撰文|摄影)\s*[:：/|]\s*\S", line.folded):
+        return credits.read_credit(stripped.replace("|", " ").replace("｜", " "), need_role=False)
+    if stripped[:1] in credits.OPEN_BRACKETS and stripped[-1:] in credits.CLOSE_BRACKETS:
         return credits.bracket_credit(stripped[1:-1])
     bullet = stripped[:1] in _BYLINE_BULLETS
     return credits.read_credit(stripped, need_role=not bullet)

@@ -1,3 +1,5 @@
+import pytest
+
 from quzhou_archive.ingest.lines import (
     BODY, BYLINE, CAPTION, CREDIT, DASH, EDNOTE, FURNITURE, HEAD, LEAD, SIGNED, classify, ends_sentence, logical_lines,
 )
@@ -137,3 +139,27 @@ def test_comma_heading_between_whole_paragraphs():
 
 def test_comma_fragment_on_a_page_cut_by_columns_is_text():
     assert (BODY, "吴国升强调,做好") in kinds(raw_sample("column_cut_paragraphs").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    "line, authors, photographers",
+    [
+        ("文/图 张三", ["张三"], ["张三"]),
+        ("图/李四 文/张三", ["张三"], ["李四"]),
+        ("撰文:张三 摄影:李四", ["张三"], ["李四"]),
+        ("记者|张三", ["张三"], []),
+        ("【记者 张三】", ["张三"], []),
+        ("记者 张三/文 李四/摄", ["张三"], ["李四"]),
+        ("记者 张三 摄影报道", ["张三"], ["张三"]),
+        ("(原标题:江山12个项目签约 通讯员:毛丽君 记者:郑剑波)", ["毛丽君", "郑剑波"], []),
+    ],
+)
+def test_byline_forms_under_a_headline(line, authors, photographers):
+    byline = classify(logical_lines(f"江山一批项目集中签约\n\n{line}\n\n4月2日,江山市举行重大项目集中签约仪式。\n"))[1]
+    assert byline.kind == BYLINE
+    assert (byline.info.authors, byline.info.photographers) == (authors, photographers)
+
+
+def test_photo_credit_of_several_photographers_stays_a_credit():
+    line = classify(logical_lines("(记者 王五 通讯员 赵六 摄)\n"))[0]
+    assert line.kind == CREDIT and line.info.photographers == ["王五", "赵六"]
