@@ -114,9 +114,16 @@ class Left(enum.StrEnum):
 _ENDS_STORY = frozenset({Furniture.TRAILER, Furniture.EDITOR})
 # Furniture that may stand inside a story or a teaser box without closing it.
 _INSIDE_STORY = frozenset({Furniture.PAGE_LABEL, Furniture.NOISE, Furniture.JUMP})
+# Furniture that stands between a web headline and its text.
+HEADLINE_META = frozenset({
+    Furniture.WEB_META, Furniture.ATTRIBUTION, Furniture.MASTHEAD, Furniture.CONTROLS, Furniture.COUNTER,
+    Furniture.BREADCRUMB, Furniture.SITE_NAME, Furniture.SITE_NAV, Furniture.SUMMARY, Furniture.DATE_FRAGMENT,
+    Furniture.SOURCE_TAG, Furniture.NOISE, Furniture.FOOTER, Furniture.PROMOTION, Furniture.PAGE_LABEL,
+    Furniture.JUMP,
+})
 # Furniture whose text states facts about the page (paper, date, page).
 _STATES_FACTS = frozenset({Furniture.MASTHEAD, Furniture.TRAILER, Furniture.PAGE_LABEL, Furniture.ATTRIBUTION,
-                           Furniture.FOOTER, Furniture.WEB_META})
+                           Furniture.FOOTER, Furniture.WEB_META, Furniture.SOURCE_TAG})
 
 
 @dataclass
@@ -321,6 +328,10 @@ class _Assembler:
         if nxt is not None and (nxt.kind in (LEAD, BYLINE, SIGNED) or nxt_furniture in (Furniture.ATTRIBUTION, Furniture.WEB_META)):
             self.close_teaser_box()
             return self.story_from_block(block, j, nxt, k)
+        text_at = self.text_after_meta(j)
+        if text_at is not None:
+            self.close_teaser_box()
+            return self.story_from_block(block, j, lines[text_at], text_at)
         if self.teaser_box is not None:
             if self.teaser_box or nxt_furniture == Furniture.TEASER_REF or (nxt is not None and nxt.kind == BODY):
                 self.teaser_box.append(block)
@@ -347,6 +358,21 @@ class _Assembler:
             return j
         self.add_section(story, block)
         return j
+
+    def text_after_meta(self, j: int) -> int | None:
+        """A web headline: its date, source, buttons or counters, then text.
+        Returns where the text starts, or None when no such meta lines follow."""
+        k, meta = j, False
+        while k < len(self.lines):
+            line = self.lines[k]
+            if line.kind == FURNITURE and line.info in HEADLINE_META:
+                meta = meta or line.info not in _INSIDE_STORY
+            elif line.kind not in (CAPTION, CREDIT):
+                break
+            k += 1
+        if meta and k < len(self.lines) and self.lines[k].kind in (BODY, LEAD, BYLINE):
+            return k
+        return None
 
     def add_section(self, story: Story, block: list[Line]) -> None:
         text = heading_text(block)
