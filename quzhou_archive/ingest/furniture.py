@@ -50,6 +50,8 @@ class Furniture(enum.StrEnum):
     RELATED = "related"         # 相关新闻 and the list of other articles under it
     DATE_FRAGMENT = "date-fragment"   # a bare 11月26日 with no year: states nothing
     SOURCE_TAG = "source-tag"   # [衢州日报] glued to a reposted headline
+    IMAGE = "image"             # 46.jpg, [图片]: where a web copy had a photo
+    LABEL = "label"             # a label printed one character a line (故/事)
 
 _URL = re.compile(r"https?://|www\.|\.(?:com|cn|net|org|html?)\b", re.I)
 _EDITOR = re.compile(r"^[(（\[【]?\s*(?:责任编辑|责编|编辑|美编|校对|版式|版式设计|组版|审读|值班编委|审稿|见习编辑|主编|编审|终审|二审|一审|本版编辑|设计)\s*[:：]")
@@ -131,6 +133,8 @@ def furniture_kind(text: str, folded: str, at_top: bool) -> str | None:
     plain = folded.strip()
     if not plain:
         return None
+    if _IMAGE.match(plain):
+        return Furniture.IMAGE
     if cjk_count(plain) == 0:
         if _URL.search(plain):
             return Furniture.FOOTER
@@ -177,6 +181,8 @@ def furniture_kind(text: str, folded: str, at_top: bool) -> str | None:
     return None
 
 
+# A photo's file name or placeholder left in a web copy.
+_IMAGE = re.compile(r"^(?:\S{0,60}\.(?:jpe?g|png|gif|webp|bmp)|[\[【(（](?:图片|image|img|photo|pic)[\]】)）])$", re.I)
 # [衢州日报] split off a reposted headline (see zones.py)
 _SOURCE_TAG = re.compile(r"^[\[【(（](?P<paper>[^\]】)）]{2,12})[\]】)）]$")
 

@@ -112,6 +112,9 @@ class Left(enum.StrEnum):
 
 # Furniture that closes the story above it: what follows is another story.
 _ENDS_STORY = frozenset({Furniture.TRAILER, Furniture.EDITOR})
+# A web copy's source or fields under a story's text close it too (above
+# the text they belong to the headline).
+_CLOSES_TEXT = frozenset({Furniture.ATTRIBUTION, Furniture.WEB_META, Furniture.RELATED, Furniture.COPYRIGHT})
 # Furniture that may stand inside a story or a teaser box without closing it.
 _INSIDE_STORY = frozenset({Furniture.PAGE_LABEL, Furniture.NOISE, Furniture.JUMP})
 # Furniture that stands between a web headline and its text.
@@ -141,6 +144,13 @@ class Layout:
     facts: list[tuple[Furniture, Line]]   # furniture lines that state page facts
 
 
+def _credit_like(line: Line) -> bool:
+    """A short line that opens with a role word (记者 …文/摄 报道组 …): a
+    credit line, even where its names could not all be read."""
+    first = line.text.split(maxsplit=1)[0] if line.text.split() else ""
+    return line.kind == HEAD and len(line.text) <= 60 and credits.is_role(first)
+
+
 def split_headline(text: str) -> tuple[str | None, str, str | None]:
     """One printed headline line -> (kicker, title, subtitle).
 
@@ -152,6 +162,10 @@ def split_headline(text: str) -> tuple[str | None, str, str | None]:
     kicker = subtitle_parts = None
     if len(parts) > 1 and _SPEAKER.search(fold(parts[0])):
         kicker, parts = parts[0], parts[1:]
+    placed = next((i for i, p in enumerate(parts) if i and _PLACE_COLON.match(fold(p))), None)
+    if kicker is None and placed is not None:
+        # 特别报道《…》(二) 衢州:谋划大产业 致力新发展: the main title opens with its place
+        kicker, parts = " ".join(parts[:placed]), parts[placed:]
     tail = []
     while len(parts) > 1 and len(parts[-1]) <= 14 and _ATTENDANCE.search(fold(parts[-1])):
         tail.insert(0, parts.pop())
@@ -351,6 +365,12 @@ class _Assembler:
         if story is None:
             self.start_story(block)
             return j
+        if not story.blocks and len(block) == 1 and _credit_like(block[0]):
+            # under the headline, before any text: the story's credits
+            story.touch(block[0])
+            story.bylines.append(block[0].text)
+            story.add_author([t.name for t in credits.credit_tokens(block[0].text) if t.kind == "name"])
+            return j
         para = story.open_paragraph
         if para is not None and len(block) == 1 and " " not in block[0].text:
             story.add_text(block[0].text)  # the rest of a paragraph cut by a column
@@ -367,7 +387,7 @@ class _Assembler:
             line = self.lines[k]
             if line.kind == FURNITURE and line.info in HEADLINE_META:
                 meta = meta or line.info not in _INSIDE_STORY
-            elif line.kind not in (CAPTION, CREDIT):
+            elif line.kind not in (CAPTION, CREDIT) and not (meta and _credit_like(line)):
                 break
             k += 1
         if meta and k < len(self.lines) and self.lines[k].kind in (BODY, LEAD, BYLINE):
@@ -471,7 +491,7 @@ class _Assembler:
                 self.stories[-1].see_page = chinese_number(ref.group(1))
         elif kind not in _INSIDE_STORY:
             self.close_teaser_box()
-        if kind in _ENDS_STORY:
+        if kind in _ENDS_STORY or kind in _CLOSES_TEXT and self.current is not None and self.current.blocks:
             # a trailer or an editors' line closes the story above it; an
             # 编者按 or byline still waiting belongs to the next story
             self.current = None

@@ -33,13 +33,16 @@ _JUMP_HEAD = re.compile(r"^[(（]\s*(?:上接|接|续|紧接)(?:第)?\s*[a-z]?[\
 _JUMP_TAIL = re.compile(r"[(（]\s*(?:下转|转|转至|续)(?:第)?\s*[a-z]?[\d一二三四五六七八九十]{1,3}\s*版\s*[)）]$", re.I)
 # [衢州日报]headline, 【栏目名】headline: a tag glued in front of a headline.
 _TAG_HEAD = re.compile(r"^[\[【](?P<tag>[^\[\]【】\s]{2,12})[\]】]\s*(?=\S)")
+# headline 2023年01月05日: a web copy's timestamp glued to its headline.
+_DATE_TAIL = re.compile(r"\s+(?:(?:19|20)\d{2}年\d{1,2}月\d{1,2}日|(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2})"
+                        r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?$")
 # headline【组图】, headline(图): a site's mark of what the page holds.
 _MARK_TAIL = re.compile(r"\s*[\[【(（](?:组图|多图|高清组图|图|图文|视频|直播|独家|原创)[\]】)）]$")
 
 
 def split_glued(lines: list[Line]) -> list[Line]:
-    """Cut jump lines, headline tags and site marks off the lines they are
-    glued to; every part keeps the raw line numbers of its line."""
+    """Cut jump lines, headline tags, site marks and timestamps off the lines
+    they are glued to; every part keeps the raw line numbers of its line."""
     out: list[Line] = []
     for line in lines:
         out.extend(_split_one(line))
@@ -58,7 +61,7 @@ def _split_one(line: Line) -> list[Line]:
         m = _TAG_HEAD.match(folded)
         if m and _headline_sized(text[m.end():]) and len(squash(text[m.end():])) >= 4:
             return [_part(line, text[:m.end()]), _part(line, text[m.end():])]
-        m = _MARK_TAIL.search(folded)
+        m = _MARK_TAIL.search(folded) or _DATE_TAIL.search(folded)
         if m and len(squash(text[:m.start()])) >= 4:
             return [_part(line, text[:m.start()]), _part(line, text[m.start():])]
     return [line]
@@ -86,9 +89,22 @@ def read_page(lines: list[Line]) -> list[Line]:
     _mark_site_names(lines)
     lines = _find_web_headline(lines)
     _mark_related_lists(lines)
+    _mark_vertical_labels(lines)
     _mark_photo_titles(lines)
-    _promote_topic_headings(lines)
+    _promote_short_headings(lines, web_copy=_is_web_copy(lines))
     return lines
+
+
+# Furniture only a website prints: a page with any of it is a web copy, whose
+# text has no columns to cut its paragraphs.
+_WEB_SIGNS = frozenset({
+    Furniture.BREADCRUMB, Furniture.SITE_NAV, Furniture.SITE_NAME, Furniture.CONTROLS, Furniture.COUNTER,
+    Furniture.WEB_META, Furniture.COPYRIGHT, Furniture.PROMOTION, Furniture.RELATED, Furniture.IMAGE,
+})
+
+
+def _is_web_copy(lines: list[Line]) -> bool:
+    return any(ln.kind == FURNITURE and ln.info in _WEB_SIGNS for ln in lines)
 
 
 def _head_zone(lines: list[Line]) -> int:
@@ -221,11 +237,28 @@ _GLUED_CREDIT = re.compile(r"(?<=[。.!！?？\s])(?P<names>[\u4e00-\u9fff]{2,4}
 
 def _mark_photo_titles(lines: list[Line]) -> None:
     """Lines that open with a photo mark are captions, even without a credit:
-    a web gallery's photo titles are neither headings nor text."""
-    for line in lines:
-        if line.kind not in (HEAD, BODY, DASH) or not _PHOTO_MARK.match(line.folded):
+    a web gallery's photo titles are neither headings nor text. So is the
+    short line under a photo's file name (46.jpg / 茗富村村貌。)."""
+    for before, line in zip([None] + lines, lines):
+        if line.kind not in (HEAD, BODY, DASH):
             continue
-        line.kind, line.info = CAPTION, _marked_caption(line.text)
+        under_image = (before is not None and before.kind == FURNITURE and before.info == Furniture.IMAGE
+                       and len(squash(line.text)) <= 40 and sum(line.folded.count(p) for p in "。!！?？") <= 1)
+        if under_image or _PHOTO_MARK.match(line.folded):
+            line.kind, line.info = CAPTION, _marked_caption(line.text)
+
+
+def _mark_vertical_labels(lines: list[Line]) -> None:
+    """故 / 事: a label printed one character a line."""
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and lines[j].kind in (BODY, HEAD) and len(squash(lines[j].folded)) == 1:
+            j += 1
+        if j - i >= 2:
+            for line in lines[i:j]:
+                _relabel(line, Furniture.LABEL)
+        i = max(j, i + 1)
 
 
 def _marked_caption(text: str) -> PhotoCredit:
@@ -243,18 +276,20 @@ def _marked_caption(text: str) -> PhotoCredit:
 _TOPIC_COLON = re.compile(r"^[\u4e00-\u9fff]{2,6}[:：]\S")
 
 
-def _promote_topic_headings(lines: list[Line]) -> None:
-    """共富:茶旅融合新路子,“长出”致富金叶子 between two finished paragraphs
-    is a section heading, though its comma made it look like text: short,
-    no sentence ends, a topic and a colon in front."""
+def _promote_short_headings(lines: list[Line], web_copy: bool) -> None:
+    """A short line with one comma between two finished paragraphs is a
+    section heading, though the comma made it look like text: 共富:茶旅融合
+    新路子,“长出”致富金叶子 (a topic and a colon in front), or in a web copy,
+    where no column cuts a paragraph short, 是慢行道,也是绿色道."""
     content = [ln for ln in lines if ln.kind != FURNITURE]
     for before, line, after in zip([None] + content, content, content[1:] + [None]):
         if line.kind != BODY or before is None or after is None or after.kind != BODY:
             continue
         s = line.folded.strip()
-        if len(squash(s)) > 30 or not _TOPIC_COLON.match(s) or any(p in s for p in "。；;！？!?"):
+        if any(p in s for p in "。；;！？!?") or s[-1] in ",，、:：" or s.count(",") + s.count("，") > 1:
             continue
-        if s[-1] in ",，、:：" or s.count(",") + s.count("，") > 1:
+        topic = len(squash(s)) <= 30 and _TOPIC_COLON.match(s)
+        if not (topic or web_copy and len(squash(s)) <= 20):
             continue
         if before.kind in (BODY, LEAD) and ends_sentence(before.folded):
             line.kind = HEAD
