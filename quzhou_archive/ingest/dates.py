@@ -162,21 +162,6 @@ def is_stamp_line(folded: str) -> bool:
     return stamp.rest <= (STAMP_LINE_REST_WITH_CLOCK if stamp.clock else STAMP_LINE_REST)
 
 
-_TRAILING_STAMP = re.compile(
-    r"\s+(?:(?:19|20)\d{2}\s*(?:年|-|/|\.)\s*\d{1,2}\s*(?:月|-|/|\.)\s*\d{1,2}\s*日?"
-    r"|\d{1,2}[./]\d{1,2}[./](?:19|20)\d{2})"
-    r"(?:\s+\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?\s*$"
-)
-
-
-def trailing_stamp(folded: str) -> int | None:
-    """Where a date printed after a headline on the same line starts (标题 2023年01月05日)."""
-    m = _TRAILING_STAMP.search(folded)
-    if not m or m.start() < 4 or not full_dates(m.group()):
-        return None
-    return m.start()
-
-
 @dataclass
 class DateClaim:
     """A date the page states about itself, and where it says it."""

@@ -119,11 +119,21 @@ class Left(enum.StrEnum):
 
 # Furniture that closes the story above it: what follows is another story.
 _ENDS_STORY = frozenset({Furniture.TRAILER, Furniture.EDITOR})
+# A web copy's source or fields under a story's text close it too (above
+# the text they belong to the headline).
+_CLOSES_TEXT = frozenset({Furniture.ATTRIBUTION, Furniture.WEB_META, Furniture.RELATED, Furniture.COPYRIGHT})
 # Furniture that may stand inside a story or a teaser box without closing it.
 _INSIDE_STORY = frozenset({Furniture.PAGE_LABEL, Furniture.NOISE, Furniture.JUMP})
+# Furniture that stands between a web headline and its text.
+HEADLINE_META = frozenset({
+    Furniture.WEB_META, Furniture.ATTRIBUTION, Furniture.MASTHEAD, Furniture.CONTROLS, Furniture.COUNTER,
+    Furniture.BREADCRUMB, Furniture.SITE_NAME, Furniture.SITE_NAV, Furniture.SUMMARY, Furniture.DATE_FRAGMENT,
+    Furniture.SOURCE_TAG, Furniture.NOISE, Furniture.FOOTER, Furniture.PROMOTION, Furniture.PAGE_LABEL,
+    Furniture.JUMP,
+})
 # Furniture whose text states facts about the page (paper, date, page).
 _STATES_FACTS = frozenset({Furniture.MASTHEAD, Furniture.TRAILER, Furniture.PAGE_LABEL, Furniture.ATTRIBUTION,
-                           Furniture.FOOTER, Furniture.WEB_META})
+                           Furniture.FOOTER, Furniture.WEB_META, Furniture.SOURCE_TAG})
 
 
 @dataclass
@@ -141,6 +151,13 @@ class Layout:
     facts: list[tuple[Furniture, Line]]   # furniture lines that state page facts
 
 
+def _credit_like(line: Line) -> bool:
+    """A short line that opens with a role word (记者 …文/摄 报道组 …): a
+    credit line, even where its names could not all be read."""
+    first = line.text.split(maxsplit=1)[0] if line.text.split() else ""
+    return line.kind == HEAD and len(line.text) <= 60 and credits.is_role(first)
+
+
 def split_headline(text: str) -> tuple[str | None, str, str | None]:
     """One printed headline line -> (kicker, title, subtitle).
 
@@ -152,6 +169,10 @@ def split_headline(text: str) -> tuple[str | None, str, str | None]:
     kicker = subtitle_parts = None
     if len(parts) > 1 and _SPEAKER.search(fold(parts[0])):
         kicker, parts = parts[0], parts[1:]
+    placed = next((i for i, p in enumerate(parts) if i and _PLACE_COLON.match(fold(p))), None)
+    if kicker is None and placed is not None:
+        # 特别报道《…》(二) 衢州:谋划大产业 致力新发展: the main title opens with its place
+        kicker, parts = " ".join(parts[:placed]), parts[placed:]
     tail = []
     while len(parts) > 1 and len(parts[-1]) <= 14 and _ATTENDANCE.search(fold(parts[-1])):
         tail.insert(0, parts.pop())
@@ -313,6 +334,10 @@ class _Assembler:
         if nxt is not None and (nxt.kind in (LEAD, BYLINE, SIGNED) or nxt_furniture in (Furniture.ATTRIBUTION, Furniture.WEB_META)):
             self.close_teaser_box()
             return self.story_from_block(block, j, nxt, k)
+        text_at = self.text_after_meta(j)
+        if text_at is not None:
+            self.close_teaser_box()
+            return self.story_from_block(block, j, lines[text_at], text_at)
         if self.teaser_box is not None:
             if self.teaser_box or nxt_furniture == Furniture.TEASER_REF or (nxt is not None and nxt.kind == BODY):
                 self.teaser_box.append(block)
@@ -332,6 +357,12 @@ class _Assembler:
         if story is None:
             self.start_story(block)
             return j
+        if not story.blocks and len(block) == 1 and _credit_like(block[0]):
+            # under the headline, before any text: the story's credits
+            story.touch(block[0])
+            story.bylines.append(block[0].text)
+            story.add_author([t.name for t in credits.credit_tokens(block[0].text) if t.kind == "name"])
+            return j
         para = story.open_paragraph
         if para is not None and len(block) == 1 and " " not in block[0].text:
             story.add_text(block[0].text)  # the rest of a paragraph cut by a column
@@ -339,6 +370,21 @@ class _Assembler:
             return j
         self.add_section(story, block)
         return j
+
+    def text_after_meta(self, j: int) -> int | None:
+        """A web headline: its date, source, buttons or counters, then text.
+        Returns where the text starts, or None when no such meta lines follow."""
+        k, meta = j, False
+        while k < len(self.lines):
+            line = self.lines[k]
+            if line.kind == FURNITURE and line.info in HEADLINE_META:
+                meta = meta or line.info not in _INSIDE_STORY
+            elif line.kind not in (CAPTION, CREDIT) and not (meta and _credit_like(line)):
+                break
+            k += 1
+        if meta and k < len(self.lines) and self.lines[k].kind in (BODY, LEAD, BYLINE):
+            return k
+        return None
 
     def add_section(self, story: Story, block: list[Line]) -> None:
         text = heading_text(block)
@@ -437,7 +483,7 @@ class _Assembler:
                 self.stories[-1].see_page = chinese_number(ref.group(1))
         elif kind not in _INSIDE_STORY:
             self.close_teaser_box()
-        if kind in _ENDS_STORY:
+        if kind in _ENDS_STORY or kind in _CLOSES_TEXT and self.current is not None and self.current.blocks:
             # a trailer or an editors' line closes the story above it; an
             # 编者按 or byline still waiting belongs to the next story
             self.current = None

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from . import credits, dates
+from . import credits
 from .furniture import SENTENCE_PUNCT, Furniture, furniture_kind
 from ..textnorm import display_width, fold, squash
 
@@ -44,10 +44,6 @@ FURNITURE, EDNOTE, LEAD, CREDIT, CAPTION, BYLINE, SIGNED, DASH, HEAD, BODY = (
 _CLOSERS = "”’」』)）》】\"'"
 _SENTENCE_END = "。!！?？…;；:："
 _INDENT = re.compile(r"^(?:\u3000|\s{2,}|\t)")
-# Words that open a clause of running text, not a heading: 但是, 因此, 他说 …
-_STARTS_CLAUSE = re.compile(r"^(?:但|而|因此|所以|于是|然后|同时|此外|另外|他|她|我|你|这|那|据)")
-# …强调, …表示, …说, : the comma of reported speech opens a sentence.
-_REPORTED_SPEECH = re.compile(r"(?:强调|表示|指出|说|认为|介绍|提出|要求)[,，]")
 
 
 @dataclass
@@ -177,39 +173,28 @@ def _byline_only(line: Line) -> credits.Credit | None:
 def classify(lines: list[Line]) -> list[Line]:
     out: list[Line] = []
     at_top = True
-    before_text = True          # no paragraph seen yet: still among the headline and its facts
     previous: Line | None = None
     for whole in lines:
-        for line in _parts(whole, before_text):
+        for line in _parts(whole):
             if line.info is None:
                 line.kind, line.info = _classify_one(line, at_top, previous)
             out.append(line)
             if line.kind != FURNITURE:
                 at_top = False
                 previous = line
-            if line.kind in (BODY, LEAD):
-                before_text = False
-    _captions_under_images(out)
     _captions_that_are_text(out)
     _promote_short_kickers(out)
-    _promote_comma_headings(out)
     _mark_title_lists(out)
     return out
 
 
 # -- lines that hold two things ----------------------------------------------
 
-def _parts(line: Line, before_text: bool) -> list[Line]:
-    """Split a logical line that holds two things: a headline and the page's
-    date (标题 2023年01月05日), a paragraph and its credit in brackets
-    (……意义。(通讯员 A B 记者 C)), or text and a bulleted credit inside it
-    (标题 ■ A B). A part already classified carries its kind and info."""
-    if before_text:
-        at = dates.trailing_stamp(line.folded)
-        if at is not None and looks_like_heading(line.folded[:at]):
-            stamp = line.part(at)
-            stamp.kind, stamp.info = FURNITURE, Furniture.WEB_META
-            return [line.part(0, at), stamp]
+def _parts(line: Line) -> list[Line]:
+    """Split a logical line that holds two things: a paragraph and its credit
+    in brackets (……意义。(通讯员 A B 记者 C)), or text and a bulleted credit
+    inside it (标题 ■ A B). A part already classified carries its kind and
+    info. (Parts a site glues to a headline are cut off before, see zones.)"""
     at = credits.trailing_credit(line.text)
     if at is not None and len(squash(line.text[:at])) >= 10:
         return [line.part(0, at), _byline_part(line, at, None)]
@@ -259,20 +244,6 @@ def _bulleted_credit(line: Line) -> tuple[int, int] | None:
 
 # A caption is short and sits by its credit.
 CAPTION_MAX = 150
-# A web copy keeps an image's file name where the image stood (46.jpg); the
-# short line under it is the image's caption.
-_IMAGE_FILE = re.compile(r"^[\w\-.]{1,80}\.(?:jpe?g|png|gif|webp|bmp)$", re.I)
-IMAGE_CAPTION_MAX = 60
-
-
-def _captions_under_images(lines: list[Line]) -> None:
-    for image, line in zip(lines, lines[1:]):
-        if image.kind != FURNITURE or not _IMAGE_FILE.match(image.folded):
-            continue
-        if line.kind in (BODY, HEAD) and len(squash(line.folded)) <= IMAGE_CAPTION_MAX and line.first == line.last:
-            line.kind, line.info = CAPTION, credits.PhotoCredit(line.text, "", [])
-
-
 def _captions_that_are_text(lines: list[Line]) -> None:
     """A line ending in a photo credit whose "caption" is really text: too
     long for a caption, or the end of a paragraph cut just before it that
@@ -332,35 +303,6 @@ def _promote_short_kickers(lines: list[Line]) -> None:
         if before is not None and before.kind == BODY and not ends_sentence(before.folded):
             continue
         line.kind = HEAD
-
-
-# A section heading may hold one comma (是慢行道,也是绿色道) where a headline
-# would use a space; it is still short and ends no sentence.
-COMMA_HEADING_MAX = 16
-
-
-def _promote_comma_headings(lines: list[Line]) -> None:
-    """A short line with one comma standing between two paragraphs, the one
-    above it finished, is a section heading — on a page whose paragraphs are
-    whole. Where columns cut paragraphs, such a line is a fragment of one
-    (吴国升强调,做好知识产权司法 | 保障工作,……)."""
-    content = [ln for ln in lines if ln.kind != FURNITURE]
-    triples = [(b, ln, a) for b, ln, a in zip([None] + content, content, content[1:] + [None])
-               if ln.kind == BODY and a is not None and a.kind == BODY]
-    candidates = [(b, ln) for b, ln, _ in triples if _comma_heading_shape(ln.folded)]
-    if any(not ends_sentence(ln.folded) for _, ln, _ in triples if not _comma_heading_shape(ln.folded)):
-        return
-    for before, line in candidates:
-        if before is not None and before.kind in (BODY, LEAD) and ends_sentence(before.folded):
-            line.kind = HEAD
-
-
-def _comma_heading_shape(folded: str) -> bool:
-    s = folded.strip()
-    if len(squash(s)) > COMMA_HEADING_MAX or s.count(",") + s.count("，") != 1 or ends_sentence(s):
-        return False
-    return not (s[-1] in ",，、" or any(p in s for p in SENTENCE_PUNCT + "“”\"") or _STARTS_CLAUSE.match(s)
-                or _REPORTED_SPEECH.search(s))
 
 
 def _classify_one(line: Line, at_top: bool, previous: Line | None) -> tuple[LineKind, Any]:

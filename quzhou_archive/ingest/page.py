@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import dates, places
-from .furniture import Furniture, known_papers, page_facts
+from . import dates, places, zones
+from .furniture import Furniture, canonical_paper, known_papers, page_facts
 from .layout import Block, Layout, Left, Story, assemble
 from .lines import classify, logical_lines
 from .. import topics as topic_scoring
@@ -65,14 +65,16 @@ class ParsedPage:
 
 
 def parse_page(path: Path, text: str, encoding: str = "utf-8") -> ParsedPage:
-    lines = classify(logical_lines(text))
+    lines = zones.read_page(classify(zones.split_glued(logical_lines(text))))
     layout = assemble(lines)
     stories = [s for s in layout.stories if _has_content(s)]
     if not any(s.kind != "teaser" for s in stories):
         raise ArchiveError(path, "no recognisable story on this page (only page furniture or fragments)",
                            lines[0].first if lines else None)
     paper, date, basis, page, section = _page_facts(layout, text)
-    page_mentions = places.mentions(fold(text))
+    # the stories' own words place the page; a site's navigation bar naming
+    # other cities does not
+    page_mentions = places.mentions(fold(" ".join(_story_text(s) for s in stories)))
     known = known_papers().get(fold(paper)) if paper else None
     home = places.home_of(paper, page_mentions, known_home=known.home if known else None)
     articles = [_article(s, paper, date, page, section, home) for s in stories]
@@ -99,8 +101,8 @@ def _story_text(story: Story) -> str:
 
 
 # Which furniture is believed first when two lines state a page fact.
-_FACT_RANK = {Furniture.MASTHEAD: 0, Furniture.TRAILER: 1, Furniture.ATTRIBUTION: 2, Furniture.WEB_META: 3,
-              Furniture.PAGE_LABEL: 4, Furniture.FOOTER: 5}
+_FACT_RANK = {Furniture.MASTHEAD: 0, Furniture.TRAILER: 1, Furniture.SOURCE_TAG: 2, Furniture.ATTRIBUTION: 3,
+              Furniture.WEB_META: 4, Furniture.PAGE_LABEL: 5, Furniture.FOOTER: 6}
 
 
 def _page_facts(layout: Layout, text: str):
@@ -124,7 +126,7 @@ def _page_facts(layout: Layout, text: str):
     if date is None:
         date = dates.infer_date(fold(text))
         basis = "text" if date else None
-    return paper, date, basis, page, section
+    return canonical_paper(paper), date, basis, page, section
 
 
 def _kind(story: Story, body_chars: int) -> str:

@@ -25,7 +25,7 @@ def kind(text, at_top=False):
         ("详见今日第二版", "teaser-ref"),
         ("(下转第2版)", "jump"),
         ("本文转自:浙江日报", "attribution"),
-        ("转载请注明:http://www.abachildren.com/sstx/2857.html", "footer"),
+        ("转载请注明:http://www.abachildren.com/sstx/2857.html", "copyright"),
         ("(图片除署名外,由开化传媒集团提供)", "photo-note"),
         ("責任編輯:林俊 電話:8070805", "editor"),
     ],

@@ -81,19 +81,6 @@ def classified(case):
     return classify(logical_lines(raw_sample(case).read_text(encoding="utf-8")))
 
 
-def test_headline_and_its_date_on_one_line_are_two_lines():
-    from quzhou_archive.ingest.furniture import Furniture
-    head, stamp = classified("date_after_headline_on_same_line")[:2]
-    assert head.kind == HEAD and head.text.endswith("“快车道”")
-    assert (stamp.kind, stamp.info, stamp.text) == (FURNITURE, Furniture.WEB_META, "2023年01月05日")
-    assert head.first == stamp.first == 1
-
-
-def test_date_ending_a_paragraph_stays_in_it():
-    lines = classify(logical_lines("衢州召开大会\n\n本报讯 会议于2023年01月05日召开。记者走访了几家企业 2023年01月05日\n"))
-    assert [ln.kind for ln in lines] == [HEAD, LEAD]
-
-
 def test_bracketed_credit_ending_the_last_paragraph_is_a_byline():
     lines = classified("byline_at_end_of_story")
     byline = next(ln for ln in lines if ln.kind == BYLINE)
@@ -125,20 +112,6 @@ def test_long_paragraph_ending_in_a_credit_is_text():
 def test_caption_that_a_paragraph_runs_past_stays_a_caption():
     text = raw_sample("caption_inside_sentence").read_text(encoding="utf-8")
     assert (CAPTION, "生态功能区建设稳") in kinds(text)
-
-
-def test_short_line_under_an_image_file_name_is_its_caption():
-    lines = classified("caption_under_image_file_name")
-    caption = next(ln for ln in lines if ln.kind == CAPTION)
-    assert (caption.text, caption.info.caption, caption.info.photographers) == ("茗富村村貌。", "茗富村村貌。", [])
-
-
-def test_comma_heading_between_whole_paragraphs():
-    assert (HEAD, "是慢行道,也是绿") in kinds(raw_sample("heading_with_one_comma").read_text(encoding="utf-8"))
-
-
-def test_comma_fragment_on_a_page_cut_by_columns_is_text():
-    assert (BODY, "吴国升强调,做好") in kinds(raw_sample("column_cut_paragraphs").read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize(
