@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from . import credits, webfurniture as web
+from . import credits, dates, webfurniture as web
 from .credits import PhotoCredit
 from .furniture import Furniture
 from .layout import HEADLINE_META
@@ -62,7 +62,8 @@ def _split_one(line: Line) -> list[Line]:
         if m and _headline_sized(text[m.end():]) and len(squash(text[m.end():])) >= 4:
             return [_part(line, text[:m.end()]), _part(line, text[m.end():])]
         m = _MARK_TAIL.search(folded) or _DATE_TAIL.search(folded)
-        if m and len(squash(text[:m.start()])) >= 4:
+        if m and len(squash(text[:m.start()])) >= 4 and not dates.is_stamp_line(folded):
+            # (新华网 | 2024-06-16 10:22 is one stamp line: a site's name beside its time)
             return [_part(line, text[:m.start()]), _part(line, text[m.start():])]
     return [line]
 

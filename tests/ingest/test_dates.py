@@ -150,3 +150,11 @@ def test_todays_date_greeting_the_reader_is_no_page_fact(parse):
     page = parse("date_site_header_today_is_not_the_page_date")
     assert page.date == "2021-08-06"
     assert any(d["text"].startswith("今天是") for d in page.dropped)
+
+
+def test_stamp_beside_the_sites_name_is_one_line(parse):
+    page = parse("date_stamp_beside_site_name")
+    assert page.date == "2024-06-16"
+    story = page.articles[0]
+    assert story.subtitle is None and "新华网" not in story.title
+    assert any(d["text"] == "新华网 | 2024-06-16 10:22:33" for d in page.dropped)

@@ -246,3 +246,15 @@ def test_image_caption_stays_with_its_story(parse):
 def test_section_heading_with_a_comma(parse):
     story = parse("heading_with_one_comma").articles[0]
     assert "## 是慢行道,也是绿色道" in story.body
+
+
+def test_byline_field_naming_the_paper_before_the_names(parse):
+    story = parse("byline_field_with_paper_before_names").articles[0]
+    assert story.authors == ["张三", "李四"]
+    assert "作者" not in story.body and "##" not in story.body
+
+
+def test_bracketed_credit_on_its_own_line_after_the_text(parse):
+    story = parse("byline_bracketed_at_end_then_editor").articles[0]
+    assert story.authors == ["张三", "李四", "王五"]
+    assert "赵六" not in story.authors and "记者" not in story.body
