@@ -117,7 +117,8 @@ def test_reader_apps_today_is_not_the_page_date(parse):
 # -- years mentioned in passing --------------------------------------------
 
 def test_years_in_passing_are_not_the_present():
-    text = "据了解,2019年,全县种植10万亩。从2020年开始深加工,2021、2022年连续两年增长。自2016年以来,2018年的产值为5亿元。"
+    text = ("据了解,2019年,全县种植10万亩。从2020年开始深加工,2021、2022年连续两年增长。自2016年以来,2018年的产值为5亿元。"
+            "与2017年相比翻了一番。")
     assert stated_years(text, 2026) == [2019]
 
 
