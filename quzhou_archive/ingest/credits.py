@@ -364,8 +364,9 @@ _REPORTER_LEAD = re.compile(r"^(?P<tag>(?:本报|本台)?(?:记者|通讯员))\s
 _BRACKET_LEAD = re.compile(r"^[" + _BULLETS + r"\s]*[(（](?P<credit>[^()（）]{2,80})[)）]")
 
 
-def parse_lead(text: str) -> Lead | None:
-    folded = fold(text)
+def parse_lead(text: str, folded: str | None = None) -> Lead | None:
+    """`folded` is `fold(text)` when the caller has it already."""
+    folded = fold(text) if folded is None else folded
     m = _LEAD.match(folded)
     if m:
         if m.group("credit") is not None:
@@ -418,9 +419,9 @@ class PhotoCredit:
 _CREDIT_END = re.compile(r"[(（]?\s*(?:/\s*)?(?:摄影?|供图)\s*[)）]?\s*$")
 
 
-def parse_photo_credit(text: str) -> PhotoCredit | None:
+def parse_photo_credit(text: str, folded: str | None = None) -> PhotoCredit | None:
     """`… 记者 刘芸 摄`, `许军 摄`, `(记者 X 通讯员 Y 摄)` -> caption + photographers."""
-    folded = fold(text)
+    folded = fold(text) if folded is None else folded
     end = _CREDIT_END.search(folded)
     if not end or end.start() == 0:
         return None

@@ -154,9 +154,10 @@ STAMP_LINE_REST = 4
 STAMP_LINE_REST_WITH_CLOCK = 12
 
 
-def is_stamp_line(folded: str) -> bool:
-    """A line that only stamps the page: a date, perhaps a time, a label, a weekday, a category word."""
-    stamp = read_stamp(folded)
+def is_stamp_line(folded: str, stamp: Stamp | None = None) -> bool:
+    """A line that only stamps the page: a date, perhaps a time, a label, a
+    weekday, a category word. `stamp` is `read_stamp(folded)` if known."""
+    stamp = read_stamp(folded) if stamp is None else stamp
     if stamp is None or (stamp.iso is None and not stamp.labelled):
         return False
     return stamp.rest <= (STAMP_LINE_REST_WITH_CLOCK if stamp.clock else STAMP_LINE_REST)

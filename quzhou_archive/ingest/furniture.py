@@ -195,9 +195,11 @@ def _is_web_stamp(plain: str) -> bool:
     day (2024-06-16 18:32:45, 头条2018/3/16 19:32:07), after a label
     (发布时间:…, 日期:01-08), or as a bare numeric date (21.06.2017). A
     paper's own date line (2024年11月30日 星期六) is its masthead instead."""
-    if len(plain) > 40 or not _DIGIT.search(plain) or not dates.is_stamp_line(plain):
+    if len(plain) > 40 or not _DIGIT.search(plain):
         return False
     stamp = dates.read_stamp(plain)
+    if stamp is None or not dates.is_stamp_line(plain, stamp):
+        return False
     return stamp.clock or stamp.labelled or cjk_count(plain) == 0
 
 

@@ -312,10 +312,10 @@ def _classify_one(line: Line, at_top: bool, previous: Line | None) -> tuple[Line
         return FURNITURE, kind
     if re.match(r"^[【\[]?编者(?:按|的话)", folded):
         return EDNOTE, None
-    lead = credits.parse_lead(line.text)
+    lead = credits.parse_lead(line.text, folded)
     if lead:
         return LEAD, lead
-    photo = credits.parse_photo_credit(line.text)
+    photo = credits.parse_photo_credit(line.text, folded)
     if photo:
         return (CAPTION if photo.caption else CREDIT), photo
     credit = _byline_only(line)
