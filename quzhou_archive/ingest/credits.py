@@ -2,7 +2,10 @@
 
 All functions take the original text and return plain data; matching is
 done on the folded form so that 本報訊(記者 …) reads like 本报讯(记者 …),
-while the names returned keep the page's own characters.
+while the names returned keep the page's own characters. A credit tells
+writers from photographers (记者 吴红梅文/摄 报道组 郑晨: 吴红梅 is both);
+the words of credits (roles, newsroom units, editors' labels) are kept in
+data/bylines.yaml.
 """
 from __future__ import annotations
 

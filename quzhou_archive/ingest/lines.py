@@ -2,9 +2,12 @@
 
 A *logical line* is what the page printed as one block: a paragraph, a
 headline, a caption. PDF and e-paper dumps give one per raw line; web copies
-wrapped at a fixed width are joined back first. Each logical line is then
-classified by what it looks like on its own (plus, for a bare line of names,
-the line before it); deciding what it *is* on the page is `layout`'s job.
+wrapped at a fixed width are joined back first. A line that holds two
+things (a paragraph and its bracketed credit, text and a bulleted credit)
+is split in two. Each logical line is then classified by what it looks like
+on its own (plus, for a bare line of names, the line before it, and for a
+caption, the paragraphs around it); deciding what it *is* on the page is
+`layout`'s job.
 """
 from __future__ import annotations
 
