@@ -252,6 +252,7 @@ class _Assembler:
         self.facts: list[tuple[str, Line]] = []
         self.current: Story | None = None
         self.pending: list[Line] = []          # 编者按 and bylines waiting for their story
+        self.closed_by_source: Story | None = None   # the story a source line under its text just closed
         self.teaser_box: list[list[Line]] | None = None   # inside 今日导读: headline blocks and paragraphs
 
     # -- helpers ---------------------------------------------------------
@@ -309,6 +310,8 @@ class _Assembler:
                 continue
             if self.teaser_box is not None and line.kind not in (BODY, FURNITURE):
                 self.close_teaser_box()
+            if line.kind not in (FURNITURE, BYLINE):
+                self.closed_by_source = None
             self._HANDLERS[line.kind](self, line)
             i += 1
         self.finish()
@@ -486,6 +489,8 @@ class _Assembler:
         if kind in _ENDS_STORY or kind in _CLOSES_TEXT and self.current is not None and self.current.blocks:
             # a trailer or an editors' line closes the story above it; an
             # 编者按 or byline still waiting belongs to the next story
+            if kind in _CLOSES_TEXT:
+                self.closed_by_source = self.current
             self.current = None
 
     def on_ednote(self, line: Line) -> None:
@@ -504,7 +509,9 @@ class _Assembler:
         story.add_text(lead.rest)
 
     def on_byline(self, line: Line) -> None:
-        story = self.current
+        # 来源: 掌上衢州 / 方利军 傅云燕 under a story: the names credit the
+        # story the source line closed
+        story = self.current or self.closed_by_source
         if story is None:
             self.pending.append(line)
             return

@@ -181,6 +181,9 @@ def classify(lines: list[Line]) -> list[Line]:
         for line in _parts(whole):
             if line.info is None:
                 line.kind, line.info = _classify_one(line, at_top, previous)
+                if line.kind == HEAD and out and _states_source(out[-1]):
+                    # 来源: 掌上衢州 | 方利军 傅云燕: the names the source line sends
+                    line.kind, line.info = _bare_names(line)
             out.append(line)
             if line.kind != FURNITURE:
                 at_top = False
@@ -189,6 +192,15 @@ def classify(lines: list[Line]) -> list[Line]:
     _promote_short_kickers(out)
     _mark_title_lists(out)
     return out
+
+
+def _states_source(line: Line) -> bool:
+    return line.kind == FURNITURE and line.info in (Furniture.ATTRIBUTION, Furniture.WEB_META)
+
+
+def _bare_names(line: Line) -> tuple[LineKind, Any]:
+    credit = credits.read_credit(line.text, need_role=False)
+    return (BYLINE, credit) if credit else (line.kind, line.info)
 
 
 # -- lines that hold two things ----------------------------------------------
@@ -331,8 +343,6 @@ def _classify_one(line: Line, at_top: bool, previous: Line | None) -> tuple[Line
         return DASH, None
     if looks_like_heading(folded):
         if previous is not None and previous.kind in (HEAD, DASH):
-            bare = credits.read_credit(line.text, need_role=False)
-            if bare:
-                return BYLINE, bare
+            return _bare_names(Line(line.first, line.last, line.text, folded, HEAD))
         return HEAD, None
     return BODY, None

@@ -258,3 +258,10 @@ def test_bracketed_credit_on_its_own_line_after_the_text(parse):
     story = parse("byline_bracketed_at_end_then_editor").articles[0]
     assert story.authors == ["张三", "李四", "王五"]
     assert "赵六" not in story.authors and "记者" not in story.body
+
+
+def test_names_under_a_source_line_credit_the_story_above(parse):
+    page = parse("byline_names_under_source_line")
+    assert len(page.articles) == 1
+    assert page.articles[0].authors == ["方利军", "傅云燕"]
+    assert "orphan credit" not in {d["why"] for d in page.dropped}
