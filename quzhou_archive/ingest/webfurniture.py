@@ -21,6 +21,7 @@ from importlib import resources
 
 import yaml
 
+from . import credits
 from ..textnorm import cjk_count, squash
 
 SENTENCE_END = "。;；!！?？"
@@ -68,7 +69,7 @@ def vocabulary() -> Vocabulary:
         paper_labels=re.compile(rf"^(?:{_alternation(words('paper_labels'))})\s*[:：]\s*(?P<paper>\S+)"),
         summary_labels=label("summary_labels"),
         counter_words=frozenset(words("counter_words")),
-        breadcrumb_openers=re.compile(rf"^(?:{_alternation(words('breadcrumb_openers'))})\s*[:：]"),
+        breadcrumb_openers=re.compile(rf"^(?:{_alternation(words('breadcrumb_openers'))})\s*是?\s*[:：]"),
         breadcrumb_separator=re.compile(rf"\s*(?:{_alternation(words('breadcrumb_separators'))})\s*"),
         breadcrumb_homes=frozenset(squash(w) for w in words("breadcrumb_homes")),
         related_headers=frozenset(words("related_headers")),
@@ -82,7 +83,7 @@ def vocabulary() -> Vocabulary:
 
 # -- single lines -----------------------------------------------------------
 
-_CONTROL_SPLIT = re.compile(r"[\s|｜丨/·•:：\[\]【】()（）<>《》«»,，、_-]+")
+_CONTROL_SPLIT = re.compile(r"[\s|｜丨/·•:：\[\]【】()（）<>《》«»,，、_↑↓←→-]+")
 
 
 def is_site_controls(plain: str) -> bool:
@@ -100,11 +101,12 @@ def is_counter(plain: str) -> bool:
         return False
     tokens = [t for t in _CONTROL_SPLIT.split(plain) if t]
     words = vocabulary().counter_words
-    numbers = [t for t in tokens if _NUMBER.match(t)]
-    if not numbers or not any(t in words for t in tokens):
-        return False
     # 浏览761 glues the word to its number
-    return all(t in words or _NUMBER.match(t) or _glued_count(t, words) for t in tokens)
+    glued = [t for t in tokens if _glued_count(t, words)]
+    numbers = [t for t in tokens if _NUMBER.match(t)]
+    if not (glued or numbers and any(t in words for t in tokens)):
+        return False
+    return all(t in words or _NUMBER.match(t) or t in glued for t in tokens)
 
 
 def _glued_count(token: str, words: frozenset[str]) -> bool:
@@ -132,10 +134,18 @@ def is_breadcrumb(plain: str) -> bool:
     if vocab.breadcrumb_openers.match(plain):
         return True
     parts = [p for p in vocab.breadcrumb_separator.split(plain) if p.strip()]
-    if len(parts) < 2 or any(len(squash(p)) > 40 for p in parts[:-1]):
+    if len(parts) < 2:
+        parts = [p for p in plain.split("/") if p.strip()]   # 首页/新闻中心/县域经济: only after a home
+        if len(parts) < 2 or not _is_home(parts[0], vocab):
+            return False
+    if any(len(squash(p)) > 40 for p in parts[:-1]):
         return False
-    first = squash(parts[0])
-    return len(parts) >= 3 or first in vocab.breadcrumb_homes or first.endswith("首页")
+    return len(parts) >= 3 or _is_home(parts[0], vocab)
+
+
+def _is_home(part: str, vocab: Vocabulary) -> bool:
+    first = squash(part)
+    return first in vocab.breadcrumb_homes or first.endswith("首页")
 
 
 _NAV_SEPARATOR = re.compile(r"\s{2,}|\t|[|｜丨·•]")
@@ -148,7 +158,12 @@ def is_nav_bar(text: str) -> bool:
         return False
     pieces = _NAV_SEPARATOR.split(text.strip())
     items = [squash(p) for p in pieces if squash(p)]
-    if len(items) < 4 or any(len(i) > 12 for i in items):
+    if len(items) < 4:
+        # 首页 新闻 政务 经济 文化 旅游: a bar with single spaces needs more, shorter items
+        items = text.split()
+        return (len(items) >= 6 and all(len(i) <= 4 for i in items) and sum(map(len, items)) / len(items) <= 3.5
+                and not any(credits.is_name(i) or credits.is_role(i) for i in items))   # 记者 张三 李四 …
+    if any(len(i) > 12 for i in items):
         return False
     piped = bool(re.search(r"[|｜丨·•]", text))
     return (piped or len(items) >= 5) and sum(len(i) for i in items) / len(items) <= 7
