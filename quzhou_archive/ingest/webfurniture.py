@@ -86,20 +86,25 @@ def vocabulary() -> Vocabulary:
 _CONTROL_SPLIT = re.compile(r"[\s|｜丨/·•:：\[\]【】()（）<>《》«»,，、_↑↓←→-]+")
 
 
+@functools.lru_cache(maxsize=64)
+def _tokens(plain: str) -> tuple[str, ...]:
+    return tuple(t for t in _CONTROL_SPLIT.split(plain) if t)
+
+
 def is_site_controls(plain: str) -> bool:
     """A line made only of a site's buttons: 分享至, 【大 中 小】, 上一篇 下一篇."""
     if len(plain) > 60:
         return False
-    tokens = [t for t in _CONTROL_SPLIT.split(plain) if t]
+    tokens = _tokens(plain)
     controls = vocabulary().site_controls
     return bool(tokens) and all(t in controls for t in tokens)
 
 
 def is_counter(plain: str) -> bool:
     """A line of counts: 回答数 1 浏览数 761, 阅读 1.2万, 评论(3)."""
-    if len(plain) > 40:
+    if len(plain) > 40 or not any(ch.isdigit() for ch in plain):
         return False
-    tokens = [t for t in _CONTROL_SPLIT.split(plain) if t]
+    tokens = _tokens(plain)
     words = vocabulary().counter_words
     # 浏览761 glues the word to its number
     glued = [t for t in tokens if _glued_count(t, words)]
@@ -126,6 +131,9 @@ def is_summary(plain: str) -> bool:
     return bool(vocabulary().summary_labels.match(plain))
 
 
+_BREADCRUMB_CHARS = re.compile(r"[>»›＞→》/]")
+
+
 def is_breadcrumb(plain: str) -> bool:
     """当前位置:首页 > 新闻, 网易首页 > 网易号 > 正文, 首页>区域经济."""
     if len(plain) > 160 or any(p in plain for p in "。；;！？?"):
@@ -133,6 +141,8 @@ def is_breadcrumb(plain: str) -> bool:
     vocab = vocabulary()
     if vocab.breadcrumb_openers.match(plain):
         return True
+    if not _BREADCRUMB_CHARS.search(plain):
+        return False
     parts = [p for p in vocab.breadcrumb_separator.split(plain) if p.strip()]
     if len(parts) < 2:
         parts = [p for p in plain.split("/") if p.strip()]   # 首页/新闻中心/县域经济: only after a home
@@ -149,12 +159,13 @@ def _is_home(part: str, vocab: Vocabulary) -> bool:
 
 
 _NAV_SEPARATOR = re.compile(r"\s{2,}|\t|[|｜丨·•]")
+_NAV_CHARS = re.compile(r"[|｜丨·•\t\u3000]")
 
 
 def is_nav_bar(text: str) -> bool:
     """A site's row of section names: 首 页   时政要闻   图片新闻 …, or
     总站·浙江在线 | 浙江新闻 | 图片. Original text: the width of the gaps counts."""
-    if len(text) > 200 or any(p in text for p in "。，,；;！？?“”"):
+    if len(text) > 200 or text.count(" ") < 3 and not _NAV_CHARS.search(text) or any(p in text for p in "。，,；;！？?“”"):
         return False
     pieces = _NAV_SEPARATOR.split(text.strip())
     items = [squash(p) for p in pieces if squash(p)]
@@ -218,7 +229,7 @@ def looks_like_site_name(plain: str) -> bool:
             and bool(vocabulary().site_name_ending.search(core)))
 
 
-_BULLET_ITEM = re.compile(r"^(?:[-–—·•●○◇◆▪▫■□>»]|\d{1,2}[.、)）])\s*\S")
+BULLET_ITEM = re.compile(r"^(?:[-–—·•●○◇◆▪▫■□>»]|\d{1,2}[.、)）])\s*\S")
 _TRAILING_DATE = re.compile(r"(?:\d{4}[-/.])?\d{1,2}[-/.]\d{1,2}\s*(?:\d{1,2}:\d{2})?\s*$|\d{1,2}月\d{1,2}日$")
 
 
@@ -230,4 +241,4 @@ def is_list_item(plain: str) -> bool:
     text = plain.rstrip()
     if len(squash(text)) > 60 or not text or text[-1] in "。;；,，、":
         return False
-    return bool(_BULLET_ITEM.match(text) or _TRAILING_DATE.search(text)) or not any(p in text for p in SENTENCE_END)
+    return bool(BULLET_ITEM.match(text) or _TRAILING_DATE.search(text)) or not any(p in text for p in SENTENCE_END)

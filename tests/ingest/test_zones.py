@@ -157,3 +157,22 @@ def test_splits_keep_raw_line_numbers():
 
 def test_article_by_title_helper_sees_the_new_headlines(parse):
     assert article_by_title(parse("headline_above_timestamp_and_counter"), "谋划大产业").kicker == "特别报道《来自春天的报告》(二)"
+
+
+def test_site_name_above_a_fused_headline(parse):
+    page = parse("site_name_above_fused_headline")
+    assert [a.title for a in page.articles] == ["龙游县举行招商推介会"]
+    assert dropped(page)["衢州新闻网"] == "site-name"
+
+
+def test_short_row_of_sections_above_a_web_headline(parse):
+    page = parse("short_nav_row_above_web_headline")
+    story = page.articles[0]
+    assert (story.kicker, story.title) == (None, "江山开展助企服务月活动")
+    assert dropped(page)["首页 新闻 政务 视频"] == "site-nav"
+
+
+def test_a_banner_slogan_above_a_printed_headline_stays_the_kicker():
+    text = "稳进 提质 增效 惠民\n衢州经济工作会议召开\n本报讯(记者 徐颖之)昨日,全市经济工作会议召开。\n"
+    lines = zones.read_page(classify(logical_lines(text)))
+    assert lines[0].kind == HEAD
