@@ -55,6 +55,8 @@ class Furniture(enum.StrEnum):
 
 _URL = re.compile(r"https?://|www\.|\.(?:com|cn|net|org|html?)\b", re.I)
 _EDITOR = re.compile(r"^[(（\[【]?\s*(?:责任编辑|责编|编辑|美编|校对|版式|版式设计|组版|审读|值班编委|审稿|见习编辑|主编|编审|终审|二审|一审|本版编辑|设计)\s*[:：]")
+# (责任编辑 张三), [编辑 李四]: a bracket stands in for the colon
+_BRACKETED_EDITOR = re.compile(r"^[(（\[【]\s*(?:责任编辑|责编|编辑|网络编辑|审核|校对|终审)\s*[:：]?\s*[^()（）\[\]【】]{1,30}[)）\]】]$")
 _EPAPER_LABEL = re.compile(r"^第?\s*(?P<page>[a-z]?\d{1,5})\s*版\s*(?:[:：]\s*(?P<section>\S.{0,15}))?$", re.I)
 _PAGE_IN_LINE = re.compile(r"(?<!今日)(?<!今日\s)(?<!共)(?<!共\s)(?<![\d])第?\s*(?P<page>[a-z]?\d{1,5})\s*版(?:\s*[:：]\s*(?P<section>[^\s|｜丨/,，]{1,12}))?", re.I)
 _TEASER_REF = re.compile(r"^[(（]?\s*(?:详见|请看|见)(?:今日|本报|本期)?\s*第?\s*[a-z]?[\d一二三四五六七八九十]{1,3}\s*版\s*[)）]?$", re.I)
@@ -147,7 +149,7 @@ def furniture_kind(text: str, folded: str, at_top: bool) -> str | None:
         return Furniture.SUMMARY
     if any(p in plain for p in SENTENCE_PUNCT) and len(plain) > 60:
         return None  # running text, however it starts
-    if _EDITOR.match(plain):
+    if _EDITOR.match(plain) or _BRACKETED_EDITOR.match(plain):
         return Furniture.EDITOR
     if _TEASER_BOX.match(plain):
         return Furniture.TEASER_BOX

@@ -34,6 +34,8 @@ _SPEAKER = re.compile(r"(?:时强调|强调|时指出|指出|时表示|表示|�
 # A first headline line that names a column or series (…观察, …巡礼) is the 引题,
 # and so is the line above a "地名:…" main title.
 _COLUMN_KICKER = re.compile(r"(?:观察|巡礼|纪实|系列报道|调查|探访|进行时|走基层|一线|特别报道|专题|笔谈|访谈|手记|札记|追踪|聚焦\S{0,6}|看\S{1,4})$")
+# 【栏目名】 split off the front of a headline (zones.py): the column is the 引题.
+_COLUMN_TAG = re.compile(r"^[\[【][^\[\]【】]+[\]】]$")
 _PLACE_COLON = re.compile(r"^[\u4e00-\u9fff]{2,8}[:：]")
 _NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．])")
 
@@ -117,8 +119,9 @@ class Left(enum.StrEnum):
     EMPTY_HEADLINE = "empty headline"        # a headline with nothing under it
 
 
-# Furniture that closes the story above it: what follows is another story.
-_ENDS_STORY = frozenset({Furniture.TRAILER, Furniture.EDITOR})
+# Furniture that closes the story above it: what follows is another story
+# (a vertical label, 故/事, opens a box of its own).
+_ENDS_STORY = frozenset({Furniture.TRAILER, Furniture.EDITOR, Furniture.LABEL})
 # A web copy's source or fields under a story's text close it too (above
 # the text they belong to the headline).
 _CLOSES_TEXT = frozenset({Furniture.ATTRIBUTION, Furniture.WEB_META, Furniture.RELATED, Furniture.COPYRIGHT})
@@ -173,6 +176,10 @@ def split_headline(text: str) -> tuple[str | None, str, str | None]:
     if kicker is None and placed is not None:
         # 特别报道《…》(二) 衢州:谋划大产业 致力新发展: the main title opens with its place
         kicker, parts = " ".join(parts[:placed]), parts[placed:]
+    if kicker is None and _couplet_kicker(parts):
+        # 强化交流合作 实现共同发展 <main title>: a pair of matched phrases is the 引题,
+        # and what follows, however the layout spaced it, is the main title
+        kicker, parts = " ".join(parts[:2]), [" ".join(parts[2:])]
     tail = []
     while len(parts) > 1 and len(parts[-1]) <= 14 and _ATTENDANCE.search(fold(parts[-1])):
         tail.insert(0, parts.pop())
@@ -188,6 +195,11 @@ def split_headline(text: str) -> tuple[str | None, str, str | None]:
             parts = parts[:1]
     subtitle = " ".join(subtitle_parts) or None
     return kicker, parts[0], subtitle
+
+
+def _couplet_kicker(parts: list[str]) -> bool:
+    return (len(parts) >= 3 and len(parts[0]) == len(parts[1]) and 4 <= len(parts[0]) <= 8
+            and sum(len(p) for p in parts) > 20 and sum(len(p) for p in parts[2:]) > len(parts[0]))
 
 
 def _merge_parts(parts: list[str]) -> list[str]:
@@ -214,7 +226,7 @@ def headline_fields(block: list[Line]) -> tuple[str | None, str, str | None]:
     if len(main) == 2:
         short, long_ = len(squash(main[0])), len(squash(main[1]))
         if _COLUMN_KICKER.search(fold(squash(main[0]))) or _PLACE_COLON.match(fold(main[1])) or (
-                short <= 10 and long_ >= short + 4):
+                short <= 10 and long_ >= short + 4) or _COLUMN_TAG.match(main[0]):
             kicker, title, rest = main[0], main[1], dashes
         else:
             kicker, title, rest = None, main[0], [main[1]] + dashes

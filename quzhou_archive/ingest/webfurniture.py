@@ -21,6 +21,7 @@ from importlib import resources
 
 import yaml
 
+from . import credits
 from ..textnorm import cjk_count, squash
 
 SENTENCE_END = "。;；!！?？"
@@ -68,7 +69,7 @@ def vocabulary() -> Vocabulary:
         paper_labels=re.compile(rf"^(?:{_alternation(words('paper_labels'))})\s*[:：]\s*(?P<paper>\S+)"),
         summary_labels=label("summary_labels"),
         counter_words=frozenset(words("counter_words")),
-        breadcrumb_openers=re.compile(rf"^(?:{_alternation(words('breadcrumb_openers'))})\s*[:：]"),
+        breadcrumb_openers=re.compile(rf"^(?:{_alternation(words('breadcrumb_openers'))})\s*是?\s*[:：]"),
         breadcrumb_separator=re.compile(rf"\s*(?:{_alternation(words('breadcrumb_separators'))})\s*"),
         breadcrumb_homes=frozenset(squash(w) for w in words("breadcrumb_homes")),
         related_headers=frozenset(words("related_headers")),
@@ -82,29 +83,35 @@ def vocabulary() -> Vocabulary:
 
 # -- single lines -----------------------------------------------------------
 
-_CONTROL_SPLIT = re.compile(r"[\s|｜丨/·•:：\[\]【】()（）<>《》«»,，、_-]+")
+_CONTROL_SPLIT = re.compile(r"[\s|｜丨/·•:：\[\]【】()（）<>《》«»,，、_↑↓←→-]+")
+
+
+@functools.lru_cache(maxsize=64)
+def _tokens(plain: str) -> tuple[str, ...]:
+    return tuple(t for t in _CONTROL_SPLIT.split(plain) if t)
 
 
 def is_site_controls(plain: str) -> bool:
     """A line made only of a site's buttons: 分享至, 【大 中 小】, 上一篇 下一篇."""
     if len(plain) > 60:
         return False
-    tokens = [t for t in _CONTROL_SPLIT.split(plain) if t]
+    tokens = _tokens(plain)
     controls = vocabulary().site_controls
     return bool(tokens) and all(t in controls for t in tokens)
 
 
 def is_counter(plain: str) -> bool:
     """A line of counts: 回答数 1 浏览数 761, 阅读 1.2万, 评论(3)."""
-    if len(plain) > 40:
+    if len(plain) > 40 or not any(ch.isdigit() for ch in plain):
         return False
-    tokens = [t for t in _CONTROL_SPLIT.split(plain) if t]
+    tokens = _tokens(plain)
     words = vocabulary().counter_words
-    numbers = [t for t in tokens if _NUMBER.match(t)]
-    if not numbers or not any(t in words for t in tokens):
-        return False
     # 浏览761 glues the word to its number
-    return all(t in words or _NUMBER.match(t) or _glued_count(t, words) for t in tokens)
+    glued = [t for t in tokens if _glued_count(t, words)]
+    numbers = [t for t in tokens if _NUMBER.match(t)]
+    if not (glued or numbers and any(t in words for t in tokens)):
+        return False
+    return all(t in words or _NUMBER.match(t) or t in glued for t in tokens)
 
 
 def _glued_count(token: str, words: frozenset[str]) -> bool:
@@ -124,6 +131,9 @@ def is_summary(plain: str) -> bool:
     return bool(vocabulary().summary_labels.match(plain))
 
 
+_BREADCRUMB_CHARS = re.compile(r"[>»›＞→》/]")
+
+
 def is_breadcrumb(plain: str) -> bool:
     """当前位置:首页 > 新闻, 网易首页 > 网易号 > 正文, 首页>区域经济."""
     if len(plain) > 160 or any(p in plain for p in "。；;！？?"):
@@ -131,24 +141,40 @@ def is_breadcrumb(plain: str) -> bool:
     vocab = vocabulary()
     if vocab.breadcrumb_openers.match(plain):
         return True
-    parts = [p for p in vocab.breadcrumb_separator.split(plain) if p.strip()]
-    if len(parts) < 2 or any(len(squash(p)) > 40 for p in parts[:-1]):
+    if not _BREADCRUMB_CHARS.search(plain):
         return False
-    first = squash(parts[0])
-    return len(parts) >= 3 or first in vocab.breadcrumb_homes or first.endswith("首页")
+    parts = [p for p in vocab.breadcrumb_separator.split(plain) if p.strip()]
+    if len(parts) < 2:
+        parts = [p for p in plain.split("/") if p.strip()]   # 首页/新闻中心/县域经济: only after a home
+        if len(parts) < 2 or not _is_home(parts[0], vocab):
+            return False
+    if any(len(squash(p)) > 40 for p in parts[:-1]):
+        return False
+    return len(parts) >= 3 or _is_home(parts[0], vocab)
+
+
+def _is_home(part: str, vocab: Vocabulary) -> bool:
+    first = squash(part)
+    return first in vocab.breadcrumb_homes or first.endswith("首页")
 
 
 _NAV_SEPARATOR = re.compile(r"\s{2,}|\t|[|｜丨·•]")
+_NAV_CHARS = re.compile(r"[|｜丨·•\t\u3000]")
 
 
 def is_nav_bar(text: str) -> bool:
     """A site's row of section names: 首 页   时政要闻   图片新闻 …, or
     总站·浙江在线 | 浙江新闻 | 图片. Original text: the width of the gaps counts."""
-    if len(text) > 200 or any(p in text for p in "。，,；;！？?“”"):
+    if len(text) > 200 or text.count(" ") < 3 and not _NAV_CHARS.search(text) or any(p in text for p in "。，,；;！？?“”"):
         return False
     pieces = _NAV_SEPARATOR.split(text.strip())
     items = [squash(p) for p in pieces if squash(p)]
-    if len(items) < 4 or any(len(i) > 12 for i in items):
+    if len(items) < 4:
+        # 首页 新闻 政务 经济 文化 旅游: a bar with single spaces needs more, shorter items
+        items = text.split()
+        return (len(items) >= 6 and all(len(i) <= 4 for i in items) and sum(map(len, items)) / len(items) <= 3.5
+                and not any(credits.is_name(i) or credits.is_role(i) for i in items))   # 记者 张三 李四 …
+    if any(len(i) > 12 for i in items):
         return False
     piped = bool(re.search(r"[|｜丨·•]", text))
     return (piped or len(items) >= 5) and sum(len(i) for i in items) / len(items) <= 7
@@ -203,7 +229,7 @@ def looks_like_site_name(plain: str) -> bool:
             and bool(vocabulary().site_name_ending.search(core)))
 
 
-_BULLET_ITEM = re.compile(r"^(?:[-–—·•●○◇◆▪▫■□>»]|\d{1,2}[.、)）])\s*\S")
+BULLET_ITEM = re.compile(r"^(?:[-–—·•●○◇◆▪▫■□>»]|\d{1,2}[.、)）])\s*\S")
 _TRAILING_DATE = re.compile(r"(?:\d{4}[-/.])?\d{1,2}[-/.]\d{1,2}\s*(?:\d{1,2}:\d{2})?\s*$|\d{1,2}月\d{1,2}日$")
 
 
@@ -215,4 +241,4 @@ def is_list_item(plain: str) -> bool:
     text = plain.rstrip()
     if len(squash(text)) > 60 or not text or text[-1] in "。;；,，、":
         return False
-    return bool(_BULLET_ITEM.match(text) or _TRAILING_DATE.search(text)) or not any(p in text for p in SENTENCE_END)
+    return bool(BULLET_ITEM.match(text) or _TRAILING_DATE.search(text)) or not any(p in text for p in SENTENCE_END)

@@ -69,7 +69,7 @@ def _split_one(line: Line) -> list[Line]:
 
 
 def _headline_sized(text: str) -> bool:
-    return len(squash(text)) <= 60 and not any(p in text for p in "。；;")
+    return len(text) <= 90 and len(squash(text)) <= 60 and not any(p in text for p in "。；;")
 
 
 def _part(line: Line, text: str) -> Line:
@@ -87,12 +87,15 @@ _CONTENT = (BODY, LEAD, BYLINE, CAPTION, CREDIT)
 
 def read_page(lines: list[Line]) -> list[Line]:
     """Re-label lines that only their place on the page explains."""
-    _mark_site_names(lines)
+    web_copy = _is_web_copy(lines)
+    if web_copy:
+        _mark_head_navigation(lines)
     lines = _find_web_headline(lines)
+    _mark_site_names(lines)
     _mark_related_lists(lines)
     _mark_vertical_labels(lines)
     _mark_photo_titles(lines)
-    _promote_short_headings(lines, web_copy=_is_web_copy(lines))
+    _promote_short_headings(lines, web_copy=web_copy)
     return lines
 
 
@@ -106,6 +109,19 @@ _WEB_SIGNS = frozenset({
 
 def _is_web_copy(lines: list[Line]) -> bool:
     return any(ln.kind == FURNITURE and ln.info in _WEB_SIGNS for ln in lines)
+
+
+def _mark_head_navigation(lines: list[Line]) -> None:
+    """首页 新闻 政务 视频 above a web copy's headline: a short row of the
+    site's sections. (On a printed page such a row is a banner slogan, so
+    only web copies are read this way.)"""
+    end = _head_zone(lines)
+    heads = [i for i in range(end) if lines[i].kind == HEAD]
+    for i in heads[:-1]:   # the last headline-like line of the head is the headline
+        items = lines[i].text.split()
+        if len(items) >= 3 and all(len(item) <= 4 for item in items) and not any(
+                credits.is_name(item) or credits.is_role(item) for item in items):
+            _relabel(lines[i], Furniture.SITE_NAV)
 
 
 def _head_zone(lines: list[Line]) -> int:
@@ -154,8 +170,9 @@ def _find_web_headline(lines: list[Line]) -> list[Line]:
     meta lines (date, source, share buttons) follow it. And a copy that lost
     a line break glues the headline to the first sentence."""
     end = _head_zone(lines)
-    if end >= len(lines) or any(ln.kind in (HEAD, DASH) for ln in lines[:end]) or lines[end].kind != BODY:
-        return lines
+    if end >= len(lines) or lines[end].kind != BODY or any(
+            ln.kind == DASH or ln.kind == HEAD and not web.looks_like_site_name(ln.folded) for ln in lines[:end]):
+        return lines   # the head has a headline (a site's name is none)
     line = lines[end]
     nxt = lines[end + 1] if end + 1 < len(lines) else None
     if _is_meta(nxt) and _headline_shaped(line.folded):
@@ -216,8 +233,8 @@ def _opens_related_list(lines: list[Line], i: int) -> bool:
     if line.kind in (HEAD, BODY) and web.ends_with_link_mark(line.folded):
         return True
     run = lines[i:i + 3]
-    return len(run) == 3 and all(ln.kind in (HEAD, BODY) and web.is_list_item(ln.folded)
-                                 and web._BULLET_ITEM.match(ln.folded) for ln in run)
+    return len(run) == 3 and all(ln.kind in (HEAD, BODY) and web.BULLET_ITEM.match(ln.folded)
+                                 and web.is_list_item(ln.folded) for ln in run)
 
 
 def _in_related_list(line: Line, first: bool) -> bool:
@@ -254,7 +271,7 @@ def _mark_vertical_labels(lines: list[Line]) -> None:
     i = 0
     while i < len(lines):
         j = i
-        while j < len(lines) and lines[j].kind in (BODY, HEAD) and len(squash(lines[j].folded)) == 1:
+        while j < len(lines) and lines[j].kind in (BODY, HEAD) and len(lines[j].text) == 1:
             j += 1
         if j - i >= 2:
             for line in lines[i:j]:

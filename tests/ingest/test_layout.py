@@ -265,3 +265,25 @@ def test_names_under_a_source_line_credit_the_story_above(parse):
     assert len(page.articles) == 1
     assert page.articles[0].authors == ["方利军", "傅云燕"]
     assert "orphan credit" not in {d["why"] for d in page.dropped}
+
+
+def test_headline_followed_by_its_meta_lines_starts_a_story(parse):
+    page = parse("headline_above_timestamp_and_counter")
+    story = page.articles[0]
+    assert (story.kicker, story.title) == ("特别报道《来自春天的报告》(二)", "衢州:谋划大产业 致力新发展")
+    assert story.body.startswith("如何在坚持绿色发展")
+    assert {d["why"] for d in page.dropped} == {"web-meta", "noise"}  # a site's time stamp, a counter
+
+
+def test_split_headline_kickers_of_web_headlines():
+    assert split_headline("强化交流合作 实现共同发展 青岛浙江商会 “浙商回归”开化县项目投资座谈会召开") == (
+        "强化交流合作 实现共同发展", "青岛浙江商会 “浙商回归”开化县项目投资座谈会召开", None)
+    assert split_headline("特别报道《来自春天的报告》(二) 衢州:谋划大产业 致力新发展")[:2] == (
+        "特别报道《来自春天的报告》(二)", "衢州:谋划大产业 致力新发展")
+
+
+def test_source_line_under_a_story_closes_it(parse):
+    page = parse("source_line_under_story_closes_it")
+    assert len(page.articles) == 2
+    assert "一家人" not in page.articles[0].body
+    assert page.articles[0].authors == ["殷军领"]
