@@ -15,13 +15,15 @@ Every line ends up in a story or in the page's record of dropped furniture.
 """
 from __future__ import annotations
 
+import enum
 import re
 from dataclasses import dataclass, field
 
 from . import credits
 from .credits import Lead, PhotoCredit, Signature
+from .furniture import Furniture
 from .lines import (
-    BODY, BYLINE, CAPTION, CREDIT, DASH, EDNOTE, FURNITURE, HEAD, LEAD, SIGNED, Line, ends_sentence,
+    BODY, BYLINE, CAPTION, CREDIT, DASH, EDNOTE, FURNITURE, HEAD, LEAD, SIGNED, Line, LineKind, ends_sentence,
 )
 from ..textnorm import chinese_number, close_cjk_gaps, fold, squash
 
@@ -32,6 +34,8 @@ _SPEAKER = re.compile(r"(?:时强调|强调|时指出|指出|时表示|表示|�
 # A first headline line that names a column or series (…观察, …巡礼) is the 引题,
 # and so is the line above a "地名:…" main title.
 _COLUMN_KICKER = re.compile(r"(?:观察|巡礼|纪实|系列报道|调查|探访|进行时|走基层|一线|特别报道|专题|笔谈|访谈|手记|札记|追踪|聚焦\S{0,6}|看\S{1,4})$")
+# 【栏目名】 split off the front of a headline (zones.py): the column is the 引题.
+_COLUMN_TAG = re.compile(r"^[\[【][^\[\]【】]+[\]】]$")
 _PLACE_COLON = re.compile(r"^[\u4e00-\u9fff]{2,8}[:：]")
 _NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．])")
 
@@ -91,6 +95,13 @@ class Story:
             if name not in self.authors:
                 self.authors.append(name)
 
+    def add_credit(self, credit: credits.Credit) -> None:
+        """A byline's writers become authors, its photographers photographers."""
+        self.add_author(credit.authors)
+        for name in credit.photographers:
+            if name not in self.photographers:
+                self.photographers.append(name)
+
     def add_photo(self, credit: PhotoCredit, caption: str | None = None) -> None:
         caption = credit.caption if caption is None else caption
         self.photos.append({"caption": close_cjk_gaps(caption) or None, "credit": credit.credit})
@@ -99,19 +110,55 @@ class Story:
                 self.photographers.append(name)
 
 
+class Left(enum.StrEnum):
+    """Why a line that is not furniture still stays out of every story."""
+
+    BANNER = "banner"                        # a headline block that nothing follows
+    ORPHAN_CREDIT = "orphan credit"          # a byline no story claims
+    ORPHAN_PHOTO_CREDIT = "orphan photo credit"
+    EMPTY_HEADLINE = "empty headline"        # a headline with nothing under it
+
+
+# Furniture that closes the story above it: what follows is another story
+# (a vertical label, 故/事, opens a box of its own).
+_ENDS_STORY = frozenset({Furniture.TRAILER, Furniture.EDITOR, Furniture.LABEL})
+# A web copy's source or fields under a story's text close it too (above
+# the text they belong to the headline).
+_CLOSES_TEXT = frozenset({Furniture.ATTRIBUTION, Furniture.WEB_META, Furniture.RELATED, Furniture.COPYRIGHT})
+# Furniture that may stand inside a story or a teaser box without closing it.
+_INSIDE_STORY = frozenset({Furniture.PAGE_LABEL, Furniture.NOISE, Furniture.JUMP})
+# Furniture that stands between a web headline and its text.
+HEADLINE_META = frozenset({
+    Furniture.WEB_META, Furniture.ATTRIBUTION, Furniture.MASTHEAD, Furniture.CONTROLS, Furniture.COUNTER,
+    Furniture.BREADCRUMB, Furniture.SITE_NAME, Furniture.SITE_NAV, Furniture.SUMMARY, Furniture.DATE_FRAGMENT,
+    Furniture.SOURCE_TAG, Furniture.NOISE, Furniture.FOOTER, Furniture.PROMOTION, Furniture.PAGE_LABEL,
+    Furniture.JUMP,
+})
+# Furniture whose text states facts about the page (paper, date, page).
+_STATES_FACTS = frozenset({Furniture.MASTHEAD, Furniture.TRAILER, Furniture.PAGE_LABEL, Furniture.ATTRIBUTION,
+                           Furniture.FOOTER, Furniture.WEB_META, Furniture.SOURCE_TAG})
+
+
 @dataclass
 class Dropped:
     line: int
     last: int
     text: str
-    why: str
+    why: str      # a `Furniture` or `Left` value
 
 
 @dataclass
 class Layout:
     stories: list[Story]
     dropped: list[Dropped]
-    facts: list[tuple[str, Line]]   # furniture lines that state page facts
+    facts: list[tuple[Furniture, Line]]   # furniture lines that state page facts
+
+
+def _credit_like(line: Line) -> bool:
+    """A short line that opens with a role word (记者 …文/摄 报道组 …): a
+    credit line, even where its names could not all be read."""
+    first = line.text.split(maxsplit=1)[0] if line.text.split() else ""
+    return line.kind == HEAD and len(line.text) <= 60 and credits.is_role(first)
 
 
 def split_headline(text: str) -> tuple[str | None, str, str | None]:
@@ -125,6 +172,14 @@ def split_headline(text: str) -> tuple[str | None, str, str | None]:
     kicker = subtitle_parts = None
     if len(parts) > 1 and _SPEAKER.search(fold(parts[0])):
         kicker, parts = parts[0], parts[1:]
+    placed = next((i for i, p in enumerate(parts) if i and _PLACE_COLON.match(fold(p))), None)
+    if kicker is None and placed is not None:
+        # 特别报道《…》(二) 衢州:谋划大产业 致力新发展: the main title opens with its place
+        kicker, parts = " ".join(parts[:placed]), parts[placed:]
+    if kicker is None and _couplet_kicker(parts):
+        # 强化交流合作 实现共同发展 <main title>: a pair of matched phrases is the 引题,
+        # and what follows, however the layout spaced it, is the main title
+        kicker, parts = " ".join(parts[:2]), [" ".join(parts[2:])]
     tail = []
     while len(parts) > 1 and len(parts[-1]) <= 14 and _ATTENDANCE.search(fold(parts[-1])):
         tail.insert(0, parts.pop())
@@ -142,6 +197,11 @@ def split_headline(text: str) -> tuple[str | None, str, str | None]:
     return kicker, parts[0], subtitle
 
 
+def _couplet_kicker(parts: list[str]) -> bool:
+    return (len(parts) >= 3 and len(parts[0]) == len(parts[1]) and 4 <= len(parts[0]) <= 8
+            and sum(len(p) for p in parts) > 20 and sum(len(p) for p in parts[2:]) > len(parts[0]))
+
+
 def _merge_parts(parts: list[str]) -> list[str]:
     """Undo spaces that only the layout put there: after a colon, before a lone quote."""
     merged: list[str] = []
@@ -151,21 +211,6 @@ def _merge_parts(parts: list[str]) -> list[str]:
         else:
             merged.append(part)
     return merged
-
-
-_AUTHOR_FIELD = re.compile(r"(?:作者|记者)\s*[:：]\s*")
-_ANY_FIELD = re.compile(r"\S{1,4}\s*[:：]")
-
-
-def web_meta_authors(text: str) -> list[str]:
-    """Names after 作者: or 记者: in a website's line of facts."""
-    folded = fold(text)
-    m = _AUTHOR_FIELD.search(folded)
-    if not m:
-        return []
-    end = _ANY_FIELD.search(folded, m.end())
-    names = credits.names_in_credit(text[m.end():end.start() if end else len(text)], need_role=False)
-    return names or []
 
 
 def headline_fields(block: list[Line]) -> tuple[str | None, str, str | None]:
@@ -181,7 +226,7 @@ def headline_fields(block: list[Line]) -> tuple[str | None, str, str | None]:
     if len(main) == 2:
         short, long_ = len(squash(main[0])), len(squash(main[1]))
         if _COLUMN_KICKER.search(fold(squash(main[0]))) or _PLACE_COLON.match(fold(main[1])) or (
-                short <= 10 and long_ >= short + 4):
+                short <= 10 and long_ >= short + 4) or _COLUMN_TAG.match(main[0]):
             kicker, title, rest = main[0], main[1], dashes
         else:
             kicker, title, rest = None, main[0], [main[1]] + dashes
@@ -219,11 +264,12 @@ class _Assembler:
         self.facts: list[tuple[str, Line]] = []
         self.current: Story | None = None
         self.pending: list[Line] = []          # 编者按 and bylines waiting for their story
+        self.closed_by_source: Story | None = None   # the story a source line under its text just closed
         self.teaser_box: list[list[Line]] | None = None   # inside 今日导读: headline blocks and paragraphs
 
     # -- helpers ---------------------------------------------------------
-    def drop(self, line: Line, why: str) -> None:
-        self.dropped.append(Dropped(line.first, line.last, line.text, why))
+    def drop(self, line: Line, why: Furniture | Left) -> None:
+        self.dropped.append(Dropped(line.first, line.last, line.text, str(why)))
 
     def start_story(self, block: list[Line], kind: str = "story") -> Story:
         first = block[0] if block else None
@@ -245,7 +291,7 @@ class _Assembler:
                 story.blocks.insert(0, Block("quote", close_cjk_gaps(ln.text)))
             else:
                 story.bylines.append(ln.text)
-                story.add_author(ln.info)
+                story.add_credit(ln.info)
         self.pending = []
 
     def ensure_story(self, line: Line) -> Story:
@@ -259,7 +305,7 @@ class _Assembler:
     def next_index(self, j: int, skip=(CAPTION, CREDIT)) -> int:
         """Index of the next line at or after j that is not a caption (or furniture)."""
         while j < len(self.lines) and (self.lines[j].kind in skip or (
-                self.lines[j].kind == FURNITURE and self.lines[j].info in ("page-label", "jump", "noise"))):
+                self.lines[j].kind == FURNITURE and self.lines[j].info in _INSIDE_STORY)):
             j += 1
         return j
 
@@ -276,7 +322,9 @@ class _Assembler:
                 continue
             if self.teaser_box is not None and line.kind not in (BODY, FURNITURE):
                 self.close_teaser_box()
-            getattr(self, f"on_{line.kind}")(line)
+            if line.kind not in (FURNITURE, BYLINE):
+                self.closed_by_source = None
+            self._HANDLERS[line.kind](self, line)
             i += 1
         self.finish()
         return Layout(self.stories, self.dropped, self.facts)
@@ -287,7 +335,7 @@ class _Assembler:
             if self.current is not None:
                 self._flush_pending(self.current)
                 break
-            self.drop(ln, "orphan credit")
+            self.drop(ln, Left.ORPHAN_CREDIT)
         self.pending = []
 
     # -- headline blocks -------------------------------------------------
@@ -298,27 +346,37 @@ class _Assembler:
         nxt = lines[k] if k < len(lines) else None
         nxt_furniture = nxt.info if nxt is not None and nxt.kind == FURNITURE else None
 
-        if nxt is not None and (nxt.kind in (LEAD, BYLINE, SIGNED) or nxt_furniture in ("attribution", "web-meta")):
+        if nxt is not None and (nxt.kind in (LEAD, BYLINE, SIGNED) or nxt_furniture in (Furniture.ATTRIBUTION, Furniture.WEB_META)):
             self.close_teaser_box()
             return self.story_from_block(block, j, nxt, k)
+        text_at = self.text_after_meta(j)
+        if text_at is not None:
+            self.close_teaser_box()
+            return self.story_from_block(block, j, lines[text_at], text_at)
         if self.teaser_box is not None:
-            if self.teaser_box or nxt_furniture == "teaser-ref" or (nxt is not None and nxt.kind == BODY):
+            if self.teaser_box or nxt_furniture == Furniture.TEASER_REF or (nxt is not None and nxt.kind == BODY):
                 self.teaser_box.append(block)
                 return j
             self.close_teaser_box()  # nothing of a teaser follows: a banner under the box
-        if nxt_furniture == "teaser-ref":
+        if nxt_furniture == Furniture.TEASER_REF:
             self.make_teaser([block])
             return j
         photo_end = self.photo_lookahead(j)
         if photo_end is not None:
             return self.make_photo(block, j, photo_end)
-        if nxt is None or (nxt.kind == FURNITURE and nxt_furniture != "photo-note"):
+        if nxt is None or (nxt.kind == FURNITURE and nxt_furniture != Furniture.PHOTO_NOTE):
             for ln in block:
-                self.drop(ln, "banner")
+                self.drop(ln, Left.BANNER)
             return j
         story = self.current
         if story is None:
             self.start_story(block)
+            return j
+        if not story.blocks and len(block) == 1 and _credit_like(block[0]):
+            # under the headline, before any text: the story's credits
+            story.touch(block[0])
+            story.bylines.append(block[0].text)
+            story.add_author([t.name for t in credits.credit_tokens(block[0].text) if t.kind == "name"])
             return j
         para = story.open_paragraph
         if para is not None and len(block) == 1 and " " not in block[0].text:
@@ -327,6 +385,21 @@ class _Assembler:
             return j
         self.add_section(story, block)
         return j
+
+    def text_after_meta(self, j: int) -> int | None:
+        """A web headline: its date, source, buttons or counters, then text.
+        Returns where the text starts, or None when no such meta lines follow."""
+        k, meta = j, False
+        while k < len(self.lines):
+            line = self.lines[k]
+            if line.kind == FURNITURE and line.info in HEADLINE_META:
+                meta = meta or line.info not in _INSIDE_STORY
+            elif line.kind not in (CAPTION, CREDIT) and not (meta and _credit_like(line)):
+                break
+            k += 1
+        if meta and k < len(self.lines) and self.lines[k].kind in (BODY, LEAD, BYLINE):
+            return k
+        return None
 
     def add_section(self, story: Story, block: list[Line]) -> None:
         text = heading_text(block)
@@ -375,7 +448,8 @@ class _Assembler:
             else:
                 if ln.info.caption:
                     photo.add_text(ln.info.caption)
-                photo.bylines.append(ln.info.credit)
+                if ln.info.credit:
+                    photo.bylines.append(ln.info.credit)
                 for name in ln.info.photographers:
                     if name not in photo.photographers:
                         photo.photographers.append(name)
@@ -402,30 +476,33 @@ class _Assembler:
     # -- single lines ----------------------------------------------------
     def on_furniture(self, line: Line) -> None:
         kind = line.info
-        if kind == "photo-note" and self.current is not None:
+        if kind == Furniture.PHOTO_NOTE and self.current is not None:
             self.current.notes.append(line.text)
             self.current.touch(line)
             return
         self.drop(line, kind)
-        if kind in ("masthead", "trailer", "page-label", "attribution", "footer", "web-meta"):
+        if kind in _STATES_FACTS:
             self.facts.append((kind, line))
-        if kind == "web-meta":
-            names = web_meta_authors(line.text)
-            if names and self.current is not None:
-                self.current.add_author(names)
-        if kind == "teaser-box":
+        if kind in (Furniture.WEB_META, Furniture.ATTRIBUTION) and self.current is not None:
+            # 2024-06-16 来源: 掌上衢州 方利军 傅云燕 / 作者: 记者周娜 胡婧妤
+            self.current.add_credit(credits.web_meta_credit(line.text))
+        if kind == Furniture.TEASER_BOX:
             self.close_teaser_box()
             self.teaser_box = []
-        elif kind == "teaser-ref":
+        elif kind == Furniture.TEASER_REF:
             if self.teaser_box:
                 self.make_teaser(self.teaser_box)
                 self.teaser_box = []  # a box may hold several teasers, each closed by its 详见
             ref = re.search(r"([\d一二三四五六七八九十]+)(?=\s*版)", line.folded)
             if self.stories and self.stories[-1].kind == "teaser" and ref:
                 self.stories[-1].see_page = chinese_number(ref.group(1))
-        elif kind not in ("page-label", "noise", "jump"):
+        elif kind not in _INSIDE_STORY:
             self.close_teaser_box()
-        elif kind in ("trailer", "editor"):
+        if kind in _ENDS_STORY or kind in _CLOSES_TEXT and self.current is not None and self.current.blocks:
+            # a trailer or an editors' line closes the story above it; an
+            # 编者按 or byline still waiting belongs to the next story
+            if kind in _CLOSES_TEXT:
+                self.closed_by_source = self.current
             self.current = None
 
     def on_ednote(self, line: Line) -> None:
@@ -440,17 +517,19 @@ class _Assembler:
         story.touch(line)
         story.has_lead = True
         story.bylines.append(lead.byline)
-        story.add_author(lead.authors)
+        story.add_credit(credits.Credit(lead.authors, lead.photographers))
         story.add_text(lead.rest)
 
     def on_byline(self, line: Line) -> None:
-        story = self.current
+        # 来源: 掌上衢州 / 方利军 傅云燕 under a story: the names credit the
+        # story the source line closed
+        story = self.current or self.closed_by_source
         if story is None:
             self.pending.append(line)
             return
         story.touch(line)
         story.bylines.append(line.text)
-        story.add_author(line.info)
+        story.add_credit(line.info)
 
     def on_signed(self, line: Line) -> None:
         signature: Signature = line.info
@@ -467,7 +546,7 @@ class _Assembler:
         credit: PhotoCredit = line.info
         story = self.current
         if story is None:
-            self.drop(line, "orphan photo credit")
+            self.drop(line, Left.ORPHAN_PHOTO_CREDIT)
             return
         story.touch(line)
         caption = None
@@ -482,7 +561,8 @@ class _Assembler:
         if story is None:
             photo = Story("photo", line.first, line.last)
             photo.add_text(credit.caption)
-            photo.bylines.append(credit.credit)
+            if credit.credit:
+                photo.bylines.append(credit.credit)
             photo.photographers.extend(credit.photographers)
             self.stories.append(photo)
             return
@@ -496,6 +576,14 @@ class _Assembler:
         story = self.ensure_story(line)
         story.touch(line)
         story.add_text(line.text)
+
+
+    # Headline-like lines (HEAD, DASH) are read as blocks by `run`, never one by one.
+    _HANDLERS = {
+        FURNITURE: on_furniture, EDNOTE: on_ednote, LEAD: on_lead, BYLINE: on_byline, SIGNED: on_signed,
+        CREDIT: on_credit, CAPTION: on_caption, BODY: on_body,
+    }
+    assert set(_HANDLERS) | {HEAD, DASH} == set(LineKind), "every kind of line needs a handler"
 
 
 def assemble(lines: list[Line]) -> Layout:

@@ -10,9 +10,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import dates, places
-from .furniture import known_papers, page_facts
-from .layout import Block, Layout, Story, assemble
+from . import dates, places, zones
+from .furniture import Furniture, canonical_paper, known_papers, page_facts
+from .layout import Block, Layout, Left, Story, assemble
 from .lines import classify, logical_lines
 from .. import topics as topic_scoring
 from ..articles import escape_markdown
@@ -65,21 +65,23 @@ class ParsedPage:
 
 
 def parse_page(path: Path, text: str, encoding: str = "utf-8") -> ParsedPage:
-    lines = classify(logical_lines(text))
+    lines = zones.read_page(classify(zones.split_glued(logical_lines(text))))
     layout = assemble(lines)
     stories = [s for s in layout.stories if _has_content(s)]
     if not any(s.kind != "teaser" for s in stories):
         raise ArchiveError(path, "no recognisable story on this page (only page furniture or fragments)",
                            lines[0].first if lines else None)
     paper, date, basis, page, section = _page_facts(layout, text)
-    page_mentions = places.mentions(fold(text))
+    # the stories' own words place the page; a site's navigation bar naming
+    # other cities does not
+    page_mentions = places.mentions(fold(" ".join(_story_text(s) for s in stories)))
     known = known_papers().get(fold(paper)) if paper else None
     home = places.home_of(paper, page_mentions, known_home=known.home if known else None)
     articles = [_article(s, paper, date, page, section, home) for s in stories]
     dropped = [{"lines": [d.line, d.last], "text": d.text, "why": d.why} for d in layout.dropped]
     for s in layout.stories:
         if not _has_content(s):
-            dropped.append({"lines": [s.first, s.last], "text": _story_text(s), "why": "empty headline"})
+            dropped.append({"lines": [s.first, s.last], "text": _story_text(s), "why": str(Left.EMPTY_HEADLINE)})
     return ParsedPage(
         source=path.name,
         encoding=encoding,
@@ -98,25 +100,33 @@ def _story_text(story: Story) -> str:
     return " ".join(p for p in parts if p)
 
 
+# Which furniture is believed first when two lines state a page fact.
+_FACT_RANK = {Furniture.MASTHEAD: 0, Furniture.TRAILER: 1, Furniture.SOURCE_TAG: 2, Furniture.ATTRIBUTION: 3,
+              Furniture.WEB_META: 4, Furniture.PAGE_LABEL: 5, Furniture.FOOTER: 6}
+
+
 def _page_facts(layout: Layout, text: str):
     paper = date = section = None
     basis = page = None
     front_page = False
-    rank = {"masthead": 0, "trailer": 1, "attribution": 2, "web-meta": 3, "page-label": 4, "footer": 5}
-    for kind, line in sorted(layout.facts, key=lambda kl: rank[kl[0]]):
+    claims = []
+    for kind, line in sorted(layout.facts, key=lambda kl: _FACT_RANK[kl[0]]):
         facts = page_facts(kind, line.folded, line.text)
         paper = paper or facts.paper
-        if facts.date and not date:
-            date, basis = facts.date, {"masthead": "masthead", "trailer": "trailer"}.get(kind, "web")
+        if facts.stamp is not None:
+            stated_by = {Furniture.MASTHEAD: "masthead", Furniture.TRAILER: "trailer"}.get(kind, "web")
+            names_paper = bool(facts.paper or facts.page or facts.front_page)
+            claims.append(dates.DateClaim(facts.stamp, stated_by, line.first, names_paper))
         page = page or facts.page
         section = section or facts.section
         front_page = front_page or facts.front_page
     if page is None and front_page:
         page = 1  # only the front page carries the masthead's 主办/CN/总第 lines
+    date, basis = dates.page_date(claims)
     if date is None:
         date = dates.infer_date(fold(text))
         basis = "text" if date else None
-    return paper, date, basis, page, section
+    return canonical_paper(paper), date, basis, page, section
 
 
 def _kind(story: Story, body_chars: int) -> str:

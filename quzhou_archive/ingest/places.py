@@ -4,7 +4,8 @@ Every mention of a division, one of its towns or landmarks counts; 我县/本县
 and bare 县委/县领导 count for the paper's home county, 我市/全市/市委 for
 衢州市 (or for 江山市 in 江山's own paper). Headline mentions weigh three
 times. The divisions that carry a fair share of the mentions are kept;
-衢州市 is kept for city-wide news, when no county of 衢州 stands out.
+衢州市 is kept for city-wide news: several of its counties named, or none
+standing out.
 """
 from __future__ import annotations
 
@@ -29,11 +30,22 @@ def _mask_ambiguous(text: str, gazetteer: Gazetteer) -> str:
 
 
 def mentions(folded: str, gazetteer: Gazetteer | None = None) -> Counter:
-    """Division name -> number of explicit mentions in folded text."""
+    """Division name -> number of explicit mentions in folded text.
+
+    The city named right before one of its counties (衢州市柯城区, 衢州常山)
+    only says where the county is: that mention counts for the county alone,
+    so that a story about one county is not also filed under the city."""
     gazetteer = gazetteer or load()
     forms = gazetteer.surface_forms
     text = _mask_ambiguous(folded, gazetteer)
-    return Counter(forms[m.group()].name for m in gazetteer.pattern.finditer(text))
+    found = [(m.start(), m.end(), forms[m.group()]) for m in gazetteer.pattern.finditer(text)]
+    counts: Counter = Counter()
+    for (start, end, division), after in zip(found, found[1:] + [None]):
+        if (division is gazetteer.city and after is not None and after[0] == end
+                and after[2].in_quzhou and after[2] is not gazetteer.city):
+            continue
+        counts[division.name] += 1
+    return counts
 
 
 def home_of(paper: str | None, page_mentions: Counter, gazetteer: Gazetteer | None = None,
@@ -52,6 +64,24 @@ def home_of(paper: str | None, page_mentions: Counter, gazetteer: Gazetteer | No
     if ranked and ranked[0][1] >= 2:
         return ranked[0][0]
     return None
+
+
+CITY_WIDE_COUNTIES = 3   # a story naming this many of the city's counties is news of the whole city
+
+
+def _city_wide(scores: Counter, chosen: list[str], floor: float, best: float, gazetteer: Gazetteer) -> bool:
+    """Is the story about the city, not (only) about the counties it names?
+
+    Yes when it names several of the city's counties, or no county of the
+    city stands out; when one county does, the city must outweigh it."""
+    city = gazetteer.city.name
+    if scores.get(city, 0) < floor:
+        return False
+    county_names = {d.name for d in gazetteer.counties}
+    if len(county_names & set(scores)) >= CITY_WIDE_COUNTIES:
+        return True
+    ours = county_names & set(chosen)
+    return not ours or scores[city] > max(scores[n] for n in ours)
 
 
 def counties_for(headline: str, body: str, home: str | None, gazetteer: Gazetteer | None = None) -> list[str]:
@@ -77,8 +107,7 @@ def counties_for(headline: str, body: str, home: str | None, gazetteer: Gazettee
     best = max(scores.values())
     floor = max(MIN_SCORE, SHARE * best)
     chosen = [n for n, s in scores.most_common() if s >= floor and n != city]
-    county_names = {d.name for d in gazetteer.counties}
-    if scores.get(city, 0) >= floor and (not chosen or scores[city] >= best or not county_names & set(chosen)):
+    if _city_wide(scores, chosen, floor, best, gazetteer):
         chosen.append(city)
     if not chosen:
         chosen = [max(scores, key=scores.get)]

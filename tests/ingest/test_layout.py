@@ -1,4 +1,6 @@
 """Story boundaries, headline blocks, photos, teasers and paragraph repair."""
+import pytest
+
 from quzhou_archive.ingest.layout import split_headline
 from tests.conftest import article_by_title
 
@@ -132,7 +134,8 @@ def test_traditional_page_keeps_its_characters(parse):
     assert news.authors == ["徐穎之"]
     assert "經貿代表團" in news.body
     assert news.counties == ["衢州市"]
-    assert page.paper == "衢州日報" and page.date == "2024-11-30"
+    # the paper is one paper whatever script its masthead is printed in
+    assert page.paper == "衢州日报" and page.date == "2024-11-30"
 
 
 def test_teaser_box_with_several_teasers(parse):
@@ -164,3 +167,123 @@ def test_photo_item_with_a_short_caption(parse):
     photo = article_by_title(page, "春到茶园")
     assert photo.kind == "photo" and photo.photographers == ["余志明"]
     assert photo.body.strip() == "开化县马金镇的茶农正在采摘明前茶"
+
+
+def test_a_trailer_closes_the_story_above_it(parse):
+    page = parse("trailer_ends_story_without_headline")
+    assert len(page.articles) == 2
+    assert "江山市" not in page.articles[0].body
+    assert page.articles[1].body.startswith("11月29日,江山市")
+
+
+def test_an_editor_line_closes_the_story_above_it(parse):
+    page = parse("editor_line_ends_story")
+    first = article_by_title(page, "龙游竹产业")
+    assert "江山市" not in first.body  # an unfinished paragraph does not run on past 责任编辑
+    assert any(a.body.startswith("11月29日,江山市") for a in page.articles if a is not first)
+    assert "editor" in {d["why"] for d in page.dropped}
+
+
+def test_every_kind_of_line_has_a_handler():
+    from quzhou_archive.ingest.layout import _Assembler
+    from quzhou_archive.ingest.lines import DASH, HEAD, LineKind
+    assert set(_Assembler._HANDLERS) | {HEAD, DASH} == set(LineKind)
+
+
+@pytest.mark.parametrize(
+    "case, authors",
+    [
+        ("byline_web_colon_form", ["张晓燕", "刘伟", "陈丽娟"]),
+        ("byline_bracketed_team_lead", ["徐丽华", "王小明", "周志亮"]),
+        ("byline_original_title_note", ["毛丽君", "郑剑波"]),
+        ("byline_after_source_field", ["方利军", "傅云燕"]),
+        ("byline_at_end_of_story", ["章佳恬", "徐丽婷", "邱丹晨"]),
+        ("byline_bullet_inside_wrapped_line", ["张晓燕", "刘伟"]),
+        ("caption_under_image_file_name", ["李灿", "祝旑波"]),
+    ],
+)
+def test_web_bylines_name_the_authors(parse, case, authors):
+    page = parse(case)
+    assert len(page.articles) == 1
+    story = page.articles[0]
+    assert story.authors == authors
+    for name in authors:
+        assert name not in story.body
+    assert "记者" not in story.body and "通讯员" not in story.body and "原标题" not in story.body
+
+
+def test_writer_who_took_the_photos_is_author_and_photographer(parse):
+    story = parse("byline_writer_and_photographer").articles[0]
+    assert story.authors == ["吴红梅", "郑晨", "刘烨珏", "翁正义"]
+    assert story.photographers == ["吴红梅"]
+    assert "文/摄" not in story.body
+
+
+def test_web_editors_are_never_authors(parse):
+    page = parse("byline_web_editors_are_not_authors")
+    story = page.articles[0]
+    assert story.authors == ["王晓东"]
+    assert not {"李佳", "陈红", "林俊"} & set(story.authors + story.photographers)
+    assert "编辑" not in story.body and "责编" not in story.body
+
+
+def test_paragraph_is_not_lost_to_a_caption(parse):
+    story = parse("caption_not_a_long_last_paragraph").articles[0]
+    assert ("衢丽铁路是连通浙江省“大花园”建设核心区衢州、丽水两市的支撑性工程,也是浙西南生态旅游带发展规划中的重要通道,"
+            "对促进区域经济社会发展具有重大意义。") in story.body
+    assert story.photos == [{"caption": None, "credit": "新华社记者 张三 摄"}]
+    assert story.photographers == ["张三"] and story.authors == ["王伟"]
+
+
+def test_image_caption_stays_with_its_story(parse):
+    page = parse("caption_under_image_file_name")
+    story = page.articles[0]
+    assert story.photos == [{"caption": "茗富村村貌。", "credit": ""}]
+    assert story.body.startswith("这里是开化县") and "46.jpg" not in story.body
+    assert "开化县" in story.counties
+
+
+def test_section_heading_with_a_comma(parse):
+    story = parse("heading_with_one_comma").articles[0]
+    assert "## 是慢行道,也是绿色道" in story.body
+
+
+def test_byline_field_naming_the_paper_before_the_names(parse):
+    story = parse("byline_field_with_paper_before_names").articles[0]
+    assert story.authors == ["张三", "李四"]
+    assert "作者" not in story.body and "##" not in story.body
+
+
+def test_bracketed_credit_on_its_own_line_after_the_text(parse):
+    story = parse("byline_bracketed_at_end_then_editor").articles[0]
+    assert story.authors == ["张三", "李四", "王五"]
+    assert "赵六" not in story.authors and "记者" not in story.body
+
+
+def test_names_under_a_source_line_credit_the_story_above(parse):
+    page = parse("byline_names_under_source_line")
+    assert len(page.articles) == 1
+    assert page.articles[0].authors == ["方利军", "傅云燕"]
+    assert "orphan credit" not in {d["why"] for d in page.dropped}
+
+
+def test_headline_followed_by_its_meta_lines_starts_a_story(parse):
+    page = parse("headline_above_timestamp_and_counter")
+    story = page.articles[0]
+    assert (story.kicker, story.title) == ("特别报道《来自春天的报告》(二)", "衢州:谋划大产业 致力新发展")
+    assert story.body.startswith("如何在坚持绿色发展")
+    assert {d["why"] for d in page.dropped} == {"web-meta", "noise"}  # a site's time stamp, a counter
+
+
+def test_split_headline_kickers_of_web_headlines():
+    assert split_headline("强化交流合作 实现共同发展 青岛浙江商会 “浙商回归”开化县项目投资座谈会召开") == (
+        "强化交流合作 实现共同发展", "青岛浙江商会 “浙商回归”开化县项目投资座谈会召开", None)
+    assert split_headline("特别报道《来自春天的报告》(二) 衢州:谋划大产业 致力新发展")[:2] == (
+        "特别报道《来自春天的报告》(二)", "衢州:谋划大产业 致力新发展")
+
+
+def test_source_line_under_a_story_closes_it(parse):
+    page = parse("source_line_under_story_closes_it")
+    assert len(page.articles) == 2
+    assert "一家人" not in page.articles[0].body
+    assert page.articles[0].authors == ["殷军领"]

@@ -61,3 +61,57 @@ def test_page_without_a_story_is_an_error(parse):
 def test_dated_page_label_without_paper(parse):
     page = parse("epaper_date_line_with_page")
     assert (page.paper, page.date, page.page, page.section) == (None, "2024-11-30", 2, "综合新闻")
+
+
+def test_paper_named_only_by_its_e_paper_masthead(parse):
+    page = parse("masthead_digital_paper_line")
+    assert (page.paper, page.page, page.section, page.home) == ("新常山", 3, "综合新闻", "常山县")
+    assert page.articles[0].counties == ["常山县"]   # 我县 resolved through the paper's name
+    assert "数字报纸" not in page.articles[0].body
+
+
+def test_paper_named_only_by_an_e_paper_trailer(parse):
+    page = parse("epaper_trailer_of_unknown_paper")
+    assert (page.paper, page.date, page.date_basis, page.page) == ("新常山", "2024-11-30", "trailer", 5)
+
+
+def test_traditional_masthead_gives_the_canonical_paper(parse):
+    page = parse("traditional_masthead_canonical_name")
+    assert page.paper == "衢州晚报"
+    assert page.articles[0].title == "龍游竹產業產值突破六十億元"   # the text keeps its characters
+
+
+def test_e_paper_reader_fields(parse):
+    page = parse("epaper_reader_fields")
+    assert page.paper == "衢州日报"
+    assert [a.title for a in page.articles] == ["采访手记"]
+    body = page.articles[0].body
+    for furniture in ("电子报阅读机", "当前报纸名称", "上一篇", "下一篇", "字号", "2026-03-22", "星期日"):
+        assert furniture not in body
+
+
+def test_e_paper_reader_page_buttons(parse):
+    page = parse("epaper_reader_page_buttons")
+    assert page.paper == "衢州日报" and page.page == 2
+    assert "下一版" not in page.articles[0].body and "放大" not in page.articles[0].body
+
+
+def test_nav_bar_of_other_cities_places_nothing(parse):
+    page = parse("nav_bar_of_other_cities")
+    assert page.home == "开化县"
+    assert page.articles[0].counties == ["开化县"]
+    assert page.articles[0].title == "开化龙顶茶春茶开采"
+
+
+def test_web_buttons_counters_fields_and_promotions_leave_the_text(parse):
+    for case, gone in [
+        ("web_share_and_back_to_top", ("分享到", "返回顶部", "打印", "扫一扫")),
+        ("web_counters_and_fields", ("浏览", "阅读 1.2万", "关键词", "责编")),
+        ("web_summary_repeats_lead", ("导读",)),
+        ("web_app_promotion_and_copyright", ("APP", "二维码", "版权所有", "ICP")),
+    ]:
+        page = parse(case)
+        assert len(page.articles) == 1, case
+        for word in gone:
+            assert word not in page.articles[0].body, (case, word)
+    assert parse("web_summary_repeats_lead").articles[0].body.count("新增国家高新技术企业28家") == 1

@@ -41,3 +41,19 @@ def test_home_of_paper_and_page():
     assert home_of("常山报", mentions("")) == "常山县"
     assert home_of(None, mentions("常山县 常山 辉埠镇 开化")) == "常山县"
     assert home_of("浙江日报", mentions("常山 常山")) is None
+
+
+def test_city_named_before_its_county_only_locates_it():
+    assert mentions(fold("浙江省衢州市柯城区九华乡")) == {"柯城区": 2}
+    assert mentions(fold("衢州柯城")) == {"柯城区": 1}
+    assert mentions(fold("衢州、柯城")) == {"衢州市": 1, "柯城区": 1}
+
+
+def test_one_county_story_is_not_filed_under_the_city(parse):
+    assert parse("city_named_before_county").articles[0].counties == ["柯城区"]
+
+
+def test_story_naming_several_counties_is_city_wide():
+    body = fold("龙游县湖镇镇张家埠村;龙游县溪口镇。柯城区万田乡。江山市峡口镇。衢州未来乡村建设。")
+    got = counties_for(fold("衢州探索未来乡村发展路径"), body, None)
+    assert "衢州市" in got and "龙游县" in got
