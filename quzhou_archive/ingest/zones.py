@@ -23,7 +23,7 @@ from . import credits, webfurniture as web
 from .credits import PhotoCredit
 from .furniture import Furniture
 from .layout import HEADLINE_META
-from .lines import BODY, BYLINE, CAPTION, CREDIT, DASH, FURNITURE, HEAD, LEAD, Line, ends_sentence, looks_like_heading
+from .lines import BODY, BYLINE, CAPTION, DASH, FURNITURE, HEAD, LEAD, Line, ends_sentence, looks_like_heading
 from ..textnorm import fold, squash
 
 # -- glued parts, split before classification -------------------------------
@@ -78,10 +78,6 @@ def _part(line: Line, text: str) -> Line:
 
 # -- re-labelling by position, after classification ---------------------------
 
-# Furniture that stands between a web headline and its text (the layout
-# reads such a headline as a story's, see layout.py).
-META = HEADLINE_META
-_CONTENT = (BODY, LEAD, BYLINE, CAPTION, CREDIT)
 
 
 def read_page(lines: list[Line]) -> list[Line]:
@@ -129,7 +125,7 @@ def _head_zone(lines: list[Line]) -> int:
 
 
 def _is_meta(line: Line | None) -> bool:
-    return line is not None and line.kind == FURNITURE and line.info in META
+    return line is not None and line.kind == FURNITURE and line.info in HEADLINE_META  # what stands between a web headline and its text
 
 
 def _mark_site_names(lines: list[Line]) -> None:
