@@ -85,6 +85,7 @@ def read_page(lines: list[Line]) -> list[Line]:
     web_copy = _is_web_copy(lines)
     if web_copy:
         _mark_head_navigation(lines)
+    _mark_page_lists(lines)
     lines = _find_web_headline(lines)
     _mark_site_names(lines)
     _mark_related_lists(lines)
@@ -117,6 +118,20 @@ def _mark_head_navigation(lines: list[Line]) -> None:
         if len(items) >= 3 and all(len(item) <= 4 for item in items) and not any(
                 credits.is_name(item) or credits.is_role(item) for item in items):
             _relabel(lines[i], Furniture.SITE_NAV)
+
+
+def _mark_page_lists(lines: list[Line]) -> None:
+    """第01版:要闻 / 第02版:综合 / …: an e-paper reader's list of the issue's
+    pages, which says nothing about which page this is."""
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and lines[j].kind == FURNITURE and lines[j].info == Furniture.PAGE_LABEL:
+            j += 1
+        if j - i >= 2:
+            for line in lines[i:j]:
+                line.info = Furniture.NAVIGATION
+        i = max(j, i + 1)
 
 
 def _head_zone(lines: list[Line]) -> int:
