@@ -256,11 +256,13 @@ _TRAILER_SHAPE = re.compile(r"^(?P<paper>[\u4e00-\u9fff]{2,10})\s+[\u4e00-\u9fff
 _BRACKET_TRAILER = re.compile(r"^《(?P<paper>[^》]{2,12})》\s*[(（][^)）]*[)）]$")
 
 
-def _paper_in_trailer(plain: str, original: str) -> str | None:
+def _paper_named(plain: str, original: str, trailer: bool) -> str | None:
+    """The paper a masthead or trailer names: one that looks like a paper's
+    name, else (trailers only) the one in the trailer's place for it."""
     for m in _PAPER_IN_TEXT.finditer(plain):
         if is_paper_name(m["paper"]):
             return original.strip()[m.start("paper"):m.end("paper")]
-    m = _TRAILER_SHAPE.match(plain) or _BRACKET_TRAILER.match(plain)
+    m = trailer and (_TRAILER_SHAPE.match(plain) or _BRACKET_TRAILER.match(plain))
     return original.strip()[m.start("paper"):m.end("paper")] if m else None
 
 
@@ -284,7 +286,7 @@ def page_facts(kind: str, folded: str, original: str) -> PageFacts:
         stamp = dates.read_stamp(plain)
         if stamp is not None and stamp.iso:
             facts.stamp = stamp
-        facts.paper = _paper_in_trailer(plain, original)
+        facts.paper = _paper_named(plain, original, trailer=kind == Furniture.TRAILER)
         if kind == Furniture.MASTHEAD and is_paper_name(plain):
             facts.paper = original.strip()
         epaper = web.epaper_masthead(plain) if kind == Furniture.MASTHEAD else None

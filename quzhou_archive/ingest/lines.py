@@ -22,7 +22,6 @@ from .furniture import SENTENCE_PUNCT, Furniture, furniture_kind
 from ..textnorm import display_width, fold, squash
 
 
-
 class LineKind(enum.Enum):
     """What a logical line looks like on its own. Members, not strings, so
     that a misspelt kind is an AttributeError rather than a silent mismatch."""
@@ -39,6 +38,7 @@ class LineKind(enum.Enum):
     BODY = "body"             # running text
 
 
+# the members under the short names the rest of ingest uses
 FURNITURE, EDNOTE, LEAD, CREDIT, CAPTION, BYLINE, SIGNED, DASH, HEAD, BODY = (
     LineKind.FURNITURE, LineKind.EDNOTE, LineKind.LEAD, LineKind.CREDIT, LineKind.CAPTION,
     LineKind.BYLINE, LineKind.SIGNED, LineKind.DASH, LineKind.HEAD, LineKind.BODY,

@@ -23,7 +23,7 @@ from . import credits, dates, webfurniture as web
 from .credits import PhotoCredit
 from .furniture import Furniture
 from .layout import HEADLINE_META
-from .lines import BODY, BYLINE, CAPTION, CREDIT, DASH, FURNITURE, HEAD, LEAD, Line, ends_sentence, looks_like_heading
+from .lines import BODY, BYLINE, CAPTION, DASH, FURNITURE, HEAD, LEAD, Line, ends_sentence, looks_like_heading
 from ..textnorm import fold, squash
 
 # -- glued parts, split before classification -------------------------------
@@ -79,10 +79,6 @@ def _part(line: Line, text: str) -> Line:
 
 # -- re-labelling by position, after classification ---------------------------
 
-# Furniture that stands between a web headline and its text (the layout
-# reads such a headline as a story's, see layout.py).
-META = HEADLINE_META
-_CONTENT = (BODY, LEAD, BYLINE, CAPTION, CREDIT)
 
 
 def read_page(lines: list[Line]) -> list[Line]:
@@ -90,6 +86,7 @@ def read_page(lines: list[Line]) -> list[Line]:
     web_copy = _is_web_copy(lines)
     if web_copy:
         _mark_head_navigation(lines)
+    _mark_page_lists(lines)
     lines = _find_web_headline(lines)
     _mark_site_names(lines)
     _mark_related_lists(lines)
@@ -124,13 +121,27 @@ def _mark_head_navigation(lines: list[Line]) -> None:
             _relabel(lines[i], Furniture.SITE_NAV)
 
 
+def _mark_page_lists(lines: list[Line]) -> None:
+    """第01版:要闻 / 第02版:综合 / …: an e-paper reader's list of the issue's
+    pages, which says nothing about which page this is."""
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and lines[j].kind == FURNITURE and lines[j].info == Furniture.PAGE_LABEL:
+            j += 1
+        if j - i >= 2:
+            for line in lines[i:j]:
+                line.info = Furniture.NAVIGATION
+        i = max(j, i + 1)
+
+
 def _head_zone(lines: list[Line]) -> int:
     """Index of the first line of text (a paragraph or a lead): the page's head ends there."""
     return next((i for i, ln in enumerate(lines) if ln.kind in (BODY, LEAD)), len(lines))
 
 
 def _is_meta(line: Line | None) -> bool:
-    return line is not None and line.kind == FURNITURE and line.info in META
+    return line is not None and line.kind == FURNITURE and line.info in HEADLINE_META  # what stands between a web headline and its text
 
 
 def _mark_site_names(lines: list[Line]) -> None:

@@ -287,3 +287,9 @@ def test_source_line_under_a_story_closes_it(parse):
     assert len(page.articles) == 2
     assert "一家人" not in page.articles[0].body
     assert page.articles[0].authors == ["殷军领"]
+
+
+def test_every_furniture_that_states_facts_has_a_rank():
+    from quzhou_archive.ingest.layout import _STATES_FACTS
+    from quzhou_archive.ingest.page import _FACT_RANK
+    assert set(_STATES_FACTS) <= set(_FACT_RANK)

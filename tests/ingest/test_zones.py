@@ -176,3 +176,9 @@ def test_a_banner_slogan_above_a_printed_headline_stays_the_kicker():
     text = "稳进 提质 增效 惠民\n衢州经济工作会议召开\n本报讯(记者 徐颖之)昨日,全市经济工作会议召开。\n"
     lines = zones.read_page(classify(logical_lines(text)))
     assert lines[0].kind == HEAD
+
+
+def test_e_paper_list_of_pages_is_navigation(parse):
+    page = parse("epaper_list_of_pages")
+    assert (page.paper, page.page, page.section) == ("衢州日报", 3, "经济")
+    assert [d["why"] for d in page.dropped].count("navigation") == 3
