@@ -153,7 +153,8 @@ def article_meta(page: ParsedPage, article: ParsedArticle) -> dict:
 
 def page_record(page: ParsedPage, ids: list[str]) -> str:
     record = {
-        "source": {"file": page.source, "encoding": page.encoding, "sha256": page.digest, "lines": page.lines},
+        "source": {"file": page.source, "encoding": page.encoding, "sha256": page.digest,
+                   "fingerprint": page.fingerprint, "lines": page.lines},
         "paper": page.paper, "date": page.date, "date_basis": page.date_basis,
         "page": page.page, "section": page.section, "home": page.home,
         "articles": ids,
@@ -184,21 +185,22 @@ class _Writer:
         print(error, file=self.err)
 
     def archived_pages(self) -> dict[str, list[tuple[str, str]]]:
-        """Text digest -> (page key, raw file name) of every page record already
-        in the archive; read once, from each record's `source:` line only."""
+        """Text fingerprint -> (page key, raw file name) of every page record
+        already in the archive; read once, from each record's `source:` line only."""
         if self._archived is None:
             self._archived = {}
             for record in self.root.rglob(f"*{store.PAGE_RECORD_SUFFIX}") if self.root.is_dir() else []:
                 source = _record_source(record)
                 if source:
                     key = record.relative_to(self.root).as_posix()[:-len(store.PAGE_RECORD_SUFFIX)]
-                    self._archived.setdefault(source.get("sha256"), []).append((key, str(source.get("file"))))
+                    fingerprint = source.get("fingerprint") or source.get("sha256")   # records written before fingerprints
+                    self._archived.setdefault(fingerprint, []).append((key, str(source.get("file"))))
         return self._archived
 
     def earlier_keys(self, page: ParsedPage) -> list[str]:
         """Keys this very page (same file, same text) was archived under before.
         Raises SamePage when the archive holds the same text from another file."""
-        earlier = self.archived_pages().get(page.digest, [])
+        earlier = self.archived_pages().get(page.fingerprint, [])
         others = [name for _, name in earlier if name != page.source]
         if others and len(others) == len(earlier):
             raise SamePage(others[0], archived=True)

@@ -55,7 +55,8 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 class Stated:
     """One fact as the catalogue states it, and where."""
     value: str | int
-    where: str          # "raw/catalog.yaml:7"
+    where: str          # "raw/catalog.yaml:7", for messages
+    cited: str          # "catalog.yaml:7", for the page record: the same wherever ingest is run from
 
 
 @dataclass
@@ -157,7 +158,7 @@ def _entry_facts(path: Path, key: str, node: yaml.Node) -> dict[str, Stated]:
         if isinstance(value_node, yaml.ScalarNode) and _is_null(value_node):
             continue  # a blank cell: not known
         raw = _scalar_text(path, value_node, f"a value for `{name}`").strip()
-        facts[name] = Stated(_checked(path, name, raw, line), f"{path}:{line}")
+        facts[name] = Stated(_checked(path, name, raw, line), f"{path}:{line}", f"{path.name}:{line}")
     return facts
 
 
@@ -246,7 +247,7 @@ class Filled:
     section: str | None
     edition: str | None = None
     catalogued: list[str] = field(default_factory=list)   # facts that came from the catalogue
-    where: dict[str, str] = field(default_factory=dict)    # fact -> catalogue file:line
+    where: dict[str, str] = field(default_factory=dict)    # fact -> catalogue file name:line
     notices: list[str] = field(default_factory=list)      # disagreements, one line each
 
 
@@ -263,7 +264,7 @@ def fill_in(raw: Path, facts: dict[str, Stated] | None, *, paper, date, date_bas
         if own[name] is None:
             setattr(filled, name, stated.value)
             filled.catalogued.append(name)
-            filled.where[name] = stated.where
+            filled.where[name] = stated.cited
             if name == "date":
                 filled.date_basis = "catalogue"
         elif not _agree(name, own[name], stated.value):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import catalog, dates, places
+from .decode import text_fingerprint
 from .furniture import known_papers, page_facts
 from .layout import Block, Layout, Story, assemble
 from .lines import classify, logical_lines
@@ -66,6 +67,7 @@ class ParsedPage:
     catalogued: list[str] = field(default_factory=list)      # facts the catalogue gave, not the page
     catalogue_lines: dict[str, str] = field(default_factory=dict)  # fact -> catalogue file:line
     notices: list[str] = field(default_factory=list)         # the catalogue disagreeing with the page
+    fingerprint: str = ""     # what makes two raw files the same page (decode.text_fingerprint)
 
 
 def parse_page(path: Path, text: str, encoding: str = "utf-8",
@@ -93,7 +95,8 @@ def parse_page(path: Path, text: str, encoding: str = "utf-8",
         digest=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         paper=paper, date=date, date_basis=basis, page=page, section=section, home=home,
         articles=articles, dropped=dropped, lines=text.count("\n") + 1,
-        edition=filled.edition, catalogued=filled.catalogued, catalogue_lines=filled.where, notices=filled.notices,
+        fingerprint=text_fingerprint(text), edition=filled.edition,
+        catalogued=filled.catalogued, catalogue_lines=filled.where, notices=filled.notices,
     )
 
 

@@ -137,20 +137,26 @@ def _outcome_lines(outcome: PageOutcome, line) -> list[str]:
     return lines
 
 
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 def _totals(report: IngestReport) -> str:
     status = Counter(o.status for o in report.outcomes)
     pages = [o.page for o in report.outcomes if o.page and o.status == "ingested"]
     stories = [a for p in pages for a in p.articles]
     kinds = Counter(a.kind for a in stories)
-    checks = [(sum(p.date is None for p in pages), "page(s) without a date"),
-              (sum(p.date_basis == "text" for p in pages), "dated only by years in their text"),
-              (sum(p.paper is None for p in pages), "without a paper"),
-              (sum(not a.headline_printed for a in stories),
-               f"stories with no printed headline (marked {NO_HEADLINE_MARK}: titled by their first words)"),
-              (sum(not a.counties for a in stories), "stories with no county")]
-    lines = [f"{len(report.outcomes)} page(s): " + ", ".join(f"{n} {s}" for s, n in sorted(status.items())),
-             f"{len(stories)} stories: " + (", ".join(f"{k} {n}" for k, n in kinds.most_common()) or "none")]
-    to_check = [f"{n} {what}" for n, what in checks if n]
+    checks = [(sum(p.date is None for p in pages), "page", "pages", "without a date"),
+              (sum(p.date_basis == "text" for p in pages), "page", "pages", "dated only by a year in the text"),
+              (sum(p.paper is None for p in pages), "page", "pages", "without a paper"),
+              (sum(not a.headline_printed for a in stories), "story", "stories",
+               f"with no printed headline (marked {NO_HEADLINE_MARK}: titled by its first words)"),
+              (sum(not a.counties for a in stories), "story", "stories", "with no county")]
+    lines = [_count(len(report.outcomes), "page", "pages") + ": "
+             + ", ".join(f"{n} {s}" for s, n in sorted(status.items())),
+             _count(len(stories), "story", "stories") + ": "
+             + (", ".join(f"{k} {n}" for k, n in kinds.most_common()) or "none")]
+    to_check = [f"{_count(n, one, many)} {what}" for n, one, many, what in checks if n]
     if to_check:
         lines.append("to check: " + "; ".join(to_check))
     return "\n".join(lines)
