@@ -152,6 +152,7 @@ def test_adding_a_catalogue_entry_later_moves_the_page(tmp_path):
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.page.yaml")) == [
         "2024/03/05/jinri-kaihua-p02.page.yaml"]
     assert "1 no longer on their page, removed" in result.stdout
+    assert result.stderr == f"{raw / 'p02.txt'}: now archived as 2024/03/05/jinri-kaihua-p02, no longer as {before[:-3]}\n"
 
 
 # -- the same page twice -------------------------------------------------------
@@ -178,6 +179,15 @@ def test_the_same_page_in_a_later_run_is_skipped_too(tmp_path):
     assert result.stderr.strip() == (f"{SAME / 'c-redownload-bom.txt'}: the same page as a-utf8.txt, already in the "
                                      f"archive (the same text once decoded); skipped")
     assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
+
+
+def test_a_page_recorded_before_fingerprints_is_still_recognised(tmp_path):
+    run_cli("ingest", str(SAME / "a-utf8.txt"), "--articles", str(tmp_path))
+    [record] = tmp_path.rglob("*.page.yaml")
+    record.write_text(re.sub(r" fingerprint: [0-9a-f]+,", "", record.read_text(encoding="utf-8")), encoding="utf-8")
+    result = run_cli("ingest", str(SAME / "b-gb18030-crlf.txt"), "--articles", str(tmp_path))
+    assert result.returncode == 0 and "skipped" in result.stderr
+    assert len(list(tmp_path.rglob("*.page.yaml"))) == 1
 
 
 def test_two_different_pages_giving_one_id_are_an_error_naming_both(tmp_path):

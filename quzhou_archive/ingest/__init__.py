@@ -185,22 +185,25 @@ class _Writer:
         print(error, file=self.err)
 
     def archived_pages(self) -> dict[str, list[tuple[str, str]]]:
-        """Text fingerprint -> (page key, raw file name) of every page record
-        already in the archive; read once, from each record's `source:` line only."""
+        """Text fingerprint (and exact text digest, which is all that records
+        written before fingerprints hold) -> (page key, raw file name) of every
+        page record already in the archive; read once, from each record's
+        `source:` line only."""
         if self._archived is None:
             self._archived = {}
             for record in self.root.rglob(f"*{store.PAGE_RECORD_SUFFIX}") if self.root.is_dir() else []:
                 source = _record_source(record)
                 if source:
                     key = record.relative_to(self.root).as_posix()[:-len(store.PAGE_RECORD_SUFFIX)]
-                    fingerprint = source.get("fingerprint") or source.get("sha256")   # records written before fingerprints
-                    self._archived.setdefault(fingerprint, []).append((key, str(source.get("file"))))
+                    for digest in {source.get("fingerprint"), source.get("sha256")} - {None}:
+                        self._archived.setdefault(digest, []).append((key, str(source.get("file"))))
         return self._archived
 
     def earlier_keys(self, page: ParsedPage) -> list[str]:
         """Keys this very page (same file, same text) was archived under before.
         Raises SamePage when the archive holds the same text from another file."""
-        earlier = self.archived_pages().get(page.fingerprint, [])
+        archived = self.archived_pages()
+        earlier = sorted(set(archived.get(page.fingerprint, []) + archived.get(page.digest, [])))
         others = [name for _, name in earlier if name != page.source]
         if others and len(others) == len(earlier):
             raise SamePage(others[0], archived=True)
@@ -231,7 +234,7 @@ class _Writer:
             self.claimed[aid] = str(path)
         return planned
 
-    def write(self, page: ParsedPage, planned: list[tuple[str, str]]) -> None:
+    def write(self, path: Path, page: ParsedPage, planned: list[tuple[str, str]]) -> None:
         key = page_key_of(page)
         for aid, text in planned:
             self._write_article(self.root / f"{aid}.md", text)
@@ -240,7 +243,7 @@ class _Writer:
         self._remove_stale(record_path, now)
         for old in self.earlier_keys(page):
             if old != key:   # its facts changed (a catalogue entry, a better reading): it moves
-                print(f"{page.source}: now archived as {key}, no longer as {old}", file=self.err)
+                print(f"{path}: now archived as {key}, no longer as {old}", file=self.err)
                 old_record = self.root / f"{old}{store.PAGE_RECORD_SUFFIX}"
                 self._remove_stale(old_record, now)
                 if not self.dry_run:
@@ -374,6 +377,6 @@ def _ingest_one(path: Path, writer: _Writer, catalogues: Catalogues, first_of_te
     if planned is None:
         report.failed += 1
         return PageOutcome(str(path), "failed", writer.last_error.message, page)
-    writer.write(page, planned)
+    writer.write(path, page, planned)
     report.pages += 1
     return PageOutcome(str(path), "ingested", None, page, [aid for aid, _ in planned])
