@@ -18,7 +18,8 @@ facts can be stated once by a pattern, and where a spreadsheet export can be
 pasted; the folder's `*.txt` pages stay the only files ingest reads as pages.
 
 A key names a raw file by the end of its path (`p01.txt`, or `0305/p01.txt`
-for a catalogue that covers subfolders), or by a pattern. For each fact the
+in a catalogue given with --catalog for several folders; a folder's own
+catalogue covers only the pages beside it), or by a pattern. For each fact the
 entry that names the file without wildcards wins (the longest first), then
 patterns in the order written.
 
@@ -219,19 +220,23 @@ class Catalogues:
         return found
 
     def loaded(self) -> list[Catalogue]:
-        found = [self.given] if self.given else [c for c in self.by_folder.values() if isinstance(c, Catalogue)]
-        return found
+        if self.given is not None:
+            return [self.given]
+        return [c for c in self.by_folder.values() if isinstance(c, Catalogue)]
 
     def notices(self) -> list[str]:
         """Entries that named a file no page of the run came from: most likely a misspelt name."""
         out = []
         for catalogue in self.loaded():
-            folder = catalogue.path.parent
             for entry in catalogue.unmatched():
-                if self.given is None and (folder / entry.key).is_file():
-                    continue  # the file is there, only not ingested this time
-                out.append(f"{catalogue.path}:{entry.line}: {entry.key} names no raw page "
-                           f"{'of this run' if self.given else 'in this folder'}; its facts were not used")
+                where = f"{catalogue.path}:{entry.line}: {entry.key}"
+                if self.given is not None:
+                    out.append(f"{where} names no raw page of this run; its facts were not used")
+                elif "/" in entry.key:
+                    out.append(f"{where}: a folder's catalogue covers only the pages beside it "
+                               f"(use that folder's {CATALOG_NAME}, or --catalog); its facts were not used")
+                elif not (catalogue.path.parent / entry.key).is_file():
+                    out.append(f"{where} names no raw page in this folder; its facts were not used")
         return out
 
 

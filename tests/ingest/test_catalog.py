@@ -127,3 +127,18 @@ def test_a_catalogued_paper_resolves_our_county_like_a_masthead():
     assert page.articles[0].counties == ["开化县"]              # 我县, of the catalogued paper
     assert (page.articles[0].paper, page.articles[0].date) == ("今日开化", "2024-03-05")
     assert page.catalogued == ["paper", "date", "page"]
+
+
+def test_a_folder_catalogue_says_when_an_entry_names_a_file_it_cannot_cover(tmp_path):
+    (tmp_path / "0305").mkdir()
+    page = tmp_path / "0305" / "p02.txt"
+    page.write_text("x", encoding="utf-8")
+    catalogue = write(tmp_path, "0305/p02.txt:\n  page: 2\np09.txt:\n  page: 9\n")
+    catalogues = Catalogues()
+    catalogues.of(tmp_path / "p01.txt")
+    assert catalogues.of(page) is None                          # 0305/ has no catalogue of its own
+    assert catalogues.notices() == [
+        f"{catalogue}:1: 0305/p02.txt: a folder's catalogue covers only the pages beside it "
+        f"(use that folder's catalog.yaml, or --catalog); its facts were not used",
+        f"{catalogue}:3: p09.txt names no raw page in this folder; its facts were not used",
+    ]
