@@ -27,6 +27,11 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="raw page text -> one Markdown article per story")
     p.add_argument("paths", nargs="+", metavar="PATH", help="raw page files, or folders of *.txt pages")
     p.add_argument("--articles", default=DEFAULT_ARTICLES, metavar="DIR", help="where articles go (default: articles/)")
+    p.add_argument("--catalog", metavar="FILE", help="the catalogue of what the pages do not say, for every page "
+                                                     "(default: the catalog.yaml beside each page, if any)")
+    p.add_argument("--report", action="store_true", help="print, per page, the stories found and the furniture dropped")
+    p.add_argument("--report-json", action="store_true", help="the same report as JSON on stdout (the summary goes to stderr)")
+    p.add_argument("--dry-run", action="store_true", help="read the pages and report, but write nothing")
 
     p = sub.add_parser("build", help="articles -> Whoosh index and static site")
     _build_options(p)
@@ -78,8 +83,14 @@ def main(argv: list[str] | None = None) -> int:
 def _ingest(args) -> int:
     from .ingest import ingest
 
-    report = ingest(args.paths, Path(args.articles))
-    print(report.summary())
+    review = args.report or args.report_json
+    report = ingest(args.paths, Path(args.articles), catalog=Path(args.catalog) if args.catalog else None,
+                    dry_run=args.dry_run, review=review)
+    if review:
+        from .ingest.review import json_report, text_report
+
+        sys.stdout.write(json_report(report) if args.report_json else text_report(report))
+    print(report.summary(), file=sys.stderr if args.report_json else sys.stdout)
     return 0 if report.ok else 1
 
 

@@ -5,7 +5,9 @@ GB18030/GBK, Big5, UTF-16 ...). Line ends become LF.
 """
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
 from pathlib import Path
 
 import charset_normalizer
@@ -74,3 +76,12 @@ def _reject_control_characters(path: Path, text: str) -> None:
     if len(controls) > max(8, len(text) // 200):
         first = _CONTROL.search(text).start()
         raise ArchiveError(path, "binary file (control characters), not page text", text.count("\n", 0, first) + 1)
+
+
+def text_fingerprint(text: str) -> str:
+    """What makes two raw files the same page: their decoded text, whatever the
+    encoding, BOM or line ends, with Unicode composed (NFC) and the spaces a
+    re-download adds or drops at line ends and at the end of the file ignored."""
+    lines = unicodedata.normalize("NFC", text).split("\n")
+    normal = "\n".join(line.rstrip() for line in lines).strip("\n")
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()

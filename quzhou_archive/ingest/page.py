@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import dates, places, zones
+from . import catalog, dates, places, zones
+from .decode import text_fingerprint
 from .furniture import Furniture, canonical_paper, known_papers, page_facts
 from .layout import Block, Layout, Left, Story, assemble
 from .lines import classify, logical_lines
@@ -55,16 +56,22 @@ class ParsedPage:
     digest: str               # sha256 of the decoded, LF-normalised text
     paper: str | None
     date: str | None
-    date_basis: str | None    # masthead, trailer, web, text, or None
+    date_basis: str | None    # masthead, trailer, web, text, catalogue, or None
     page: int | None
     section: str | None
     home: str | None
     articles: list[ParsedArticle]
     dropped: list[dict] = field(default_factory=list)
     lines: int = 0
+    edition: str | None = None
+    catalogued: list[str] = field(default_factory=list)      # facts the catalogue gave, not the page
+    catalogue_lines: dict[str, str] = field(default_factory=dict)  # fact -> catalogue file:line
+    notices: list[str] = field(default_factory=list)         # the catalogue disagreeing with the page
+    fingerprint: str = ""     # what makes two raw files the same page (decode.text_fingerprint)
 
 
-def parse_page(path: Path, text: str, encoding: str = "utf-8") -> ParsedPage:
+def parse_page(path: Path, text: str, encoding: str = "utf-8",
+               catalogued: dict[str, catalog.Stated] | None = None) -> ParsedPage:
     lines = zones.read_page(classify(zones.split_glued(logical_lines(text))))
     layout = assemble(lines)
     stories = [s for s in layout.stories if _has_content(s)]
@@ -72,6 +79,8 @@ def parse_page(path: Path, text: str, encoding: str = "utf-8") -> ParsedPage:
         raise ArchiveError(path, "no recognisable story on this page (only page furniture or fragments)",
                            lines[0].first if lines else None)
     paper, date, basis, page, section = _page_facts(layout, text)
+    filled = catalog.fill_in(path, catalogued, paper=paper, date=date, date_basis=basis, page=page, section=section)
+    paper, date, basis, page, section = filled.paper, filled.date, filled.date_basis, filled.page, filled.section
     # the stories' own words place the page; a site's navigation bar naming
     # other cities does not
     page_mentions = places.mentions(fold(" ".join(_story_text(s) for s in stories)))
@@ -88,6 +97,8 @@ def parse_page(path: Path, text: str, encoding: str = "utf-8") -> ParsedPage:
         digest=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         paper=paper, date=date, date_basis=basis, page=page, section=section, home=home,
         articles=articles, dropped=dropped, lines=text.count("\n") + 1,
+        fingerprint=text_fingerprint(text), edition=filled.edition,
+        catalogued=filled.catalogued, catalogue_lines=filled.where, notices=filled.notices,
     )
 
 

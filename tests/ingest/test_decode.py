@@ -49,3 +49,25 @@ def test_bad_input_names_the_problem_and_line(data, message, line):
     assert error.line == line
     assert str(error).startswith("page.txt")
     assert "\n" not in str(error)
+
+
+SAME_PAGE = Path(__file__).resolve().parent.parent / "data" / "raw" / "same_page_twice"
+
+
+def _fingerprint(path: Path) -> str:
+    from quzhou_archive.ingest.decode import text_fingerprint
+
+    return text_fingerprint(decode_page(path, path.read_bytes())[0])
+
+
+def test_the_same_page_in_another_encoding_or_download_has_one_fingerprint():
+    copies = sorted(SAME_PAGE.glob("*.txt"))
+    assert len({p.read_bytes() for p in copies}) == 3          # three different files …
+    assert len({_fingerprint(p) for p in copies}) == 1         # … one page
+
+
+def test_a_changed_character_is_another_page():
+    from quzhou_archive.ingest.decode import text_fingerprint
+
+    text, _ = decode_page(SAME_PAGE / "a-utf8.txt", (SAME_PAGE / "a-utf8.txt").read_bytes())
+    assert text_fingerprint(text) != text_fingerprint(text.replace("高屹", "高屹同志", 1))
