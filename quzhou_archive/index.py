@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
+import sys
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -34,7 +36,9 @@ from whoosh.query import And, Every, NumericRange, Term
 
 from . import rank
 from .errors import ArchiveError
-from .fsutil import staging, swap_in
+from .fsutil import atomic_write, staging
+from .publish import index_to_read, mismatch
+from .state import state_dir
 from .segment import TOKENIZER_VERSION
 from .textnorm import search_fold
 
@@ -45,6 +49,12 @@ The Whoosh index of the archive, written by `python build_site.py build` and
 read by `python build_site.py search`. It is rebuilt from `articles/`, so
 only this note is kept in the repository.
 """
+
+
+def only_its_readme(folder: Path) -> bool:
+    """A folder holding nothing but this note (as the repository keeps `search_index/`)."""
+    items = list(Path(folder).iterdir())
+    return len(items) == 1 and items[0].name == "README.md" and items[0].read_text(encoding="utf-8") == INDEX_README
 
 
 @functools.lru_cache(maxsize=1)
@@ -113,9 +123,10 @@ class IndexDoc:
 
 
 def _finish(folder: Path, stats: dict, vocabulary: dict[str, int]) -> None:
-    (folder / STATS_FILE).write_text(json.dumps({**stats, "vocabulary": vocabulary}, ensure_ascii=False,
-                                                separators=(",", ":")), encoding="utf-8")
-    (folder / "README.md").write_text(INDEX_README, encoding="utf-8")
+    # replaced, not written into: in a hard-linked copy that would write into the published index
+    atomic_write(folder / STATS_FILE, json.dumps({**stats, "vocabulary": vocabulary}, ensure_ascii=False,
+                                                 separators=(",", ":")))
+    atomic_write(folder / "README.md", INDEX_README)
 
 
 def write_index(index_dir: Path, docs, stats: dict, vocabulary: dict[str, int], procs: int = 1) -> Path:
@@ -146,11 +157,15 @@ def update_index(index_dir: Path, changed, removed: list[str], stats: dict, voca
         return new
 
 
-def publish(staged: Path, index_dir: Path) -> None:
-    swap_in(staged, Path(index_dir))
-
-
 # -- searching -----------------------------------------------------------------
+
+def _identity(folder: Path):
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
 
 @dataclass
 class Hit:
@@ -167,25 +182,46 @@ class Hit:
 class Searcher:
     """Ranked search over a Whoosh index built by `write_index`."""
 
-    def __init__(self, index_dir: Path):
+    def __init__(self, index_dir: Path, state: Path | None = None):
         index_dir = Path(index_dir)
-        try:
-            if not exists_in(str(index_dir)):
-                raise EmptyIndexError
-            self.ix = open_dir(str(index_dir))
-        except (EmptyIndexError, OSError):
-            raise ArchiveError(index_dir, "no search index here (run `python build_site.py build` first)") from None
-        try:
-            self.stats = json.loads((index_dir / STATS_FILE).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            raise ArchiveError(index_dir / STATS_FILE, "index statistics missing or damaged; rebuild") from None
-        if self.stats.get("tokenizer") != TOKENIZER_VERSION:
-            raise ArchiveError(index_dir, "index was built by another version of the tokenizer; rebuild")
-        self.searcher = self.ix.searcher()
-        self.reader = self.searcher.reader()
+        for attempt in range(3):
+            # the index that goes with the site (a build may be putting a new one in place)
+            folder = index_to_read(index_dir, state or state_dir(index_dir))
+            before = _identity(folder)
+            try:
+                self._open(folder, index_dir)
+            except ArchiveError:
+                if attempt < 2 and _identity(folder) != before:
+                    continue
+                raise
+            if _identity(folder) == before or attempt == 2:
+                break
+            self.searcher.close()       # opened while it was being replaced: open the new one
+        self.warning = mismatch(folder)
+        if self.warning:
+            print(f"warning: {index_dir}: {self.warning}", file=sys.stderr)
         self.vocabulary = self.stats["vocabulary"]
         self._stored: dict[int, dict] = {}
         self.columns = {name: self.reader.column_reader(name) for name in ("datekey", "hlen", "blen")}
+
+    def _open(self, folder: Path, shown: Path) -> None:
+        try:
+            if not exists_in(str(folder)):
+                raise EmptyIndexError
+            self.ix = open_dir(str(folder))
+        except (EmptyIndexError, OSError):
+            raise ArchiveError(shown, "no search index here (run `python build_site.py build` first)") from None
+        try:
+            self.stats = json.loads((folder / STATS_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            raise ArchiveError(shown / STATS_FILE, "index statistics missing or damaged; rebuild") from None
+        if self.stats.get("tokenizer") != TOKENIZER_VERSION:
+            raise ArchiveError(shown, "index was built by another version of the tokenizer; rebuild")
+        try:
+            self.searcher = self.ix.searcher()
+        except OSError:
+            raise ArchiveError(shown, "the search index is damaged; rebuild") from None
+        self.reader = self.searcher.reader()
 
     def close(self) -> None:
         self.searcher.close()
