@@ -173,6 +173,7 @@ class Workers:
         self.jobs = jobs
         self.warm = warm
         self._pool = self._single = None
+        self._used = False
         if warm and few:
             self._single = self._start(1)
         elif warm and jobs > 1:
@@ -187,10 +188,12 @@ class Workers:
         (`size`, if an item is more than one article's worth), or `always`."""
         many = (len(items) if size is None else size) >= PARALLEL_FROM
         if items and always and self._single is not None and not many:
+            self._used = True
             results = self._single.imap(func, items, chunksize=chunksize)
         elif self.jobs > 1 and items and (always or many):
             if self._pool is None:
                 self._pool = self._start(self.jobs)
+            self._used = True
             results = self._pool.imap(func, items, chunksize=chunksize)
         else:
             results = map(func, items)
@@ -211,9 +214,15 @@ class Workers:
 
     def cool_down(self) -> None:
         """Let the workers that loaded jieba go (a hundred megabytes each): the
-        stages after segmenting fork new ones when they need them."""
-        self.__exit__(None, None, None)
+        stages after segmenting fork new ones when they need them. Workers
+        that were never given work are stopped, not waited for (they may
+        still be loading jieba)."""
+        if self._used:
+            self.__exit__(None, None, None)
+        else:
+            self.cancel()
         self.warm = False
+        self._used = False
 
     def cancel(self) -> None:
         """Stop at once (nothing to do after all)."""
@@ -721,6 +730,8 @@ def _build(articles_dir: Path, out_dir: Path, index_dir: Path, base_url: str, jo
                       f"are up to date")
                 return 0
             cache = ContentCache(folder, f"{tokenizer_fingerprint()}:{__version__}")
+            if not fresh and not cache.has_all(a["digest"] for a in manifest.articles.values()):
+                fresh, manifest, repair = True, Manifest(), Repair()    # the cache was deleted: segment anew
             try:
                 staged = run_stages(sources, articles_dir, out_dir, index_dir, base_url, manifest, cache, fresh,
                                     pool, repair)
@@ -772,15 +783,10 @@ def refuse_foreign(out_dir: Path, index_dir: Path) -> None:
                                    f"another {option}, or empty it")
 
 
-def site_complete(out_dir: Path) -> bool:
-    """Is there a site to update? (Someone may have deleted it, or part of it.)"""
-    return all((out_dir / rel).exists() for rel in ("index.html", "search/meta.json"))
-
-
 def outputs_agree(manifest: Manifest, out_dir: Path, index_dir: Path) -> bool:
     """Are the site and the index the ones the manifest describes? (Another
     build may have written either since, or someone replaced one.)"""
-    return bool(manifest.stamp) and site_complete(out_dir) and index_dir.is_dir() \
+    return bool(manifest.stamp) and out_dir.is_dir() and index_dir.is_dir() \
         and site_stamp(out_dir) == manifest.stamp and site_record(index_dir).get("stamp") == manifest.stamp
 
 

@@ -219,7 +219,7 @@ def _running(pid: int) -> bool:
     return pid > 0
 
 
-def index_to_read(index_dir: Path, state: Path, patience: float = 5.0) -> Path:
+def index_to_read(index_dir: Path, state: Path, patience: float = 2.0) -> Path:
     """The folder holding the index that goes with the site: `index_dir`,
     unless a publish is under way (then wait for it, a moment) or was
     stopped between its exchanges (then the index beside it, which still
@@ -235,6 +235,8 @@ def index_to_read(index_dir: Path, state: Path, patience: float = 5.0) -> Path:
         time.sleep(0.02)
     by_name = {s.name: s for s in steps}
     index, site = by_name.get("index"), by_name.get("site")
+    if index and not os.path.lexists(index_dir) and (index.side / SITE_RECORD).exists():
+        return index.side       # the fallback's renames were cut short: the index is parked beside
     if index and site and index.done() != site.done() and (index.staged / SITE_RECORD).exists():
         return index.staged
     return index_dir

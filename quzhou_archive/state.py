@@ -153,6 +153,11 @@ class ContentCache:
     def has(self, digest: str) -> bool:
         return self.db.execute("SELECT 1 FROM content WHERE key=?", (self.key(digest),)).fetchone() is not None
 
+    def has_all(self, digests) -> bool:
+        """Does the cache hold all this content? (Someone may have deleted it.)"""
+        known = {k for (k,) in self.db.execute("SELECT key FROM content")}
+        return all(self.key(d) in known for d in digests)
+
     def get(self, digest: str):
         row = self.db.execute("SELECT value FROM content WHERE key=?", (self.key(digest),)).fetchone()
         return marshal.loads(row[0]) if row else None
