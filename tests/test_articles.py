@@ -101,6 +101,33 @@ def test_bad_article_files_name_file_and_line(tmp_path, text, message, line):
     assert str(caught.value).startswith(str(path))
 
 
+@pytest.mark.parametrize(
+    "text, line",
+    [
+        ("---\ntitle: [unclosed\ndate: null\nkind: news\n---\nbody\n", 2),
+        ("---\ntitle: x\ndate: \"2024\nkind: news\n---\nbody\n", 3),
+        ("---\ntitle: x\n  kind: news\n---\nbody\n", 3),
+        ("---\ntitle: x\nkind: news\n\tdate: null\n---\nbody\n", 4),
+        ("---\ntitle: x\nkind news\ndate: null\n---\nbody\n", 3),
+    ],
+)
+def test_yaml_error_in_frontmatter_names_the_line_of_the_fault(tmp_path, text, line):
+    path = tmp_path / "bad.md"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ArchiveError) as caught:
+        store.read_article(tmp_path, path)
+    assert "not valid YAML" in caught.value.message
+    assert caught.value.line == line
+
+
+def test_missing_key_is_not_looked_for_in_the_body(tmp_path):
+    path = tmp_path / "bad.md"
+    path.write_text("---\nsubtitle: x\n---\n\ntitle: a line of the body\n", encoding="utf-8")
+    with pytest.raises(ArchiveError) as caught:
+        store.read_article(tmp_path, path)
+    assert caught.value.line == 2
+
+
 def test_slugify():
     assert store.slugify("衢州日报") == "quzhouribao"
     assert store.slugify("衢州日報") == "quzhouribao"
