@@ -150,13 +150,27 @@ def split_frontmatter(path: Path, text: str) -> tuple[dict, str]:
     try:
         meta = yaml_load(fm) or {}
     except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else None
         problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-        raise ArchiveError(path, f"frontmatter is not valid YAML: {problem}", line) from None
+        raise ArchiveError(path, f"frontmatter is not valid YAML: {problem}", _line_of_yaml_error(err)) from None
     if not isinstance(meta, dict):
         raise ArchiveError(path, "frontmatter must be a mapping of keys to values", 2)
     return meta, body
+
+
+# YAML names two places: where it gave up, and the construct it was reading
+# then. For a bracket or quote left open it gives up lines later, at the next
+# key; the open bracket or quote is the fault.
+_OPEN_CONSTRUCTS = ("while scanning a quoted", "while scanning a simple key", "while parsing a flow")
+
+
+def _line_of_yaml_error(err: yaml.YAMLError) -> int | None:
+    """The article file's line of a YAML fault. The frontmatter text starts
+    just after the opening `---`, so its line 0 is the file's line 1."""
+    mark = getattr(err, "problem_mark", None)
+    context = getattr(err, "context", None) or ""
+    if getattr(err, "context_mark", None) is not None and context.startswith(_OPEN_CONSTRUCTS):
+        mark = err.context_mark
+    return mark.line + 1 if mark is not None else None
 
 
 def _valid_date(text: str) -> bool:
@@ -171,7 +185,10 @@ def _valid_date(text: str) -> bool:
 
 
 def _line_of_key(text: str, key: str) -> int | None:
-    m = re.search(rf"^{re.escape(key)}\s*:", text, re.M)
+    """The line of `key:` in the frontmatter (a body line that starts `title:` is not it)."""
+    end = re.search(r"^---\s*$", text[3:], re.M)
+    frontmatter = text[:3 + end.start()] if end else text
+    m = re.search(rf"^{re.escape(key)}\s*:", frontmatter, re.M)
     return text.count("\n", 0, m.start()) + 1 if m else None
 
 
@@ -210,6 +227,7 @@ def read_article(root: Path, path: Path) -> Article:
     except UnicodeDecodeError as err:
         line = err.object[:err.start].count(b"\n") + 1
         raise ArchiveError(path, "article is not UTF-8 text", line) from None
+    text = text.removeprefix("\ufeff")  # the byte order mark some editors add
     meta, body = split_frontmatter(path, text)
     validate(path, text, meta)
     article_id = id_for_path(root, path)

@@ -72,7 +72,8 @@ class ParsedPage:
 
 def parse_page(path: Path, text: str, encoding: str = "utf-8",
                catalogued: dict[str, catalog.Stated] | None = None) -> ParsedPage:
-    lines = zones.read_page(classify(zones.split_glued(logical_lines(text))))
+    read, repeats = take_out_repeats(logical_lines(text))
+    lines = zones.read_page(classify(zones.split_glued(read)))
     layout = assemble(lines)
     stories = [s for s in layout.stories if _has_content(s)]
     if not any(s.kind != "teaser" for s in stories):
@@ -88,6 +89,8 @@ def parse_page(path: Path, text: str, encoding: str = "utf-8",
     home = places.home_of(paper, page_mentions, known_home=known.home if known else None)
     articles = [_article(s, paper, date, page, section, home) for s in stories]
     dropped = [{"lines": [d.line, d.last], "text": d.text, "why": d.why} for d in layout.dropped]
+    dropped += [{"lines": [r.first, r.last], "text": r.text, "why": "repeat", "repeats": [r.of_first, r.of_last]}
+                for r in repeats]
     for s in layout.stories:
         if not _has_content(s):
             dropped.append({"lines": [s.first, s.last], "text": _story_text(s), "why": str(Left.EMPTY_HEADLINE)})
@@ -98,8 +101,50 @@ def parse_page(path: Path, text: str, encoding: str = "utf-8",
         paper=paper, date=date, date_basis=basis, page=page, section=section, home=home,
         articles=articles, dropped=dropped, lines=text.count("\n") + 1,
         fingerprint=text_fingerprint(text), edition=filled.edition,
-        catalogued=filled.catalogued, catalogue_lines=filled.where, notices=filled.notices,
+        catalogued=filled.catalogued, catalogue_lines=filled.where,
+        notices=filled.notices + [f"{path}:{r.first}: lines {r.first}-{r.last} repeat lines {r.of_first}-{r.of_last} "
+                                  f"word for word; read once, the repeat kept in the page record" for r in repeats],
     )
+
+
+# A run of lines is the page printed (or saved) twice, not a headline a teaser
+# box or a summary repeats, when it is this long.
+REPEAT_MIN_LINES = 3
+REPEAT_MIN_CHARS = 200
+
+
+@dataclass
+class Repeat:
+    first: int            # raw lines of the repeat
+    last: int
+    of_first: int         # raw lines of what it repeats
+    of_last: int
+    text: str
+
+
+def take_out_repeats(lines: list) -> tuple[list, list[Repeat]]:
+    """The logical lines with every run that repeats an earlier run word for
+    word taken out, and those runs. A page saved with its stories over and
+    over is those stories once: read whole, its headlines would all look like
+    one umbrella story's sections."""
+    first_at: dict[str, int] = {}
+    kept, repeats = [], []
+    i = 0
+    while i < len(lines):
+        j, n = first_at.get(lines[i].text), 0
+        if j is not None:
+            while i + n < len(lines) and j + n < i and lines[j + n].text == lines[i + n].text:
+                n += 1
+        run = lines[i:i + n]
+        if n >= REPEAT_MIN_LINES and sum(len(line.text) for line in run) >= REPEAT_MIN_CHARS:
+            repeats.append(Repeat(run[0].first, run[-1].last, lines[j].first, lines[j + n - 1].last,
+                                  "\n".join(line.text for line in run)))
+            i += n
+            continue
+        first_at.setdefault(lines[i].text, i)
+        kept.append(lines[i])
+        i += 1
+    return kept, repeats
 
 
 def _has_content(story: Story) -> bool:
