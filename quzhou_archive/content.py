@@ -49,9 +49,17 @@ def _plain_relative(url: str) -> str | None:
     return None if ":" in first_segment else url
 
 
+def _local_images_only(tag: str, attribute: str, value: str) -> str | None:
+    """An image is loaded, not followed: one from another host would load it
+    on every reading, so only the site's own images keep their `src`."""
+    if tag == "img" and attribute == "src" and re.match(r"^\s*(?:[a-z][a-z0-9+.-]*:|//)", value, re.I):
+        return None
+    return value
+
+
 _CLEANER = nh3.Cleaner(tags=_MARKDOWN_TAGS, attributes={"a": {"href", "title"}, "img": {"src", "alt", "title"}},
                        url_schemes=set(SAFE_SCHEMES), url_relative=_plain_relative, link_rel=None,
-                       strip_comments=True)
+                       strip_comments=True, attribute_filter=_local_images_only)
 
 
 def safe_html(fragment: str) -> str:

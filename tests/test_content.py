@@ -87,3 +87,9 @@ def test_no_clickable_script_in_an_article_from_raw_html(raw):
 def test_refused_link_keeps_its_words():
     assert body_html("见[胡柚网](javascript:alert(1))报道") == "<p>见<a>胡柚网</a>报道</p>"
     assert body_html("![衢州夜景](data:image/png;base64,AAAA)") == '<p><img alt="衢州夜景"></p>'
+
+
+def test_an_image_from_another_host_is_not_loaded():
+    html = body_html("![图](https://example.com/a.jpg) ![本站](../img/a.jpg) ![x](//example.com/b.png)")
+    assert "example.com" not in html
+    assert 'src="../img/a.jpg"' in html
