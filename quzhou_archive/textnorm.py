@@ -54,9 +54,54 @@ def fold_char(ch: str) -> str:
     return _FOLD_TABLE[ord(ch)]
 
 
+class _KnownFolds:
+    """What the fold table knew at one moment, as two patterns: a character it
+    did not know, and a character that folds to another. Most characters of a
+    page fold to themselves, so replacing the few that do not is several
+    times faster than translating every character. A character whose folded
+    form folds again is left to `str.translate`, which changes each character
+    once."""
+
+    def __init__(self, table: dict[int, str]):
+        changing = {chr(code): folded for code, folded in table.items() if chr(code) != folded}
+        twice = {ch for ch, folded in changing.items() if folded in changing}
+        self.size = len(table)
+        self.changing = {ch: folded for ch, folded in changing.items() if ch not in twice}
+        known = "".join(chr(code) for code in table if chr(code) not in twice)
+        self.unknown = re.compile(f"[^{re.escape(known)}]")
+        self.folds = re.compile(f"[{re.escape(''.join(self.changing))}]") if self.changing else None
+
+
+_known: _KnownFolds | None = None
+_RELEARN_FROM = 256      # characters the table knows before the patterns are first built
+_RELEARN_GROWTH = 1.25   # rebuilt when the table has grown by this factor since
+_SHORT = 4               # a word this short is as quickly translated
+
+
+def _learned() -> None:
+    """Rebuild the patterns when the table has learnt many new characters
+    (a long batch of pages meets new ones less and less often)."""
+    global _known
+    size = len(_FOLD_TABLE)
+    if size >= (_RELEARN_FROM if _known is None else _RELEARN_GROWTH * _known.size):
+        _known = _KnownFolds(_FOLD_TABLE)
+
+
 def fold(text: str) -> str:
     """Fold a whole string character by character (length preserved)."""
-    return text.translate(_FOLD_TABLE)
+    if text.isascii():
+        return text.lower()
+    if len(text) <= _SHORT:
+        return text.translate(_FOLD_TABLE)
+    known = _known
+    if known is None or known.unknown.search(text):
+        folded = text.translate(_FOLD_TABLE)
+        _learned()
+        return folded
+    if known.folds is not None:
+        for ch in set(known.folds.findall(text)):
+            text = text.replace(ch, known.changing[ch])
+    return text
 
 
 def _search_folds() -> dict[str, str]:

@@ -105,34 +105,40 @@ def _full_width_test(lines: list[str]):
     return lambda line: measure(line.strip()) >= threshold
 
 
-def _join_wrapped(left_raw: str, left: str, right: str) -> str:
-    """Join a wrapped line to the next; a space only where the copy had one."""
-    if left_raw[-1:].isspace() and left[-1:].isascii() and right[:1].isascii():
-        return f"{left} {right}"
-    return left + right
+def _wrap_gap(left_raw: str, left: str, right: str) -> str:
+    """What joins a wrapped line to the next: a space only where the copy had one."""
+    return " " if left_raw[-1:].isspace() and left[-1:].isascii() and right[:1].isascii() else ""
 
 
-def logical_lines(text: str) -> list[Line]:
+def logical_lines(text: str, folded_page: str | None = None) -> list[Line]:
+    """`folded_page` is `fold(text)` when the caller has it already."""
     raw = text.split("\n")
+    # the page is folded once; folding is character by character, so each
+    # line's folded form is the same stretch of the folded page
+    folded_page = fold(text) if folded_page is None else folded_page
     is_full = _full_width_test(raw)
     out: list[Line] = []
     joinable = False  # the previous raw line filled the wrap width and directly precedes this one
     previous_raw = ""
+    at = 0            # where the raw line starts in the page
     for number, line in enumerate(raw, start=1):
-        if not line.strip():
+        start, at = at, at + len(line) + 1
+        stripped = line.strip()
+        if not stripped:
             joinable = False
             continue
-        stripped = line.strip()
+        lead = start + len(line) - len(line.lstrip())
+        folded = folded_page[lead:lead + len(stripped)]
         if joinable and out and not _INDENT.match(line):
             last = out[-1]
-            last.text = _join_wrapped(previous_raw, last.text, stripped)
+            gap = _wrap_gap(previous_raw, last.text, stripped)
+            last.text = last.text + gap + stripped
+            last.folded = last.folded + gap + folded
             last.last = number
         else:
-            out.append(Line(number, number, stripped, ""))
+            out.append(Line(number, number, stripped, folded))
         joinable = is_full is not None and is_full(line)
         previous_raw = line
-    for line in out:
-        line.folded = fold(line.text)
     return out
 
 

@@ -72,13 +72,14 @@ class ParsedPage:
 
 def parse_page(path: Path, text: str, encoding: str = "utf-8",
                catalogued: dict[str, catalog.Stated] | None = None) -> ParsedPage:
-    lines = zones.read_page(classify(zones.split_glued(logical_lines(text))))
+    folded_text = fold(text)
+    lines = zones.read_page(classify(zones.split_glued(logical_lines(text, folded_text))))
     layout = assemble(lines)
     stories = [s for s in layout.stories if _has_content(s)]
     if not any(s.kind != "teaser" for s in stories):
         raise ArchiveError(path, "no recognisable story on this page (only page furniture or fragments)",
                            lines[0].first if lines else None)
-    paper, date, basis, page, section = _page_facts(layout, text)
+    paper, date, basis, page, section = _page_facts(layout, folded_text)
     filled = catalog.fill_in(path, catalogued, paper=paper, date=date, date_basis=basis, page=page, section=section)
     paper, date, basis, page, section = filled.paper, filled.date, filled.date_basis, filled.page, filled.section
     # the stories' own words place the page; a site's navigation bar naming
@@ -116,7 +117,7 @@ _FACT_RANK = {Furniture.MASTHEAD: 0, Furniture.TRAILER: 1, Furniture.SOURCE_TAG:
               Furniture.WEB_META: 4, Furniture.PAGE_LABEL: 5, Furniture.FOOTER: 6}
 
 
-def _page_facts(layout: Layout, text: str):
+def _page_facts(layout: Layout, folded_text: str):
     paper = date = section = None
     basis = page = None
     front_page = False
@@ -135,7 +136,7 @@ def _page_facts(layout: Layout, text: str):
         page = 1  # only the front page carries the masthead's 主办/CN/总第 lines
     date, basis = dates.page_date(claims)
     if date is None:
-        date = dates.infer_date(fold(text))
+        date = dates.infer_date(folded_text)
         basis = "text" if date else None
     return canonical_paper(paper), date, basis, page, section
 
