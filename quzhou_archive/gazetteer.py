@@ -14,6 +14,8 @@ from importlib import resources
 
 import yaml
 
+from .textnorm import longest_word_pattern
+
 
 @dataclass(frozen=True)
 class Division:
@@ -54,8 +56,8 @@ class Gazetteer:
 
     @functools.cached_property
     def pattern(self) -> re.Pattern:
-        forms = sorted(self.surface_forms, key=len, reverse=True)
-        return re.compile("|".join(map(re.escape, forms)))
+        """Any surface form; the longest where several start at one place."""
+        return re.compile(longest_word_pattern(self.surface_forms))
 
     def __hash__(self) -> int:  # lru_cache on methods needs it; there is one gazetteer
         return id(self)

@@ -142,6 +142,34 @@ def search_fold(text: str) -> str:
     return text.translate(_SEARCH_FOLD_TABLE)
 
 
+def longest_word_pattern(words) -> str:
+    """A regular expression for any of `words` that, where several start at
+    the same place, matches the longest: what an alternation of the words
+    sorted longest first matches, but written as a tree of their characters
+    (衢(?:州(?:市)?|江区)), so that a place where no word starts is left at its
+    first character instead of being tried against every word."""
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[None] = True   # a word ends here
+    return _alternatives(tree)
+
+
+def _alternatives(node: dict) -> str:
+    branches = [re.escape(ch) + _continuations(child) for ch, child in node.items() if ch is not None]
+    return "|".join(branches)
+
+
+def _continuations(node: dict) -> str:
+    """What may follow a character: the longer words first, then (if a word
+    ends here) nothing."""
+    if all(ch is None for ch in node):
+        return ""
+    return f"(?:{_alternatives(node)})" + ("?" if None in node else "")
+
+
 def is_cjk(ch: str) -> bool:
     return bool(_CJK_RE.match(ch))
 

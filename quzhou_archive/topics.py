@@ -7,10 +7,12 @@ times; an article gets the few topics that score well against its best.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from importlib import resources
 
 import yaml
+
 
 HEADLINE_WEIGHT = 3
 
@@ -33,6 +35,10 @@ class Taxonomy:
     def by_name(self, name: str) -> Topic | None:
         return next((t for t in self.topics if t.name == name), None)
 
+    @functools.cached_property
+    def keywords(self) -> "KeywordIndex":
+        return KeywordIndex(k for t in self.topics for k, _ in t.keywords)
+
 
 @functools.lru_cache(maxsize=1)
 def load() -> Taxonomy:
@@ -45,20 +51,46 @@ def load() -> Taxonomy:
     return Taxonomy(topics, float(data.get("min_score", 6)), float(data.get("relative", 0.45)), int(data.get("max_topics", 3)))
 
 
+class KeywordIndex:
+    """The taxonomy's keywords by their first two characters. One pass over a
+    text finds the pairs of characters in it that may begin a keyword; only
+    the keywords so begun (and those of one character) need counting."""
+
+    def __init__(self, keywords):
+        words = sorted(set(keywords))
+        self.single = [w for w in words if len(w) == 1]
+        self.by_pair: dict[str, list[str]] = {}
+        for word in words:
+            if len(word) > 1:
+                self.by_pair.setdefault(word[:2], []).append(word)
+        firsts = "".join(sorted({pair[0] for pair in self.by_pair}))
+        # a lookahead, so that pairs overlapping each other are all found
+        self.pairs = re.compile(f"(?=([{re.escape(firsts)}].))", re.S) if firsts else None
+
+    def candidates(self, *texts: str) -> list[str]:
+        """The keywords that may occur in `texts` (all that do, and a few more)."""
+        found: set[str] = set()
+        if self.pairs is not None:
+            for text in texts:
+                found.update(self.pairs.findall(text))
+        return self.single + [w for pair in sorted(found.intersection(self.by_pair)) for w in self.by_pair[pair]]
+
+
 def scores(headline: str, body: str, taxonomy: Taxonomy | None = None) -> dict[str, float]:
     """Topic name -> score, for folded headline and body text."""
     taxonomy = taxonomy or load()
-    present = set(headline) | set(body)
-    counts: dict[str, int] = {}
+    counts = {}
+    for keyword in taxonomy.keywords.candidates(headline, body):
+        n = HEADLINE_WEIGHT * headline.count(keyword) + body.count(keyword)
+        if n:
+            counts[keyword] = n
     result = {}
     for topic in taxonomy.topics:
         score = 0.0
         for keyword, weight in topic.keywords:
-            if keyword[0] not in present:
-                continue
-            if keyword not in counts:
-                counts[keyword] = HEADLINE_WEIGHT * headline.count(keyword) + body.count(keyword)
-            score += weight * counts[keyword]
+            n = counts.get(keyword)
+            if n:
+                score += weight * n
         if score:
             result[topic.name] = score
     return result
