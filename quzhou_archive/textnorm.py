@@ -22,6 +22,7 @@ _T2S = opencc.OpenCC("t2s")
 CJK_CHAR = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
 CJK_PUNCT = r"\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2014\u2018\u2019\u201c\u201d\u2026\u00b7"
 _CJK_RE = re.compile(f"[{CJK_CHAR}]")
+_NOT_CJK = re.compile(f"[^{CJK_CHAR}]+")
 _CJK_GAP = re.compile(f"(?<=[{CJK_CHAR}{CJK_PUNCT}])[ \t\u3000\u00a0]+(?=[{CJK_CHAR}{CJK_PUNCT}])")
 
 
@@ -175,7 +176,11 @@ def is_cjk(ch: str) -> bool:
 
 
 def cjk_count(text: str) -> int:
-    return len(_CJK_RE.findall(text))
+    return len(_NOT_CJK.sub("", text))
+
+
+def has_cjk(text: str) -> bool:
+    return _CJK_RE.search(text) is not None
 
 
 def close_cjk_gaps(text: str) -> str:
@@ -193,7 +198,7 @@ def display_width(text: str) -> int:
 
 def squash(text: str) -> str:
     """Text without any whitespace, for comparisons that ignore layout."""
-    return re.sub(r"\s+", "", text)
+    return "".join(text.split())   # str.split() splits where the pattern \s would
 
 
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,

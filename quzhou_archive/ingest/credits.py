@@ -425,6 +425,8 @@ _CREDIT_END = re.compile(r"[(（]?\s*(?:/\s*)?(?:摄影?|供图)\s*[)）]?\s*$")
 def parse_photo_credit(text: str, folded: str | None = None) -> PhotoCredit | None:
     """`… 记者 刘芸 摄`, `许军 摄`, `(记者 X 通讯员 Y 摄)` -> caption + photographers."""
     folded = fold(text) if folded is None else folded
+    if "摄" not in folded and "供图" not in folded:
+        return None   # (what _CREDIT_END looks for, found faster)
     end = _CREDIT_END.search(folded)
     if not end or end.start() == 0:
         return None
@@ -457,9 +459,14 @@ class Signature:
     name: str
 
 
+_SIGNATURE = re.compile(r"^(?P<aff>.{2,70}?)\s+(?P<name>\S{2,4})$")
+
+
 def parse_signature(text: str) -> Signature | None:
     text = text.strip()
-    m = re.match(r"^(?P<aff>.{2,70}?)\s+(?P<name>\S{2,4})$", text)
+    if not any(ch.isspace() for ch in text[-5:-2]):
+        return None   # the name, 2-4 characters at the end, follows a space
+    m = _SIGNATURE.match(text)
     if not m or not is_name(m.group("name")):
         return None
     aff = fold(m.group("aff")).rstrip()

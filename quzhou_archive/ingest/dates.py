@@ -32,6 +32,7 @@ CLOCK = re.compile(r"(?<!\d)(?:[01]?\d|2[0-3])[:：][0-5]\d(?:[:：][0-5]\d)?(?!
 MONTH_DAY_FIELD = re.compile(r"(?<!\d)(?P<m>\d{1,2})\s*(?:月|-|/|\.)\s*(?P<d>\d{1,2})(?!\d)\s*日?")
 YEAR = re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})\s*年(?!代)")
 MONTH_DAY = re.compile(r"(?<![\d年.])(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
+_DIGIT = re.compile(r"\d")
 WEEKDAY = re.compile(r"星期[一二三四五六日天]|周[一二三四五六日]|礼拜[一二三四五六日天]")
 # A year introduced or followed by these words is a target, not the present.
 _PROSPECTIVE_BEFORE = re.compile(r"(?:到|至|争取在?|力争在?|预计|计划|有望|目标|规划|前瞻)\s*$")
@@ -56,6 +57,8 @@ def valid(y: int, m: int, d: int) -> str | None:
 
 def _dated_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, ISO date) of every complete date written in `text` (folded)."""
+    if "年" not in text and not _DIGIT.search(text):
+        return []   # every pattern below needs a digit or 年
     found = []
     for m in FULL_DATE.finditer(text):
         iso = valid(int(m["y"]), int(m["m"]), int(m["d"]))

@@ -16,7 +16,7 @@ from importlib import resources
 import yaml
 
 from . import dates, webfurniture as web
-from ..textnorm import cjk_count, fold
+from ..textnorm import fold, has_cjk
 
 SENTENCE_PUNCT = "。;；!！?？"
 
@@ -141,10 +141,10 @@ def furniture_kind(text: str, folded: str, at_top: bool) -> str | None:
         return Furniture.FOOTER  # the reader's today, not the page's date
     if _is_web_stamp(plain):
         return Furniture.WEB_META
-    if cjk_count(plain) == 0:
+    if not has_cjk(plain):
         if _URL.search(plain):
             return Furniture.FOOTER
-        return Furniture.MASTHEAD if at_top and re.fullmatch(r"[a-z][a-z .&'-]{2,40}", plain) else Furniture.NOISE
+        return Furniture.MASTHEAD if at_top and _LATIN_NAME.fullmatch(plain) else Furniture.NOISE
     if web.is_summary(plain):
         return Furniture.SUMMARY
     if any(p in plain for p in SENTENCE_PUNCT) and len(plain) > 60:
@@ -188,6 +188,7 @@ def furniture_kind(text: str, folded: str, at_top: bool) -> str | None:
 
 
 _DIGIT = re.compile(r"\d")
+_LATIN_NAME = re.compile(r"[a-z][a-z .&'-]{2,40}")
 # A site's header greets the reader with today's date: 今天是2024年6月16日 星期日.
 _READERS_TODAY = re.compile(r"^(?:今天是|今日是|今天|当前日期|当前时间|现在时间|现在是)\s*[:：]?\s*\d")
 
@@ -202,7 +203,7 @@ def _is_web_stamp(plain: str) -> bool:
     stamp = dates.read_stamp(plain)
     if stamp is None or not dates.is_stamp_line(plain, stamp):
         return False
-    return stamp.clock or stamp.labelled or cjk_count(plain) == 0
+    return stamp.clock or stamp.labelled or not has_cjk(plain)
 
 
 # A photo's file name or placeholder left in a web copy.

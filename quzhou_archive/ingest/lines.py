@@ -162,16 +162,20 @@ def looks_like_heading(folded: str) -> bool:
 
 def _is_dash(folded: str) -> bool:
     s = folded.strip()
-    return bool(re.match(r"^(?:——|—|--|－－)", s)) and len(s) <= 60 and not any(p in s for p in "。;；")
+    return s.startswith(("——", "—", "--", "－－")) and len(s) <= 60 and not any(p in s for p in "。;；")
 
 
 _BYLINE_BULLETS = "■□●◎▲◆★"
+_BYLINE_BULLET = re.compile(f"[{_BYLINE_BULLETS}]")
+
+
+_ROLE_FIELD = re.compile(r"^(?:作者|记者|文|图|文图|图文|通讯员|撰稿|撰文|摄影)\s*[:：/|]\s*\S")
 
 
 def _byline_only(line: Line) -> credits.Credit | None:
     text = line.text
     stripped = text.strip()
-    if re.match(r"^(?:作者|记者|文|图|文图|图文|通讯员|撰稿|撰文|摄影)\s*[:：/|]\s*\S", line.folded):
+    if _ROLE_FIELD.match(line.folded):
         return credits.read_credit(stripped.replace("|", " ").replace("｜", " "), need_role=False)
     if stripped[:1] in credits.OPEN_BRACKETS and stripped[-1:] in credits.CLOSE_BRACKETS:
         return credits.bracket_credit(stripped[1:-1])
@@ -240,7 +244,7 @@ def _bulleted_credit(line: Line) -> tuple[int, int] | None:
     what is left before must close (a headline or a sentence) and what is
     left after must be running text."""
     text = line.text
-    for m in re.finditer(f"[{_BYLINE_BULLETS}]", text):
+    for m in _BYLINE_BULLET.finditer(text):
         start = m.start()
         tokens = []
         for token in credits.credit_tokens(text, start + 1):
@@ -326,12 +330,15 @@ def _promote_short_kickers(lines: list[Line]) -> None:
         line.kind = HEAD
 
 
+_EDNOTE = re.compile(r"^[【\[]?编者(?:按|的话)")
+
+
 def _classify_one(line: Line, at_top: bool, previous: Line | None) -> tuple[LineKind, Any]:
     folded = line.folded
     kind = furniture_kind(line.text, folded, at_top)
     if kind:
         return FURNITURE, kind
-    if re.match(r"^[【\[]?编者(?:按|的话)", folded):
+    if _EDNOTE.match(folded):
         return EDNOTE, None
     lead = credits.parse_lead(line.text, folded)
     if lead:

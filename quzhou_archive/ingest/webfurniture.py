@@ -114,8 +114,11 @@ def is_counter(plain: str) -> bool:
     return all(t in words or _NUMBER.match(t) or t in glued for t in tokens)
 
 
+_GLUED_NUMBER = re.compile(r"^(\D+?)([\d.]+[万千w]?)(\D*)$")
+
+
 def _glued_count(token: str, words: frozenset[str]) -> bool:
-    m = re.match(r"^(\D+?)([\d.]+[万千w]?)(\D*)$", token)
+    m = _GLUED_NUMBER.match(token)
     return bool(m) and m[1] in words and (not m[3] or m[3] in words)
 
 
@@ -160,6 +163,7 @@ def _is_home(part: str, vocab: Vocabulary) -> bool:
 
 _NAV_SEPARATOR = re.compile(r"\s{2,}|\t|[|｜丨·•]")
 _NAV_CHARS = re.compile(r"[|｜丨·•\t\u3000]")
+_PIPES = re.compile(r"[|｜丨·•]")
 
 
 def is_nav_bar(text: str) -> bool:
@@ -176,7 +180,7 @@ def is_nav_bar(text: str) -> bool:
                 and not any(credits.is_name(i) or credits.is_role(i) for i in items))   # 记者 张三 李四 …
     if any(len(i) > 12 for i in items):
         return False
-    piped = bool(re.search(r"[|｜丨·•]", text))
+    piped = bool(_PIPES.search(text))
     return (piped or len(items) >= 5) and sum(len(i) for i in items) / len(items) <= 7
 
 
