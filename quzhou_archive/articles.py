@@ -63,7 +63,8 @@ _LINE_START_SPECIAL = re.compile(r"^(#|>|[-+*]\s|\d+[.)]\s|=+$|-+$)")
 
 def escape_markdown(text: str) -> str:
     """Page text is data: make Markdown show it as written."""
-    text = _INLINE_SPECIAL.sub(r"\\\1", text)
+    if _INLINE_SPECIAL.search(text):
+        text = _INLINE_SPECIAL.sub(r"\\\1", text)
     if _LINE_START_SPECIAL.match(text):
         text = "\\" + text
     return text

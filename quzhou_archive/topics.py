@@ -7,6 +7,7 @@ times; an article gets the few topics that score well against its best.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -37,7 +38,7 @@ class Taxonomy:
 
     @functools.cached_property
     def keywords(self) -> "KeywordIndex":
-        return KeywordIndex(k for t in self.topics for k, _ in t.keywords)
+        return KeywordIndex(self.topics)
 
 
 @functools.lru_cache(maxsize=1)
@@ -54,10 +55,16 @@ def load() -> Taxonomy:
 class KeywordIndex:
     """The taxonomy's keywords by their first two characters. One pass over a
     text finds the pairs of characters in it that may begin a keyword; only
-    the keywords so begun (and those of one character) need counting."""
+    the keywords so begun (and those of one character) need counting. And
+    where each keyword stands: (topic, place among the topic's keywords,
+    weight)."""
 
-    def __init__(self, keywords):
-        words = sorted(set(keywords))
+    def __init__(self, topics: tuple[Topic, ...]):
+        self.entries: dict[str, list[tuple[int, int, float]]] = {}
+        for t, topic in enumerate(topics):
+            for k, (keyword, weight) in enumerate(topic.keywords):
+                self.entries.setdefault(keyword, []).append((t, k, weight))
+        words = sorted(self.entries)
         self.single = [w for w in words if len(w) == 1]
         self.by_pair: dict[str, list[str]] = {}
         for word in words:
@@ -79,20 +86,21 @@ class KeywordIndex:
 def scores(headline: str, body: str, taxonomy: Taxonomy | None = None) -> dict[str, float]:
     """Topic name -> score, for folded headline and body text."""
     taxonomy = taxonomy or load()
-    counts = {}
-    for keyword in taxonomy.keywords.candidates(headline, body):
+    index = taxonomy.keywords
+    terms = []   # (topic, place of the keyword in the topic, weight, count)
+    for keyword in index.candidates(headline, body):
         n = HEADLINE_WEIGHT * headline.count(keyword) + body.count(keyword)
         if n:
-            counts[keyword] = n
+            terms += [(t, k, weight, n) for t, k, weight in index.entries[keyword]]
+    terms.sort(key=lambda term: term[:2])
     result = {}
-    for topic in taxonomy.topics:
+    # each topic's score sums its keywords in the topic's order, as a float sum must
+    for t, group in itertools.groupby(terms, key=lambda term: term[0]):
         score = 0.0
-        for keyword, weight in topic.keywords:
-            n = counts.get(keyword)
-            if n:
-                score += weight * n
+        for _, _, weight, n in group:
+            score += weight * n
         if score:
-            result[topic.name] = score
+            result[taxonomy.topics[t].name] = score
     return result
 
 

@@ -17,8 +17,10 @@ from ..gazetteer import Gazetteer, load
 HEADLINE_WEIGHT = 3
 SHARE = 0.35          # a division needs this share of the leader's score
 MIN_SCORE = 2
-_HOME_COUNTY = re.compile(r"我县|本县|全县|(?<![\u4e00-\u9fff])县(?=委|政府|领导|人大|政协|长|里|级|域)")
-_HOME_CITY = re.compile(r"我市|本市|全市|(?<![\u4e00-\u9fff])市(?=委|政府|领导|人大|政协|长)")
+# (县(?<![\u4e00-\u9fff]县) is 县 after no Chinese character, written so that
+# every alternative starts with a character the search can skip to)
+_HOME_COUNTY = re.compile(r"我县|本县|全县|县(?<![\u4e00-\u9fff]县)(?=委|政府|领导|人大|政协|长|里|级|域)")
+_HOME_CITY = re.compile(r"我市|本市|全市|市(?<![\u4e00-\u9fff]市)(?=委|政府|领导|人大|政协|长)")
 
 
 def _mask_ambiguous(text: str, gazetteer: Gazetteer) -> str:
