@@ -10,10 +10,8 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from importlib import resources
 
-import yaml
-
+from .data import read_yaml
 from .textnorm import longest_word_pattern
 
 
@@ -76,8 +74,7 @@ def _division(entry: dict, city: str, in_quzhou: bool) -> Division:
 
 @functools.lru_cache(maxsize=1)
 def load() -> Gazetteer:
-    text = resources.files("quzhou_archive.data").joinpath("gazetteer.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = read_yaml("gazetteer.yaml")
     city_name = data["city"]["name"]
     city = _division(data["city"], city_name, True)
     counties = [_division(c, city_name, True) for c in data["counties"]]

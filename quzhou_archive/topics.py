@@ -10,9 +10,8 @@ import functools
 import itertools
 import re
 from dataclasses import dataclass
-from importlib import resources
 
-import yaml
+from .data import read_yaml
 
 
 HEADLINE_WEIGHT = 3
@@ -43,8 +42,7 @@ class Taxonomy:
 
 @functools.lru_cache(maxsize=1)
 def load() -> Taxonomy:
-    text = resources.files("quzhou_archive.data").joinpath("topics.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = read_yaml("topics.yaml")
     topics = tuple(
         Topic(t["name"], t["slug"], t.get("about", ""), tuple((k.lower(), float(w)) for k, w in (t.get("keywords") or {}).items()))
         for t in data["topics"]

@@ -14,8 +14,7 @@ import re
 from dataclasses import dataclass, field
 from importlib import resources
 
-import yaml
-
+from ..data import read_yaml
 from ..textnorm import fold
 
 # Titles that end the affiliation part of a signature (单位 职务 姓名).
@@ -54,7 +53,7 @@ class Vocabulary:
 
 @functools.lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
-    data = yaml.safe_load(resources.files("quzhou_archive.data").joinpath("bylines.yaml").read_text(encoding="utf-8"))
+    data = read_yaml("bylines.yaml")
     return Vocabulary(
         role_endings=tuple(data["role_endings"]),
         role_words=frozenset(data["role_words"]),

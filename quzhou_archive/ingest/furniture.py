@@ -11,11 +11,9 @@ import enum
 import functools
 import re
 from dataclasses import dataclass
-from importlib import resources
-
-import yaml
 
 from . import dates, webfurniture as web
+from ..data import read_yaml
 from ..textnorm import fold, has_cjk
 
 SENTENCE_PUNCT = "。;；!！?？"
@@ -98,8 +96,7 @@ class Paper:
 
 @functools.lru_cache(maxsize=1)
 def known_papers() -> dict[str, Paper]:
-    text = resources.files("quzhou_archive.data").joinpath("papers.yaml").read_text(encoding="utf-8")
-    return {p["name"]: Paper(p["name"], p["slug"], p.get("home")) for p in yaml.safe_load(text)}
+    return {p["name"]: Paper(p["name"], p["slug"], p.get("home")) for p in read_yaml("papers.yaml")}
 
 
 def is_paper_name(folded: str) -> bool:

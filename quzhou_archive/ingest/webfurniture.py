@@ -17,11 +17,9 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from importlib import resources
-
-import yaml
 
 from . import credits
+from ..data import read_yaml
 from ..textnorm import cjk_count, squash
 
 SENTENCE_END = "。;；!！?？"
@@ -53,8 +51,7 @@ class Vocabulary:
 
 @functools.lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
-    text = resources.files("quzhou_archive.data").joinpath("furniture.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = read_yaml("furniture.yaml")
 
     def words(key):
         return [str(w).lower() for w in data.get(key) or []]
