@@ -71,7 +71,8 @@ class ParsedPage:
 
 
 def parse_page(path: Path, text: str, encoding: str = "utf-8",
-               catalogued: dict[str, catalog.Stated] | None = None) -> ParsedPage:
+               catalogued: dict[str, catalog.Stated] | None = None, fingerprint: str | None = None) -> ParsedPage:
+    """`fingerprint` is `text_fingerprint(text)` when the caller has it already."""
     folded_text = fold(text)
     lines = zones.read_page(classify(zones.split_glued(logical_lines(text, folded_text))))
     layout = assemble(lines)
@@ -98,7 +99,7 @@ def parse_page(path: Path, text: str, encoding: str = "utf-8",
         digest=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         paper=paper, date=date, date_basis=basis, page=page, section=section, home=home,
         articles=articles, dropped=dropped, lines=text.count("\n") + 1,
-        fingerprint=text_fingerprint(text), edition=filled.edition,
+        fingerprint=fingerprint or text_fingerprint(text), edition=filled.edition,
         catalogued=filled.catalogued, catalogue_lines=filled.where, notices=filled.notices,
     )
 
