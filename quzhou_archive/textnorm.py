@@ -74,18 +74,27 @@ class _KnownFolds:
 
 
 _known: _KnownFolds | None = None
+_translated = 0          # characters translated one by one since the patterns were built
 _RELEARN_FROM = 256      # characters the table knows before the patterns are first built
-_RELEARN_GROWTH = 1.25   # rebuilt when the table has grown by this factor since
+_RELEARN_GROWTH = 1.25   # rebuilt when the table has grown by this factor since,
+_RELEARN_COST = 32       # or has learnt a few characters and translating texts that hold
+                         # them has cost this many characters per character known: building
+                         # the patterns costs about as much
 _SHORT = 4               # a word this short is as quickly translated
 
 
-def _learned() -> None:
-    """Rebuild the patterns when the table has learnt many new characters
-    (a long batch of pages meets new ones less and less often)."""
-    global _known
+def _learned(translated: int) -> None:
+    """Rebuild the patterns when the table knows characters they do not, and
+    rebuilding costs less than translating the texts that hold them."""
+    global _known, _translated
+    _translated += translated
     size = len(_FOLD_TABLE)
-    if size >= (_RELEARN_FROM if _known is None else _RELEARN_GROWTH * _known.size):
-        _known = _KnownFolds(_FOLD_TABLE)
+    if _known is None:
+        due = size >= _RELEARN_FROM
+    else:
+        due = size > _known.size and (size >= _RELEARN_GROWTH * _known.size or _translated >= _RELEARN_COST * size)
+    if due:
+        _known, _translated = _KnownFolds(_FOLD_TABLE), 0
 
 
 def fold(text: str) -> str:
@@ -97,7 +106,7 @@ def fold(text: str) -> str:
     known = _known
     if known is None or known.unknown.search(text):
         folded = text.translate(_FOLD_TABLE)
-        _learned()
+        _learned(len(text))
         return folded
     if known.folds is not None:
         for ch in set(known.folds.findall(text)):
