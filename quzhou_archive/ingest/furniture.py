@@ -241,7 +241,7 @@ def is_trailer(plain: str) -> bool:
         return False
     has_date = bool(dates.full_dates(plain))
     has_paper = any(is_paper_name(m["paper"]) for m in _PAPER_IN_TEXT.finditer(plain))
-    has_page = bool(_PAGE_IN_LINE.search(plain))
+    has_page = "版" in plain and bool(_PAGE_IN_LINE.search(plain))
     has_weekday = bool(_WEEKDAY.search(plain))
     if has_date and (has_page or has_weekday) and (_TRAILER_SHAPE.match(plain) or _BRACKET_TRAILER.match(plain)):
         return True  # the shape names the paper, even one the archive does not know
