@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from .data import read_yaml
@@ -72,24 +73,37 @@ class KeywordIndex:
         # a lookahead, so that pairs overlapping each other are all found
         self.pairs = re.compile(f"(?=([{re.escape(firsts)}].))", re.S) if firsts else None
 
-    def candidates(self, *texts: str) -> list[str]:
-        """The keywords that may occur in `texts` (all that do, and a few more)."""
-        found: set[str] = set()
-        if self.pairs is not None:
-            for text in texts:
-                found.update(self.pairs.findall(text))
-        return self.single + [w for pair in sorted(found.intersection(self.by_pair)) for w in self.by_pair[pair]]
+    def counts(self, text: str) -> dict[str, int]:
+        """Keyword -> how often `text` holds it (as `str.count` counts), for
+        the keywords it holds. A keyword of two different characters is
+        counted among the pairs found; longer ones, and those that could
+        overlap themselves (哈哈), by `str.count`."""
+        if self.pairs is None:
+            pairs: Counter = Counter()
+        else:
+            pairs = Counter(self.pairs.findall(text))
+        found = {}
+        for pair in pairs.keys() & self.by_pair.keys():
+            for word in self.by_pair[pair]:
+                n = pairs[pair] if len(word) == 2 and word[0] != word[1] else text.count(word)
+                if n:
+                    found[word] = n
+        for word in self.single:
+            n = text.count(word)
+            if n:
+                found[word] = n
+        return found
 
 
 def scores(headline: str, body: str, taxonomy: Taxonomy | None = None) -> dict[str, float]:
     """Topic name -> score, for folded headline and body text."""
     taxonomy = taxonomy or load()
     index = taxonomy.keywords
+    in_headline, in_body = index.counts(headline), index.counts(body)
     terms = []   # (topic, place of the keyword in the topic, weight, count)
-    for keyword in index.candidates(headline, body):
-        n = HEADLINE_WEIGHT * headline.count(keyword) + body.count(keyword)
-        if n:
-            terms += [(t, k, weight, n) for t, k, weight in index.entries[keyword]]
+    for keyword in in_headline.keys() | in_body.keys():
+        n = HEADLINE_WEIGHT * in_headline.get(keyword, 0) + in_body.get(keyword, 0)
+        terms += [(t, k, weight, n) for t, k, weight in index.entries[keyword]]
     terms.sort(key=lambda term: term[:2])
     result = {}
     # each topic's score sums its keywords in the topic's order, as a float sum must

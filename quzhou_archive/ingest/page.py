@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,10 +86,11 @@ def parse_page(path: Path, text: str, encoding: str = "utf-8",
     paper, date, basis, page, section = filled.paper, filled.date, filled.date_basis, filled.page, filled.section
     # the stories' own words place the page; a site's navigation bar naming
     # other cities does not
-    page_mentions = places.mentions(fold(" ".join(_story_text(s) for s in stories)))
+    parts = _PageParts()
+    page_mentions = parts.mentions([p for s in stories for p in _story_parts(s)], " ")
     known = known_papers().get(fold(paper)) if paper else None
     home = places.home_of(paper, page_mentions, known_home=known.home if known else None)
-    articles = [_article(s, paper, date, page, section, home) for s in stories]
+    articles = [_article(s, paper, date, page, section, home, parts) for s in stories]
     dropped = [{"lines": [d.line, d.last], "text": d.text, "why": d.why} for d in layout.dropped]
     for s in layout.stories:
         if not _has_content(s):
@@ -108,9 +110,33 @@ def _has_content(story: Story) -> bool:
     return bool(story.blocks or story.title and story.kind in ("teaser", "photo") or story.photos)
 
 
-def _story_text(story: Story) -> str:
+def _story_parts(story: Story) -> list[str]:
     parts = [story.kicker, story.title, story.subtitle, *story.bylines, *(b.text for b in story.blocks)]
-    return " ".join(p for p in parts if p)
+    return [p for p in parts if p]
+
+
+def _story_text(story: Story) -> str:
+    return " ".join(_story_parts(story))
+
+
+class _PageParts:
+    """The folded form and the place mentions of each part of a page's
+    stories (headline lines, bylines, paragraphs), worked out once: the page's
+    mentions and each story's read the same parts."""
+
+    def __init__(self):
+        self.folds: dict[str, str] = {}
+        self.places = places.PartMentions()
+
+    def fold(self, text: str) -> str:
+        folded = self.folds.get(text)
+        if folded is None:
+            folded = self.folds[text] = fold(text)
+        return folded
+
+    def mentions(self, texts: list[str], separator: str) -> Counter:
+        """`places.mentions(fold(separator.join(texts)))`."""
+        return self.places.joined([self.fold(t) for t in texts], separator)
 
 
 # Which furniture is believed first when two lines state a page fact.
@@ -163,15 +189,21 @@ def _derived_title(story: Story) -> str:
     return clause[:30] or "(无题)"
 
 
-def _article(story: Story, paper, date, page, section, home) -> ParsedArticle:
+def _article(story: Story, paper, date, page, section, home, parts: _PageParts) -> ParsedArticle:
     title = story.title or _derived_title(story)
-    headline = " ".join(p for p in (story.kicker, title, story.subtitle) if p)
-    body_text = "\n".join(b.text for b in story.blocks)
-    folded_headline, folded_body = fold(headline), fold(body_text)
+    headline_parts = [p for p in (story.kicker, title, story.subtitle) if p]
+    paragraphs = [b.text for b in story.blocks]
+    headline, body_text = " ".join(headline_parts), "\n".join(paragraphs)
+    # folding goes character by character: the parts' folded forms joined
+    # are the folded whole
+    folded_headline = " ".join(parts.fold(p) for p in headline_parts)
+    folded_body = "\n".join(parts.fold(p) for p in paragraphs)
     return ParsedArticle(
         kicker=story.kicker, title=title, subtitle=story.subtitle,
         date=date, paper=paper, page=page, section=section,
-        counties=places.counties_for(folded_headline, folded_body, home),
+        counties=places.counties_for(folded_headline, folded_body, home,
+                                     headline_mentions=parts.mentions(headline_parts, " "),
+                                     body_mentions=parts.mentions(paragraphs, "\n")),
         topics=topic_scoring.topics_for(folded_headline, folded_body),
         authors=list(story.authors),
         photographers=list(story.photographers),

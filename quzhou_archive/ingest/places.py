@@ -50,6 +50,43 @@ def mentions(folded: str, gazetteer: Gazetteer | None = None) -> Counter:
     return counts
 
 
+def _separates(gazetteer: Gazetteer, separator: str) -> bool:
+    """Does `separator` keep the mentions of the texts it joins apart: does no
+    name, and no phrase masked as ambiguous, hold it?"""
+    key = (id(gazetteer), separator)
+    if key not in _SEPARATES:
+        words = [*gazetteer.surface_forms, *(p for phrases in gazetteer.ambiguous.values() for p in phrases)]
+        _SEPARATES[key] = not any(separator in w for w in words)
+    return _SEPARATES[key]
+
+
+_SEPARATES: dict[tuple[int, str], bool] = {}
+
+
+class PartMentions:
+    """Mentions in texts made of parts (a story's headline lines, its
+    paragraphs), each part read once: a page names its paragraphs twice, in
+    the page's mentions and in its story's. Where the separator joining the
+    parts holds no name, the mentions of the whole are the parts' added up,
+    in the same order."""
+
+    def __init__(self, gazetteer: Gazetteer | None = None):
+        self.gazetteer = gazetteer or load()
+        self.read: dict[str, Counter] = {}
+
+    def joined(self, folded_parts: list[str], separator: str) -> Counter:
+        """`mentions(separator.join(folded_parts))`."""
+        if not _separates(self.gazetteer, separator):
+            return mentions(separator.join(folded_parts), self.gazetteer)
+        total: Counter = Counter()
+        for part in folded_parts:
+            found = self.read.get(part)
+            if found is None:
+                found = self.read[part] = mentions(part, self.gazetteer)
+            total.update(found)
+        return total
+
+
 def home_of(paper: str | None, page_mentions: Counter, gazetteer: Gazetteer | None = None,
             known_home: str | None = None) -> str | None:
     """The division a paper speaks for: from the paper list, its name, or the page."""
@@ -86,13 +123,19 @@ def _city_wide(scores: Counter, chosen: list[str], floor: float, best: float, ga
     return not ours or scores[city] > max(scores[n] for n in ours)
 
 
-def counties_for(headline: str, body: str, home: str | None, gazetteer: Gazetteer | None = None) -> list[str]:
-    """Ranked divisions an article is about (folded headline and body)."""
+def counties_for(headline: str, body: str, home: str | None, gazetteer: Gazetteer | None = None,
+                 headline_mentions: Counter | None = None, body_mentions: Counter | None = None) -> list[str]:
+    """Ranked divisions an article is about (folded headline and body;
+    their `mentions` when the caller has them already)."""
     gazetteer = gazetteer or load()
     scores: Counter = Counter()
-    for name, n in mentions(headline, gazetteer).items():
+    if headline_mentions is None:
+        headline_mentions = mentions(headline, gazetteer)
+    if body_mentions is None:
+        body_mentions = mentions(body, gazetteer)
+    for name, n in headline_mentions.items():
         scores[name] += HEADLINE_WEIGHT * n
-    for name, n in mentions(body, gazetteer).items():
+    for name, n in body_mentions.items():
         scores[name] += n
     city = gazetteer.city.name
     home_division = gazetteer.by_name(home) if home else None
