@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 
 from ..data import read_yaml
-from ..textnorm import fold
+from ..textnorm import fold, holds_any
 
 # Titles that end the affiliation part of a signature (单位 职务 姓名).
 TITLE_ENDINGS = (
@@ -241,7 +241,7 @@ def read_credit(text: str, *, need_role: bool) -> Credit | None:
     only a byline where the layout says so).
     """
     text = text.strip().strip(_BULLETS)
-    if len(text) > 60 or any(p in text for p in "。;；!！?？"):
+    if len(text) > 60 or holds_any(text, "。;；!！?？"):
         return None  # running text, not a credit line
     tokens = credit_tokens(text)
     if not tokens or len(tokens) > 12 or any(t.kind == "other" for t in tokens):
@@ -463,13 +463,13 @@ _SIGNATURE = re.compile(r"^(?P<aff>.{2,70}?)\s+(?P<name>\S{2,4})$")
 
 def parse_signature(text: str) -> Signature | None:
     text = text.strip()
-    if not any(ch.isspace() for ch in text[-5:-2]):
+    if not any(map(str.isspace, text[-5:-2])):
         return None   # the name, 2-4 characters at the end, follows a space
     m = _SIGNATURE.match(text)
     if not m or not is_name(m.group("name")):
         return None
     aff = fold(m.group("aff")).rstrip()
-    if any(p in aff for p in "。;；!！?？"):
+    if holds_any(aff, "。;；!！?？"):
         return None
     if not aff.endswith(TITLE_ENDINGS):
         return None

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from . import dates, webfurniture as web
 from ..data import read_yaml
-from ..textnorm import fold, has_cjk
+from ..textnorm import fold, has_cjk, holds_any
 
 SENTENCE_PUNCT = "。;；!！?？"
 
@@ -144,7 +144,7 @@ def furniture_kind(text: str, folded: str, at_top: bool) -> str | None:
         return Furniture.MASTHEAD if at_top and _LATIN_NAME.fullmatch(plain) else Furniture.NOISE
     if web.is_summary(plain):
         return Furniture.SUMMARY
-    if any(p in plain for p in SENTENCE_PUNCT) and len(plain) > 60:
+    if holds_any(plain, SENTENCE_PUNCT) and len(plain) > 60:
         return None  # running text, however it starts
     if _EDITOR.match(plain) or _BRACKETED_EDITOR.match(plain):
         return Furniture.EDITOR
@@ -161,20 +161,20 @@ def furniture_kind(text: str, folded: str, at_top: bool) -> str | None:
         return site
     if _ATTRIBUTION.match(plain) and not _WEB_META_FIELD.search(plain, _ATTRIBUTION.match(plain).start("source")):
         return Furniture.ATTRIBUTION
-    if (len(plain) <= 120 and not any(p in plain for p in SENTENCE_PUNCT) and _WEB_META_FIELD.search(plain)
+    if (len(plain) <= 120 and not holds_any(plain, SENTENCE_PUNCT) and _WEB_META_FIELD.search(plain)
             and (dates.full_dates(plain) or _SOURCE_FIELD.search(plain))):
         return Furniture.WEB_META
     if web.paper_field(plain) or web.is_field_line(plain):
         return Furniture.WEB_META
     if _URL.search(plain) or _WEB_NOTICE.match(plain):
         return Furniture.FOOTER
-    if _WEB_FURNITURE.match(plain) and len(plain) <= 40 and not any(p in plain for p in "。!！?？"):
+    if _WEB_FURNITURE.match(plain) and len(plain) <= 40 and not holds_any(plain, "。!！?？"):
         return Furniture.FOOTER
     if _PHOTO_NOTE.match(plain):
         return Furniture.PHOTO_NOTE
     if is_trailer(plain):
         return Furniture.TRAILER
-    if len(plain) <= 80 and not any(p in plain for p in SENTENCE_PUNCT):
+    if len(plain) <= 80 and not holds_any(plain, SENTENCE_PUNCT):
         if _MASTHEAD.search(plain):
             return Furniture.MASTHEAD
         if dates.full_dates(plain) and (_WEEKDAY.search(plain) or len(plain) <= 24):

@@ -19,7 +19,7 @@ from typing import Any
 
 from . import credits
 from .furniture import SENTENCE_PUNCT, Furniture, furniture_kind
-from ..textnorm import display_width, fold, squash
+from ..textnorm import display_width, fold, holds_any, squash
 
 
 class LineKind(enum.Enum):
@@ -148,7 +148,7 @@ def looks_like_heading(folded: str) -> bool:
     n = len(squash(s))
     if n < 2 or n > 90:
         return False
-    if any(p in s for p in "。;；") or s[-1] in ",，、:：—-(（“":
+    if holds_any(s, "。;；") or s[-1] in ",，、:：—-(（“":
         return False
     if s.rstrip(_CLOSERS)[-1:] in ("。",):
         return False
@@ -162,7 +162,7 @@ def looks_like_heading(folded: str) -> bool:
 
 def _is_dash(folded: str) -> bool:
     s = folded.strip()
-    return s.startswith(("——", "—", "--", "－－")) and len(s) <= 60 and not any(p in s for p in "。;；")
+    return s.startswith(("——", "—", "--", "－－")) and len(s) <= 60 and not holds_any(s, "。;；")
 
 
 _BYLINE_BULLETS = "■□●◎▲◆★"
@@ -347,7 +347,7 @@ def _classify_one(line: Line, at_top: bool, previous: Line | None) -> tuple[Line
     if photo:
         return (CAPTION if photo.caption else CREDIT), photo
     credit = _byline_only(line)
-    if credit and not any(p in folded for p in SENTENCE_PUNCT):
+    if credit and not holds_any(folded, SENTENCE_PUNCT):
         return BYLINE, credit
     signature = credits.parse_signature(line.text)
     if signature:
