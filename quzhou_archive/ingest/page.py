@@ -86,11 +86,10 @@ def parse_page(path: Path, text: str, encoding: str = "utf-8",
     paper, date, basis, page, section = filled.paper, filled.date, filled.date_basis, filled.page, filled.section
     # the stories' own words place the page; a site's navigation bar naming
     # other cities does not
-    parts = _PageParts()
-    page_mentions = parts.mentions([p for s in stories for p in _story_parts(s)], " ")
+    texts, page_mentions = _story_texts(stories)
     known = known_papers().get(fold(paper)) if paper else None
     home = places.home_of(paper, page_mentions, known_home=known.home if known else None)
-    articles = [_article(s, paper, date, page, section, home, parts) for s in stories]
+    articles = [_article(s, t, paper, date, page, section, home) for s, t in zip(stories, texts)]
     dropped = [{"lines": [d.line, d.last], "text": d.text, "why": d.why} for d in layout.dropped]
     for s in layout.stories:
         if not _has_content(s):
@@ -110,33 +109,53 @@ def _has_content(story: Story) -> bool:
     return bool(story.blocks or story.title and story.kind in ("teaser", "photo") or story.photos)
 
 
-def _story_parts(story: Story) -> list[str]:
-    parts = [story.kicker, story.title, story.subtitle, *story.bylines, *(b.text for b in story.blocks)]
-    return [p for p in parts if p]
-
-
 def _story_text(story: Story) -> str:
-    return " ".join(_story_parts(story))
+    parts = [story.kicker, story.title, story.subtitle, *story.bylines, *(b.text for b in story.blocks)]
+    return " ".join(p for p in parts if p)
 
 
-class _PageParts:
-    """The folded form and the place mentions of each part of a page's
-    stories (headline lines, bylines, paragraphs), worked out once: the page's
-    mentions and each story's read the same parts."""
+@dataclass
+class _StoryText:
+    """A story's body, its headline and body folded, and the places they
+    mention: read once for the page's mentions and the story's counties."""
 
-    def __init__(self):
-        self.folds: dict[str, str] = {}
-        self.places = places.PartMentions()
+    body: str
+    folded_headline: str
+    folded_body: str
+    headline_mentions: Counter
+    body_mentions: Counter
+    page_mentions: Counter   # what the story adds to its page's mentions
 
-    def fold(self, text: str) -> str:
-        folded = self.folds.get(text)
-        if folded is None:
-            folded = self.folds[text] = fold(text)
-        return folded
 
-    def mentions(self, texts: list[str], separator: str) -> Counter:
-        """`places.mentions(fold(separator.join(texts)))`."""
-        return self.places.joined([self.fold(t) for t in texts], separator)
+def _story_texts(stories: list[Story]) -> tuple[list[_StoryText], Counter]:
+    """Each story's text, and the places the page's stories mention.
+
+    The page's mentions are those of all its stories' text joined (printed
+    headline, bylines, paragraphs): where neither a space nor a line break
+    can be part of a name, the sum of each story's in the same order, so
+    that every paragraph is searched once."""
+    texts = [_story_text_of(s) for s in stories]
+    if not (places.separates(" ") and places.separates("\n")):
+        return texts, places.mentions(fold(" ".join(_story_text(s) for s in stories)))
+    page_mentions: Counter = Counter()
+    for text in texts:
+        page_mentions.update(text.page_mentions)
+    return texts, page_mentions
+
+
+def _story_text_of(story: Story) -> _StoryText:
+    title = story.title or _derived_title(story)
+    headline = " ".join(p for p in (story.kicker, title, story.subtitle) if p)
+    body = "\n".join(b.text for b in story.blocks)
+    folded_headline, folded_body = fold(headline), fold(body)
+    headline_mentions, body_mentions = places.mentions(folded_headline), places.mentions(folded_body)
+    printed = headline_mentions if story.title else places.mentions(
+        fold(" ".join(p for p in (story.kicker, story.subtitle) if p)))
+    page_mentions = Counter(printed)
+    for byline in story.bylines:
+        page_mentions.update(places.mentions(fold(byline)))
+    page_mentions.update(body_mentions)
+    return _StoryText(body, folded_headline, folded_body, headline_mentions, body_mentions, page_mentions)
 
 
 # Which furniture is believed first when two lines state a page fact.
@@ -189,25 +208,17 @@ def _derived_title(story: Story) -> str:
     return clause[:30] or "(无题)"
 
 
-def _article(story: Story, paper, date, page, section, home, parts: _PageParts) -> ParsedArticle:
+def _article(story: Story, text: _StoryText, paper, date, page, section, home) -> ParsedArticle:
     title = story.title or _derived_title(story)
-    headline_parts = [p for p in (story.kicker, title, story.subtitle) if p]
-    paragraphs = [b.text for b in story.blocks]
-    headline, body_text = " ".join(headline_parts), "\n".join(paragraphs)
-    # folding goes character by character: the parts' folded forms joined
-    # are the folded whole
-    folded_headline = " ".join(parts.fold(p) for p in headline_parts)
-    folded_body = "\n".join(parts.fold(p) for p in paragraphs)
     return ParsedArticle(
         kicker=story.kicker, title=title, subtitle=story.subtitle,
         date=date, paper=paper, page=page, section=section,
-        counties=places.counties_for(folded_headline, folded_body, home,
-                                     headline_mentions=parts.mentions(headline_parts, " "),
-                                     body_mentions=parts.mentions(paragraphs, "\n")),
-        topics=topic_scoring.topics_for(folded_headline, folded_body),
+        counties=places.counties_for(text.folded_headline, text.folded_body, home,
+                                     headline_mentions=text.headline_mentions, body_mentions=text.body_mentions),
+        topics=topic_scoring.topics_for(text.folded_headline, text.folded_body),
         authors=list(story.authors),
         photographers=list(story.photographers),
-        kind=_kind(story, cjk_count(body_text)),
+        kind=_kind(story, cjk_count(text.body)),
         first_line=story.first, last_line=story.last,
         byline=list(story.bylines),
         photos=list(story.photos),

@@ -50,9 +50,11 @@ def mentions(folded: str, gazetteer: Gazetteer | None = None) -> Counter:
     return counts
 
 
-def _separates(gazetteer: Gazetteer, separator: str) -> bool:
-    """Does `separator` keep the mentions of the texts it joins apart: does no
-    name, and no phrase masked as ambiguous, hold it?"""
+def separates(separator: str, gazetteer: Gazetteer | None = None) -> bool:
+    """Does `separator` keep the mentions of the texts it joins apart (so that
+    the mentions of the whole are the texts' added up): does no name, and no
+    phrase masked as ambiguous, hold it?"""
+    gazetteer = gazetteer or load()
     key = (id(gazetteer), separator)
     if key not in _SEPARATES:
         words = [*gazetteer.surface_forms, *(p for phrases in gazetteer.ambiguous.values() for p in phrases)]
@@ -61,30 +63,6 @@ def _separates(gazetteer: Gazetteer, separator: str) -> bool:
 
 
 _SEPARATES: dict[tuple[int, str], bool] = {}
-
-
-class PartMentions:
-    """Mentions in texts made of parts (a story's headline lines, its
-    paragraphs), each part read once: a page names its paragraphs twice, in
-    the page's mentions and in its story's. Where the separator joining the
-    parts holds no name, the mentions of the whole are the parts' added up,
-    in the same order."""
-
-    def __init__(self, gazetteer: Gazetteer | None = None):
-        self.gazetteer = gazetteer or load()
-        self.read: dict[str, Counter] = {}
-
-    def joined(self, folded_parts: list[str], separator: str) -> Counter:
-        """`mentions(separator.join(folded_parts))`."""
-        if not _separates(self.gazetteer, separator):
-            return mentions(separator.join(folded_parts), self.gazetteer)
-        total: Counter = Counter()
-        for part in folded_parts:
-            found = self.read.get(part)
-            if found is None:
-                found = self.read[part] = mentions(part, self.gazetteer)
-            total.update(found)
-        return total
 
 
 def home_of(paper: str | None, page_mentions: Counter, gazetteer: Gazetteer | None = None,
