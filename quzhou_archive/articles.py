@@ -129,7 +129,12 @@ class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
         super().represent(data)
 
     def resolve(self, kind, value, implicit):
-        if kind is not yaml.ScalarNode or len(value) > self._SHORT:
+        if kind is not yaml.ScalarNode or self.yaml_path_resolvers:
+            return super().resolve(kind, value, implicit)
+        if not implicit[0] or (value[:1] not in self.yaml_implicit_resolvers
+                               and None not in self.yaml_implicit_resolvers):
+            return self.DEFAULT_SCALAR_TAG   # what the resolver finds when no pattern applies (most text)
+        if len(value) > self._SHORT:
             return super().resolve(kind, value, implicit)
         key = (value, implicit)
         tag = self._resolved.get(key)
