@@ -174,3 +174,27 @@ def test_mutated_frontmatter_gives_an_article_or_one_line_naming_the_file(text):
             assert str(error).startswith(str(path)) and "\n" not in str(error)
         else:
             assert isinstance(article.title, str) and article.title.strip()
+
+
+def test_yaml_dump_writes_what_pyyaml_writes():
+    # the plain data ingest writes skips PyYAML's representer: the same text
+    import yaml
+
+    from quzhou_archive.articles import yaml_dump
+
+    shared = ["a", 1]
+    looks_like = ["", "null", "~", "true", "no", "on", "1", "1.5", "0x1f", "2024-11-30", "12:30", "- a", ": x",
+                  "#c", "'q'", '"d"', " lead", "trail ", "x\ny", "中文", "&a", "*a", "!t", "[1]", "{a}", "|", "１２",
+                  "\u3000", ".inf", "<<", "=", "x" * 40]
+    documents = [
+        {"title": "衢州日报", "date": "2024-11-30", "page": 1, "counties": ["常山县"], "kicker": None, "x": True},
+        {"source": {"file": "a.txt", "lines": [1, 9]}, "dropped": [{"lines": [2, 2], "text": "返回顶部", "why": "controls"}]},
+        {"a": shared, "b": shared},          # one list twice: an alias
+        {"nested": [[1, [2, {"k": []}]], {}], "tuple": (1, 2), "float": 2.5},
+        {word: word for word in looks_like},
+        looks_like,
+    ]
+    for data in documents:
+        expected = yaml.dump(data, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), allow_unicode=True,
+                             sort_keys=False, default_flow_style=None, width=4096)
+        assert yaml_dump(data) == expected
