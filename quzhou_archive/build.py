@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import marshal
 import multiprocessing
 import os
@@ -45,12 +46,15 @@ from . import search_export as export
 from . import topics as taxonomy_module
 from .content import headline_parts, render_content
 from .errors import ArchiveError
-from .fsutil import atomic_write, remove_tree, staging, swap_in
+from .fsutil import atomic_write, remove_tree, staging
+from .publish import SITE_RECORD, STAMP_FILE, Step, site_record, site_stamp, settle
+from .publish import publish as put_in_place
 from .gazetteer import load as load_gazetteer
 from .progress import progress
 from .render import article_url
 from .segment import TOKENIZER_VERSION, DocTokens, field_length, tokenize, tokenizer_fingerprint
-from .state import SCRATCH_PREFIX, BuildLock, ContentCache, Manifest, file_digest, remove_leftovers, state_dir, tree_digest
+from .state import (SCRATCH_PREFIX, BuildLock, ContentCache, Manifest, file_digest, remove_leftovers, state_dir,
+                    tree_digest)
 
 PACKAGE = Path(__file__).resolve().parent
 GITHUB_PAGES_LIMIT = 10**9   # bytes a published GitHub Pages site may hold
@@ -169,6 +173,7 @@ class Workers:
         self.jobs = jobs
         self.warm = warm
         self._pool = self._single = None
+        self._used = False
         if warm and few:
             self._single = self._start(1)
         elif warm and jobs > 1:
@@ -183,10 +188,12 @@ class Workers:
         (`size`, if an item is more than one article's worth), or `always`."""
         many = (len(items) if size is None else size) >= PARALLEL_FROM
         if items and always and self._single is not None and not many:
+            self._used = True
             results = self._single.imap(func, items, chunksize=chunksize)
         elif self.jobs > 1 and items and (always or many):
             if self._pool is None:
                 self._pool = self._start(self.jobs)
+            self._used = True
             results = self._pool.imap(func, items, chunksize=chunksize)
         else:
             results = map(func, items)
@@ -207,9 +214,15 @@ class Workers:
 
     def cool_down(self) -> None:
         """Let the workers that loaded jieba go (a hundred megabytes each): the
-        stages after segmenting fork new ones when they need them."""
-        self.__exit__(None, None, None)
+        stages after segmenting fork new ones when they need them. Workers
+        that were never given work are stopped, not waited for (they may
+        still be loading jieba)."""
+        if self._used:
+            self.__exit__(None, None, None)
+        else:
+            self.cancel()
         self.warm = False
+        self._used = False
 
     def cancel(self) -> None:
         """Stop at once (nothing to do after all)."""
@@ -296,6 +309,8 @@ class Plan:
     removed: set[str] = field(default_factory=set)
     full_index: bool = True
     full_export: bool = True
+    fresh: bool = True                          # built from nothing
+    repair: set[str] = field(default_factory=set)   # site files missing or changed since the last build
 
     @functools.cached_property
     def docnum(self) -> dict[str, int]:
@@ -329,7 +344,7 @@ def make_plan(sources: list[Source], root: Path, manifest: Manifest, fresh: bool
     plan = Plan(infos, order, articles)
     plan.changed = {s.id for s in changed_sources}
     plan.removed = set() if fresh else set(old) - set(current)
-    plan.full_index = fresh
+    plan.full_index = plan.fresh = fresh
     old_order = manifest.data.get("order", [])
     # the browser index is updated in place only while no unchanged article's number moves
     plan.full_export = fresh or export.shard_count(len(order)) != manifest.data.get("shards") or any(
@@ -367,7 +382,7 @@ def vocabulary(plan: Plan, manifest: Manifest, cache: ContentCache, segmentation
     """Word and character counts of the archive: when everything was read,
     what segmenting counted; else the last build's counts, minus what changed
     or went, plus what came."""
-    if plan.full_index or "vocabulary" not in manifest.data:
+    if plan.fresh or "vocabulary" not in manifest.data:
         return segmentation.words, segmentation.chars
     words, chars = Counter(manifest.data["vocabulary"]), Counter(manifest.data["chars"])
     for aid in plan.changed | plan.removed:
@@ -600,7 +615,7 @@ def render_pages(plan: Plan, site: "StagedSite", base_url: str, manifest: Manife
     """Write the pages whose content changed and the files besides them;
     returns (what was written, every page's digest, paths that are gone)."""
     model = render.SiteModel([plan.infos[aid] for aid in sorted(plan.infos)])
-    own_pages_only = not fresh and not plan.removed and all(
+    own_pages_only = not fresh and not plan.removed and not plan.repair and all(
         aid in manifest.articles
         and card_key(manifest.articles[aid]["meta"], manifest.articles[aid]["summary"])
         == card_key(plan.infos[aid].meta, plan.infos[aid].summary)
@@ -614,7 +629,7 @@ def render_pages(plan: Plan, site: "StagedSite", base_url: str, manifest: Manife
         digests = {}
     digests.update({page.path: render.page_digest(page) for page in pages})
     tasks = [(site, base_url, page, (cache.path, cache.version)) for page in pages
-             if fresh or manifest.pages.get(page.path) != digests[page.path]]
+             if fresh or page.path in plan.repair or manifest.pages.get(page.path) != digests[page.path]]
     written = list(pool.map(_render_one, tasks, "render", "page", chunksize=32))
     if not own_pages_only:
         fixed = render.fixed_files(model, render.Renderer(base_url), sorted(digests))
@@ -630,6 +645,7 @@ class SiteFile(NamedTuple):
     digest: str
     size: int
     written: bool       # False: the file was already there with these bytes
+    mtime: int          # its modification time (ns), by which the next build sees whether it is still as written
 
 
 @dataclass(frozen=True)
@@ -652,13 +668,14 @@ class StagedSite:
         data = data.encode("utf-8") if isinstance(data, str) else data
         target = self.root / rel
         try:
-            if target.stat().st_size == len(data) and target.read_bytes() == data:
-                return SiteFile(rel, file_digest(data), len(data), False)
+            st = target.stat()
+            if st.st_size == len(data) and target.read_bytes() == data:
+                return SiteFile(rel, file_digest(data), len(data), False, st.st_mtime_ns)
             target.unlink()     # a hard link to the old site's file: never write through it
         except FileNotFoundError:
             target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-        return SiteFile(rel, file_digest(data), len(data), True)
+        return SiteFile(rel, file_digest(data), len(data), True, target.stat().st_mtime_ns)
 
     def remove(self, rels: list[str]) -> None:
         for rel in rels:
@@ -674,34 +691,57 @@ def megabytes(size: int) -> str:
 
 def build(articles_dir: Path, out_dir: Path, index_dir: Path, base_url: str = "/", jobs: int | None = None,
           wait: bool = True, full: bool = False) -> int:
-    started = time.perf_counter()
-    base_url = normalise_base_url(base_url)
     articles_dir, out_dir, index_dir = Path(articles_dir), Path(out_dir), Path(index_dir)
-    jobs = jobs or os.cpu_count() or 1
+    check_separate(articles_dir, out_dir, index_dir)
+    try:
+        return _build(articles_dir, out_dir, index_dir, normalise_base_url(base_url), jobs or os.cpu_count() or 1,
+                      wait, full)
+    except OSError as error:     # a full disk, a folder that may not be written: one line, not a traceback
+        raise ArchiveError(error.filename or out_dir, f"{error.strerror or error}; the index and site are as "
+                                                      f"they were") from None
+
+
+def _build(articles_dir: Path, out_dir: Path, index_dir: Path, base_url: str, jobs: int, wait: bool,
+           full: bool) -> int:
+    started = time.perf_counter()
     folder = state_dir(index_dir)
-    with BuildLock(folder, wait=wait), Workers(jobs, warm=True, few=not full and Manifest.exists(folder)
-                                               and out_dir.exists() and index_dir.exists()) as pool:
+    # the lock of every folder this build writes, and of any a stopped build's publish left half done
+    with BuildLock([out_dir, index_dir, *journal_targets(folder)], wait=wait):
+        settled = settle(folder)
+        if settled:
+            print(settled, file=sys.stderr)
         remove_leftovers(out_dir, index_dir, folder)
-        settings = settings_digest(base_url, out_dir, index_dir)
-        manifest = Manifest.load(folder)
-        sources = scan(articles_dir, manifest.articles if manifest.settings == settings else None)
-        fresh = full or manifest.settings != settings or not site_complete(out_dir) or not index_dir.exists()
-        if fresh:
-            manifest = Manifest()
-        elif {s.id: s.digest for s in sources} == {aid: a["digest"] for aid, a in manifest.articles.items()}:
-            pool.cancel()
-            print(f"nothing changed: {len(sources)} articles, site {out_dir}/ and index {index_dir}/ are up to date")
-            return 0
-        cache = ContentCache(folder, f"{tokenizer_fingerprint()}:{__version__}")
-        try:
-            staged = run_stages(sources, articles_dir, out_dir, index_dir, base_url, manifest, cache, fresh, pool)
-            publish(staged, out_dir, index_dir, manifest, settings, folder, cache)
-        finally:
-            cache.close()
+        refuse_foreign(out_dir, index_dir)
+        with Workers(jobs, warm=True, few=not full and Manifest.exists(folder) and out_dir.exists()
+                     and index_dir.exists()) as pool:
+            settings = settings_digest(base_url, out_dir, index_dir)
+            manifest = Manifest.load(folder)
+            sources = scan(articles_dir, manifest.articles if manifest.settings == settings else None)
+            fresh = full or manifest.settings != settings or not outputs_agree(manifest, out_dir, index_dir)
+            repair = Repair() if fresh else check_outputs(manifest, out_dir, index_dir)
+            if fresh:
+                manifest = Manifest()
+            elif not repair and {s.id: s.digest for s in sources} == {aid: a["digest"]
+                                                                       for aid, a in manifest.articles.items()}:
+                pool.cancel()
+                if repair.retimed:
+                    manifest.save(folder)       # files touched but not changed: their new times noted
+                print(f"nothing changed: {len(sources)} articles, site {out_dir}/ and index {index_dir}/ "
+                      f"are up to date")
+                return 0
+            cache = ContentCache(folder, f"{tokenizer_fingerprint()}:{__version__}")
+            if not fresh and not cache.has_all(a["digest"] for a in manifest.articles.values()):
+                fresh, manifest, repair = True, Manifest(), Repair()    # the cache was deleted: segment anew
+            try:
+                staged = run_stages(sources, articles_dir, out_dir, index_dir, base_url, manifest, cache, fresh,
+                                    pool, repair)
+                publish(staged, out_dir, index_dir, manifest, settings, folder, cache)
+            finally:
+                cache.close()
     plan = staged.plan
     what = "from nothing" if fresh else f"{len(plan.changed)} changed, {len(plan.removed)} removed"
     size = sum(manifest.data["sizes"].values())
-    print(f"built {len(sources)} articles ({what}; {staged.segmented} segmented, "
+    print(f"built {len(sources)} articles ({what}{repair.said()}; {staged.segmented} segmented, "
           f"{sum(f.written for f in staged.files)} files written): index {index_dir}/, "
           f"site {out_dir}/ ({megabytes(size)}) in {time.perf_counter() - started:.1f} s")
     if size > GITHUB_PAGES_LIMIT:
@@ -710,9 +750,113 @@ def build(articles_dir: Path, out_dir: Path, index_dir: Path, base_url: str = "/
     return 0
 
 
-def site_complete(out_dir: Path) -> bool:
-    """Is there a site to update? (Someone may have deleted it, or part of it.)"""
-    return all((out_dir / rel).exists() for rel in ("index.html", "search/meta.json"))
+def journal_targets(folder: Path) -> list[Path]:
+    from .publish import read_journal
+
+    journal = read_journal(folder)
+    return [step.target for step in journal[1]] if journal else []
+
+
+def check_separate(articles_dir: Path, out_dir: Path, index_dir: Path) -> None:
+    """The site and the index are replaced whole: neither may be, hold or lie
+    in the articles or each other."""
+    named = [("--articles", articles_dir.resolve()), ("--out", out_dir.resolve()), ("--index", index_dir.resolve())]
+    for n, (a, path_a) in enumerate(named):
+        for b, path_b in named[n + 1:]:
+            if path_a == path_b or path_a in path_b.parents or path_b in path_a.parents:
+                raise ArchiveError(path_b, f"{b} and {a} ({path_a}) must be separate folders, neither inside the "
+                                           f"other: a build replaces the site and the index whole")
+
+
+def refuse_foreign(out_dir: Path, index_dir: Path) -> None:
+    """Never replace a folder of someone's files that a build did not write."""
+    for folder, marks, option in ((out_dir, (STAMP_FILE, "search/meta.json"), "--out"),
+                                  (index_dir, (whoosh_index.STATS_FILE, SITE_RECORD), "--index")):
+        if not folder.exists():
+            continue
+        if not folder.is_dir():
+            raise ArchiveError(folder, f"is a file, not a folder; give another {option}")
+        if any((folder / mark).exists() for mark in marks) or whoosh_index.only_its_readme(folder) \
+                or not any(folder.iterdir()):
+            continue
+        raise ArchiveError(folder, f"holds files no build wrote, and a build replaces the whole folder: give "
+                                   f"another {option}, or empty it")
+
+
+def outputs_agree(manifest: Manifest, out_dir: Path, index_dir: Path) -> bool:
+    """Are the site and the index the ones the manifest describes? (Another
+    build may have written either since, or someone replaced one.)"""
+    return bool(manifest.stamp) and out_dir.is_dir() and index_dir.is_dir() \
+        and site_stamp(out_dir) == manifest.stamp and site_record(index_dir).get("stamp") == manifest.stamp
+
+
+@dataclass
+class Repair:
+    """What of the published outputs is no longer as the last build wrote it."""
+
+    site: set[str] = field(default_factory=set)     # site files missing or changed
+    index: bool = False                             # a file of the index missing or changed
+    retimed: bool = False                           # files touched whose bytes are the same (their times noted)
+
+    def __bool__(self) -> bool:
+        return bool(self.site) or self.index
+
+    def said(self) -> str:
+        parts = [f"{len(self.site)} missing or changed file(s) of the site rewritten"] if self.site else []
+        parts += ["the index rebuilt, a file of it was missing or changed"] if self.index else []
+        return "".join(f"; {p}" for p in parts)
+
+
+def unchanged(path: str, seen: list, digest: str | None) -> bool | None:
+    """Is the file as it was? By size and time, and where only the time
+    moved, by its bytes. None: it is not there."""
+    try:
+        st = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    if seen and [st.st_size, st.st_mtime_ns] == seen[:2]:
+        return True
+    if seen and st.st_size == seen[0] and digest is not None:
+        with open(path, "rb") as handle:
+            if hashlib.sha256(handle.read()).hexdigest() == digest:
+                seen[1] = st.st_mtime_ns
+                return True
+    return False
+
+
+def check_outputs(manifest: Manifest, out_dir: Path, index_dir: Path) -> Repair:
+    """Every file the last build published, looked at: missing or changed
+    ones are rewritten by this build."""
+    repair = Repair()
+    root = str(out_dir) + os.sep
+    for rel, digest in manifest.files.items():
+        seen = manifest.stats.get(rel)
+        before = list(seen or [])
+        if not unchanged(root + rel, seen, digest):
+            repair.site.add(rel)
+        repair.retimed |= bool(seen) and seen != before
+    for name, seen in manifest.index_files.items():
+        before = list(seen)
+        if not unchanged(str(index_dir / name), seen, seen[2]):
+            repair.index = True
+        repair.retimed |= seen != before
+    return repair
+
+
+def index_file_stats(folder: Path, known: dict[str, list]) -> dict[str, list]:
+    """Size, time and hash of every file of the (staged) index; a file the
+    last build saw with this size and time keeps its hash (Whoosh writes a
+    file once and never changes it)."""
+    stats = {}
+    for path in sorted(folder.iterdir()):
+        if path.is_file():
+            st = path.stat()
+            seen = known.get(path.name)
+            if seen and seen[:2] == [st.st_size, st.st_mtime_ns]:
+                stats[path.name] = list(seen)
+            else:
+                stats[path.name] = [st.st_size, st.st_mtime_ns, file_digest(path.read_bytes())]
+    return stats
 
 
 @dataclass
@@ -730,10 +874,15 @@ class Staged:
     segmented: int
 
 
-def run_stages(sources, articles_dir, out_dir, index_dir, base_url, manifest, cache, fresh, pool) -> Staged:
+def run_stages(sources, articles_dir, out_dir, index_dir, base_url, manifest, cache, fresh, pool,
+               repair: Repair) -> Staged:
     """read -> segment -> index -> export -> render -> stage; nothing is published yet."""
     with timed("read"):
         plan = make_plan(sources, articles_dir, manifest, fresh)
+    # what was damaged is written again: a page rendered, the browser index exported, the Whoosh index rebuilt
+    plan.repair = repair.site
+    plan.full_index |= repair.index
+    plan.full_export |= any(rel.startswith("search/s/") for rel in repair.site)
     with timed("segment"):
         segmentation = segment(plan, cache, pool)
         plan.articles.clear()     # their text is in the cache now; a hundred thousand of them weigh gigabytes
@@ -774,21 +923,35 @@ def run_stages(sources, articles_dir, out_dir, index_dir, base_url, manifest, ca
 
 def publish(staged: Staged, out_dir: Path, index_dir: Path, manifest: Manifest, settings: str, folder: Path,
             cache: ContentCache) -> None:
-    """Swap in the index and the site, then record what they hold."""
-    whoosh_index.publish(staged.index, index_dir)
-    swap_in(staged.site, out_dir)
-    files = {p: h for p, h in manifest.files.items() if p not in staged.gone}
-    files.update({f.path: f.digest for f in staged.files})
-    sizes = {p: n for p, n in manifest.data.get("sizes", {}).items() if p not in staged.gone}
-    sizes.update({f.path: f.size for f in staged.files})
-    plan = staged.plan
-    manifest.data.update({
-        "settings": settings, "shards": export.shard_count(len(plan.order)), "order": plan.order,
-        "articles": {aid: info.plain() for aid, info in plan.infos.items()},
-        "pages": staged.pages, "files": files, "sizes": sizes,
-        "vocabulary": dict(staged.words), "chars": dict(staged.chars),
-    })
-    manifest.save(folder)
+    """Stamp the staged index and site as one pair, record what they hold,
+    and put them in place together (`publish.py`)."""
+    try:
+        files = {p: h for p, h in manifest.files.items() if p not in staged.gone}
+        files.update({f.path: f.digest for f in staged.files})
+        sizes = {p: n for p, n in manifest.data.get("sizes", {}).items() if p not in staged.gone}
+        sizes.update({f.path: f.size for f in staged.files})
+        stats = {p: s for p, s in manifest.stats.items() if p not in staged.gone}
+        stats.update({f.path: [f.size, f.mtime] for f in staged.files})
+        # the stamp: every file of the site; a build from nothing and a later one of the same articles agree
+        stamp = file_digest("".join(f"{p}:{h}\n" for p, h in sorted(files.items()) if p != STAMP_FILE))
+        mark = StagedSite(staged.site).write(STAMP_FILE, stamp + "\n")
+        files[mark.path], sizes[mark.path], stats[mark.path] = mark.digest, mark.size, [mark.size, mark.mtime]
+        atomic_write(staged.index / SITE_RECORD, json.dumps({"site": str(out_dir.resolve()), "stamp": stamp},
+                                                            ensure_ascii=False))
+        plan = staged.plan
+        manifest.data.update({
+            "settings": settings, "shards": export.shard_count(len(plan.order)), "order": plan.order,
+            "articles": {aid: info.plain() for aid, info in plan.infos.items()},
+            "pages": staged.pages, "files": files, "sizes": sizes, "stats": stats, "stamp": stamp,
+            "index_files": index_file_stats(staged.index, manifest.index_files),
+            "vocabulary": dict(staged.words), "chars": dict(staged.chars),
+        })
+        steps = [Step.of("index", staged.index, index_dir), Step.of("site", staged.site, out_dir)]
+    except BaseException:
+        remove_tree(staged.site)
+        remove_tree(staged.index)
+        raise
+    put_in_place(steps, folder, marshal.dumps(manifest.data))
     cache.keep_only({i.digest for i in plan.infos.values()})
 
 

@@ -1,6 +1,20 @@
-"""Writing to disk so that nobody ever sees half a file or half a folder."""
+"""Writing to disk so that nobody ever sees half a file or half a folder.
+
+Files and folders get the modes the process's umask asks for (0644 and
+0755 with the usual 022), as a static host serving them as another user
+needs: `tempfile` alone would make them 0600 and 0700.
+
+`exchange` swaps two folders in one step where the system can
+(`renameat2(RENAME_EXCHANGE)`, Linux 3.15 and glibc 2.28 on), so that a
+reader finds the old folder or the new one and never neither. Elsewhere
+(another system, or a file system without it) it falls back to three
+renames, between which the target is briefly absent; `publish.py` keeps a
+journal so that a build stopped there is put right by the next one.
+"""
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
 import shutil
 import subprocess
@@ -10,8 +24,37 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
-def atomic_write(path: Path, data: str | bytes) -> None:
-    """Write via a temporary file in the same folder, then rename over the target."""
+def current_umask() -> int:
+    """The process's umask (read from /proc where there is one: setting it
+    to read it back is not safe beside other threads)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def folder_mode() -> int:
+    return 0o777 & ~current_umask()
+
+
+def file_mode() -> int:
+    return 0o666 & ~current_umask()
+
+
+def atomic_write(path: Path, data: str | bytes, durable: bool = False) -> None:
+    """Write via a temporary file in the same folder, then rename over the
+    target. The file keeps the mode it had (a new one: what the umask says);
+    `durable`: on disk before the rename (for a journal)."""
+    try:
+        mode = os.stat(path).st_mode & 0o7777
+    except FileNotFoundError:
+        mode = file_mode()
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     except OSError:   # the folder is not there yet (asked only then: a batch writes many files to one folder)
@@ -19,18 +62,41 @@ def atomic_write(path: Path, data: str | bytes) -> None:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), mode)
             handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
+        if durable:
+            sync_folder(path.parent)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
 
 
+def sync_folder(folder: Path) -> None:
+    """Make a rename in `folder` durable (where folders can be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 def staging_dir(target: Path) -> Path:
-    """An empty folder beside `target`, to build its replacement in."""
+    """An empty folder beside `target`, to build its replacement in (with the
+    mode the umask gives a folder, not mkdtemp's 0700: it is published)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    new = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    os.chmod(new, folder_mode())
+    return new
 
 
 @contextmanager
@@ -41,6 +107,7 @@ def staging(target: Path, linked: bool = False):
     try:
         if linked and target.exists():
             link_tree(target, new)
+            os.chmod(new, folder_mode())    # the copy took the old folder's mode
         yield new
     except BaseException:
         remove_tree(new)
@@ -69,17 +136,69 @@ def link_tree(source: Path, target: Path) -> None:
                 shutil.copy2(item, target / rel)
 
 
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+_NOT_SUPPORTED = {errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP}
+
+
+def _load_renameat2():
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        call = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):     # a C library without it (glibc before 2.28, some others)
+        return None
+    call.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    call.restype = ctypes.c_int
+    return call
+
+
+_renameat2 = _load_renameat2()
+
+
+def exchange_in_one_step(a: Path, b: Path) -> bool:
+    """Swap two existing paths atomically; False where the system or the
+    file system cannot (then nothing happened)."""
+    if _renameat2 is None:
+        return False
+    if _renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in _NOT_SUPPORTED:
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def side_path(target: Path, pid: int | None = None) -> Path:
+    """Where the three-rename fallback parks `target` for a moment."""
+    return target.with_name(f".{target.name}.old-{pid or os.getpid()}")
+
+
+def exchange(a: Path, b: Path, side: Path | None = None) -> None:
+    """Swap what is at `a` and at `b` (either may be absent: then it is a
+    rename). In one step where possible, else by way of `side`."""
+    a, b = Path(a), Path(b)
+    here_a, here_b = os.path.lexists(a), os.path.lexists(b)
+    if here_a and here_b:
+        if exchange_in_one_step(a, b):
+            return
+        side = side or side_path(b)
+        os.rename(b, side)
+        os.rename(a, b)
+        os.rename(side, a)
+    elif here_a:
+        os.rename(a, b)
+    elif here_b:
+        os.rename(b, a)
+    else:
+        raise FileNotFoundError(errno.ENOENT, "neither folder exists", str(b))
+
+
 def swap_in(new: Path, target: Path) -> None:
     """Replace folder `target` by the complete folder `new`."""
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{os.getpid()}")
-        if old.exists():
-            remove_tree(old)
-        os.replace(target, old)
-    os.replace(new, target)
-    if old is not None:
-        remove_tree(old)
+    exchange(new, target)
+    if new.exists():
+        remove_tree(new)      # what was the target
 
 
 def remove_tree(folder: Path) -> None:

@@ -24,7 +24,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import os
 import re
+import sys
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -35,7 +37,9 @@ from whoosh.query import And, Every, NumericRange, Term
 
 from . import rank
 from .errors import ArchiveError
-from .fsutil import staging, swap_in
+from .fsutil import atomic_write, staging
+from .publish import index_to_read, mismatch
+from .state import state_dir
 from .segment import TOKENIZER_VERSION
 from .textnorm import search_fold
 
@@ -46,6 +50,12 @@ The Whoosh index of the archive, written by `python build_site.py build` and
 read by `python build_site.py search`. It is rebuilt from `articles/`, so
 only this note is kept in the repository.
 """
+
+
+def only_its_readme(folder: Path) -> bool:
+    """A folder holding nothing but this note (as the repository keeps `search_index/`)."""
+    items = list(Path(folder).iterdir())
+    return len(items) == 1 and items[0].name == "README.md" and items[0].read_text(encoding="utf-8") == INDEX_README
 
 
 @functools.lru_cache(maxsize=1)
@@ -114,9 +124,10 @@ class IndexDoc:
 
 
 def _finish(folder: Path, stats: dict, vocabulary: dict[str, int]) -> None:
-    (folder / STATS_FILE).write_text(json.dumps({**stats, "vocabulary": vocabulary}, ensure_ascii=False,
-                                                separators=(",", ":")), encoding="utf-8")
-    (folder / "README.md").write_text(INDEX_README, encoding="utf-8")
+    # replaced, not written into: in a hard-linked copy that would write into the published index
+    atomic_write(folder / STATS_FILE, json.dumps({**stats, "vocabulary": vocabulary}, ensure_ascii=False,
+                                                 separators=(",", ":")))
+    atomic_write(folder / "README.md", INDEX_README)
 
 
 def write_index(index_dir: Path, docs, stats: dict, vocabulary: dict[str, int], procs: int = 1) -> Path:
@@ -147,11 +158,15 @@ def update_index(index_dir: Path, changed, removed: list[str], stats: dict, voca
         return new
 
 
-def publish(staged: Path, index_dir: Path) -> None:
-    swap_in(staged, Path(index_dir))
-
-
 # -- searching -----------------------------------------------------------------
+
+def _identity(folder: Path):
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
 
 @dataclass
 class Hit:
@@ -201,23 +216,41 @@ def _read_stats(index_dir: Path) -> dict:
 class Searcher:
     """Ranked search over a Whoosh index built by `write_index`."""
 
-    def __init__(self, index_dir: Path):
+    def __init__(self, index_dir: Path, state: Path | None = None):
         index_dir = self.index_dir = Path(index_dir)
-        with reading(index_dir):
+        for attempt in range(3):
+            # the index that goes with the site (a build may be putting a new one in place)
+            folder = index_to_read(index_dir, state or state_dir(index_dir))
+            before = _identity(folder)
             try:
-                present = exists_in(str(index_dir))
+                self._open(folder, index_dir)
+            except ArchiveError:
+                if attempt < 2 and _identity(folder) != before:
+                    continue
+                raise
+            if _identity(folder) == before or attempt == 2:
+                break
+            self.searcher.close()       # opened while it was being replaced: open the new one
+        self.warning = mismatch(folder)
+        if self.warning:
+            print(f"warning: {index_dir}: {self.warning}", file=sys.stderr)
+        self.vocabulary = self.stats["vocabulary"]
+        self._stored: dict[int, dict] = {}
+
+    def _open(self, folder: Path, shown: Path) -> None:
+        with reading(shown):
+            try:
+                present = exists_in(str(folder))
             except OSError:          # a file, or a folder this user cannot read
                 present = False
         if not present:
-            raise ArchiveError(index_dir, "no search index here (run `python build_site.py build` first)")
-        self.stats = _read_stats(index_dir)
-        with reading(index_dir):
-            self.ix = open_dir(str(index_dir))
+            raise ArchiveError(shown, "no search index here (run `python build_site.py build` first)")
+        self.stats = _read_stats(folder)
+        with reading(shown):
+            self.ix = open_dir(str(folder))
             self.searcher = self.ix.searcher()
             self.reader = self.searcher.reader()
             self.columns = {name: self.reader.column_reader(name) for name in ("datekey", "hlen", "blen")}
-        self.vocabulary = self.stats["vocabulary"]
-        self._stored: dict[int, dict] = {}
 
     def close(self) -> None:
         self.searcher.close()

@@ -1,15 +1,19 @@
 """What a build remembers between runs, and the lock that keeps two builds apart.
 
+Beside each output folder lies its lock (`.search_index.lock`, `._site.lock`),
+held (flock) while a build writes it; the system lets go of it when the
+process ends, however it ends, so a killed build never leaves a lock behind.
+
 Beside the index lives a hidden folder (`.search_index.build/` for
 `search_index/`) with
 
-* `lock`     — held (flock) while a build runs; the system lets go of it when
-               the process ends, however it ends, so a killed build never
-               leaves a lock behind;
 * `cache.db` — per article content: its HTML and tokens, so that an
                unchanged article is never segmented twice (SQLite);
 * `manifest.marshal` — what the last build read and wrote: every article's
-               digest and metadata, every page's digest, every file's hash.
+               digest and metadata, every page's digest, every file's hash,
+               size and time, the stamp of the site and index;
+* `publish.json`, `manifest.next.marshal` — only while a build publishes
+               (see `publish.py`).
 """
 from __future__ import annotations
 
@@ -26,7 +30,7 @@ from pathlib import Path
 from .errors import ArchiveError
 from .fsutil import atomic_write
 
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2     # 2: the outputs' stamp and their files' sizes and times
 SCRATCH_PREFIX = "scratch-"   # temporary folders of a running build, in the state folder
 
 
@@ -35,55 +39,86 @@ def state_dir(index_dir: Path) -> Path:
     return index_dir.parent / f".{index_dir.name}.build"
 
 
-class BuildLock:
-    """One build at a time per index. A second build waits (saying so) or,
-    with wait=False, stops with a clear message."""
+def lock_path(target: Path) -> Path:
+    """The lock of an output folder: a file beside it. The same for a folder
+    whichever role a build gives it (site or index), so that no two builds
+    ever write into one folder."""
+    target = Path(target).resolve()
+    return target.parent / f".{target.name}.lock"
 
-    def __init__(self, folder: Path, wait: bool = True, timeout: float = 3600):
-        folder.mkdir(parents=True, exist_ok=True)
-        self.path = folder / "lock"
+
+class BuildLock:
+    """One build at a time per output folder: a build holds the lock of every
+    folder it writes (its site and its index, and with the index its state
+    folder). A second build that wants any of them waits (saying so) or,
+    with wait=False, stops with a clear message. Locks are taken in one
+    order, so two waiting builds never wait for each other."""
+
+    def __init__(self, targets, wait: bool = True, timeout: float = 3600):
+        targets = [targets] if isinstance(targets, (str, os.PathLike)) else targets
+        self.paths = sorted({lock_path(t) for t in targets})
         self.wait = wait
         self.timeout = timeout
-        self.handle = None
+        self.handles: list = []
 
     def __enter__(self):
-        self.handle = open(self.path, "a+")
         try:
-            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = self._holder()
-            if not self.wait:
-                self.handle.close()
-                raise ArchiveError(self.path, f"another build is running{holder}; try again when it is done") from None
-            print(f"another build is running{holder}; waiting for it to finish …", file=sys.stderr, flush=True)
-            deadline = time.monotonic() + self.timeout
-            while True:
-                try:
-                    fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        self.handle.close()
-                        raise ArchiveError(self.path, f"gave up waiting for the other build{holder}") from None
-                    time.sleep(0.2)
-        self.handle.seek(0)
-        self.handle.truncate()
-        self.handle.write(f"{os.getpid()}\n")
-        self.handle.flush()
+            for path in self.paths:
+                self.handles.append(self._take(path))
+        except BaseException:
+            self._release()
+            raise
         return self
 
-    def _holder(self) -> str:
+    def _take(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(path, "a+")
         try:
-            pid = Path(self.path).read_text().strip()
+            if not self._try(handle):
+                holder = self._holder(path)
+                if not self.wait:
+                    raise ArchiveError(path, f"another build is running{holder}; try again when it is done")
+                print(f"another build is running{holder}; waiting for it to finish …", file=sys.stderr, flush=True)
+                deadline = time.monotonic() + self.timeout
+                while not self._try(handle):
+                    if time.monotonic() > deadline:
+                        raise ArchiveError(path, f"gave up waiting for the other build{holder}")
+                    time.sleep(0.2)
+        except BaseException:
+            handle.close()
+            raise
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        return handle
+
+    @staticmethod
+    def _try(handle) -> bool:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            return False
+
+    @staticmethod
+    def _holder(path: Path) -> str:
+        try:
+            pid = path.read_text().strip()
         except OSError:
             return ""
         return f" (process {pid})" if pid else ""
 
+    def _release(self) -> None:
+        for handle in reversed(self.handles):
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
+        self.handles = []
+
     def __exit__(self, *exc):
-        self.handle.seek(0)
-        self.handle.truncate()
-        fcntl.flock(self.handle, fcntl.LOCK_UN)
-        self.handle.close()
+        self._release()
 
 
 def remove_leftovers(out_dir: Path, index_dir: Path, folder: Path) -> None:
@@ -118,6 +153,11 @@ class ContentCache:
     def has(self, digest: str) -> bool:
         return self.db.execute("SELECT 1 FROM content WHERE key=?", (self.key(digest),)).fetchone() is not None
 
+    def has_all(self, digests) -> bool:
+        """Does the cache hold all this content? (Someone may have deleted it.)"""
+        known = {k for (k,) in self.db.execute("SELECT key FROM content")}
+        return all(self.key(d) in known for d in digests)
+
     def get(self, digest: str):
         row = self.db.execute("SELECT value FROM content WHERE key=?", (self.key(digest),)).fetchone()
         return marshal.loads(row[0]) if row else None
@@ -143,7 +183,7 @@ class Manifest:
 
     def __init__(self, data: dict | None = None):
         self.data = data or {"format": MANIFEST_FORMAT, "settings": None, "articles": {}, "pages": {},
-                             "files": {}, "shards": 0}
+                             "files": {}, "shards": 0, "stamp": None, "stats": {}, "index_files": {}}
 
     @property
     def settings(self):
@@ -159,7 +199,23 @@ class Manifest:
 
     @property
     def files(self) -> dict[str, str]:
+        """Every file of the site: its hash."""
         return self.data["files"]
+
+    @property
+    def stats(self) -> dict[str, list[int]]:
+        """Every file of the site: its size and modification time (ns) when published."""
+        return self.data["stats"]
+
+    @property
+    def index_files(self) -> dict[str, list[int]]:
+        """Every file of the index: its size and modification time."""
+        return self.data["index_files"]
+
+    @property
+    def stamp(self) -> str | None:
+        """The stamp the site and the index carry (`publish.py`)."""
+        return self.data["stamp"]
 
     @staticmethod
     def exists(folder: Path) -> bool:

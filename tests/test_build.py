@@ -207,7 +207,7 @@ def start(args: list[str]) -> subprocess.Popen:
 
 def test_second_build_with_no_wait_stops_with_a_clear_message(tmp_path):
     _, args = small_archive(tmp_path)
-    with BuildLock(state_dir(tmp_path / "index")):
+    with BuildLock(tmp_path / "index"):
         proc = start(args + ["--no-wait"])
         out, err = proc.communicate(timeout=60)
     assert proc.returncode != 0
@@ -218,7 +218,7 @@ def test_second_build_with_no_wait_stops_with_a_clear_message(tmp_path):
 
 def test_second_build_waits_for_the_first(tmp_path):
     _, args = small_archive(tmp_path)
-    lock = BuildLock(state_dir(tmp_path / "index"))
+    lock = BuildLock(tmp_path / "index")
     with lock:
         proc = start(args)
         deadline = time.monotonic() + 30
@@ -249,7 +249,7 @@ def test_killed_build_leaves_the_old_site_and_the_next_build_recovers(tmp_path):
     os.killpg(proc.pid, signal.SIGKILL)     # the build and its workers
     proc.wait()
     assert snapshot(site) == before
-    with BuildLock(state_dir(index), wait=False):     # the lock went with the process
+    with BuildLock([site, index], wait=False):     # the lock went with the process
         pass
     assert build(articles, site, index) == 0
     assert not [p for p in tmp_path.iterdir() if ".new-" in p.name or ".old-" in p.name]
