@@ -53,7 +53,7 @@ def atomic_write(path: Path, data: str | bytes, durable: bool = False) -> None:
     `durable`: on disk before the rename (for a journal)."""
     try:
         mode = os.stat(path).st_mode & 0o7777
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):   # new, or its folder is not there (yet)
         mode = file_mode()
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
