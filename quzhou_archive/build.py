@@ -694,6 +694,7 @@ def build(articles_dir: Path, out_dir: Path, index_dir: Path, base_url: str = "/
     articles_dir, out_dir, index_dir = Path(articles_dir), Path(out_dir), Path(index_dir)
     check_separate(articles_dir, out_dir, index_dir)
     try:
+        refuse_foreign(out_dir, index_dir)      # before any lock file is made beside them
         return _build(articles_dir, out_dir, index_dir, normalise_base_url(base_url), jobs or os.cpu_count() or 1,
                       wait, full)
     except OSError as error:     # a full disk, a folder that may not be written: one line, not a traceback
@@ -711,7 +712,6 @@ def _build(articles_dir: Path, out_dir: Path, index_dir: Path, base_url: str, jo
         if settled:
             print(settled, file=sys.stderr)
         remove_leftovers(out_dir, index_dir, folder)
-        refuse_foreign(out_dir, index_dir)
         with Workers(jobs, warm=True, few=not full and Manifest.exists(folder) and out_dir.exists()
                      and index_dir.exists()) as pool:
             settings = settings_digest(base_url, out_dir, index_dir)

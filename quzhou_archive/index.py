@@ -37,7 +37,7 @@ from whoosh.query import And, Every, NumericRange, Term
 
 from . import rank
 from .errors import ArchiveError
-from .fsutil import atomic_write, staging
+from .fsutil import atomic_write, file_mode, staging
 from .publish import index_to_read, mismatch
 from .state import state_dir
 from .segment import TOKENIZER_VERSION
@@ -128,6 +128,9 @@ def _finish(folder: Path, stats: dict, vocabulary: dict[str, int]) -> None:
     atomic_write(folder / STATS_FILE, json.dumps({**stats, "vocabulary": vocabulary}, ensure_ascii=False,
                                                  separators=(",", ":")))
     atomic_write(folder / "README.md", INDEX_README)
+    for path in folder.iterdir():       # Whoosh makes its lock file 0777 less the umask, as if a program
+        if path.is_file() and path.stat().st_mode & 0o7777 != file_mode():
+            path.chmod(file_mode())
 
 
 def write_index(index_dir: Path, docs, stats: dict, vocabulary: dict[str, int], procs: int = 1) -> Path:

@@ -268,3 +268,165 @@ def test_build_reports_the_site_size_and_warns_past_github_pages_limit(tmp_path,
     insert_mid_paragraph(sorted(store.article_paths(articles))[0], INSERTED)
     assert build(articles, tmp_path / "site", tmp_path / "index") == 0
     assert "GitHub Pages publishes sites of at most 1 GB" in capsys.readouterr().err
+
+
+# -- published folders and files have the modes a static host expects ----------------
+
+def walk_modes(*folders: Path) -> set[tuple[str, int]]:
+    """('dir' or 'file', mode) of every folder and file under `folders`, the folders included."""
+    seen = set()
+    for folder in folders:
+        for path in [folder, *folder.rglob("*")]:
+            seen.add(("dir" if path.is_dir() else "file", path.stat().st_mode & 0o7777))
+    return seen
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027])
+def test_published_folders_and_files_have_the_modes_the_umask_gives(tmp_path, umask):
+    articles, args = small_archive(tmp_path)
+    expected = {("dir", 0o777 & ~umask), ("file", 0o666 & ~umask)}
+    for _ in range(2):      # from nothing, then an update (a hard-linked copy of the old folders)
+        proc = subprocess.run([sys.executable, str(ROOT / "build_site.py"), *args], cwd=ROOT, text=True,
+                              capture_output=True, preexec_fn=lambda: os.umask(umask))
+        assert proc.returncode == 0, proc.stderr
+        assert walk_modes(tmp_path / "site", tmp_path / "index") == expected
+        insert_mid_paragraph(sorted(store.article_paths(articles))[0], INSERTED)
+
+
+# -- the lock covers everything a build writes ------------------------------------------
+
+def paused_build(args: list[str], folder: Path) -> subprocess.Popen:
+    """A build (the real command line) that waits, holding its locks, once it has staged its outputs."""
+    proc = subprocess.Popen([sys.executable, "-m", "tests.stopping", "--pause-at", "manifest staged", str(folder),
+                             "--", *args], cwd=ROOT, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while not (folder / "paused").exists():
+        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+        time.sleep(0.05)
+    return proc
+
+
+@pytest.mark.parametrize("other", ["--index", "--out"])
+def test_two_builds_into_the_same_out_or_index_do_not_both_run(tmp_path, other):
+    """Two builds sharing one output folder, the other one different: the second must not run."""
+    _, args = small_archive(tmp_path)
+    first = paused_build(args, tmp_path)
+    try:
+        second_args = list(args)
+        second_args[second_args.index(other) + 1] = str(tmp_path / "other")
+        proc = start(second_args + ["--no-wait"])
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 1 and "Traceback" not in err
+        assert len(err.strip().splitlines()) == 1 and "another build is running" in err
+        shared = "site" if other == "--index" else "index"
+        assert f".{shared}.lock" in err and f"process {first.pid}" in err
+        assert not (tmp_path / "other").exists()
+    finally:
+        (tmp_path / "go").touch()
+        first.communicate(timeout=120)
+    assert first.returncode == 0
+    with Searcher(tmp_path / "index") as s:
+        assert s.warning is None
+
+
+def test_a_build_into_the_same_out_with_another_index_is_noticed_by_the_next_build(tmp_path, capsys):
+    """Built with index A, then with index B and other articles, then with A
+    again: A's build finds that the site is not the one it made, and makes it."""
+    articles = tmp_path / "articles"
+    shutil.copytree(ROOT / "articles", articles)
+    others = tmp_path / "others"
+    shutil.copytree(ROOT / "articles", others)
+    insert_mid_paragraph(sorted(store.article_paths(others))[0], INSERTED)
+    site = tmp_path / "site"
+    assert build(articles, site, tmp_path / "a") == 0
+    assert build(others, site, tmp_path / "b") == 0
+    with Searcher(tmp_path / "a") as s:
+        assert "another build has written it" in s.warning
+    capsys.readouterr()
+    assert build(articles, site, tmp_path / "a") == 0
+    assert "nothing changed" not in capsys.readouterr().out
+    assert build(articles, tmp_path / "fresh" / "site", tmp_path / "fresh" / "index", full=True) == 0
+    assert snapshot(site) == snapshot(tmp_path / "fresh" / "site")
+    with Searcher(tmp_path / "a") as s:
+        assert s.warning is None
+
+
+# -- an incremental build repairs what was damaged ----------------------------------------
+
+@pytest.fixture(scope="module")
+def damaged(tmp_path_factory):
+    """A site and index, built; and the same articles built from nothing elsewhere, to compare."""
+    root = tmp_path_factory.mktemp("damaged")
+    articles = root / "articles"
+    shutil.copytree(ROOT / "articles", articles)
+    assert build(articles, root / "fresh" / "site", root / "fresh" / "index") == 0
+    return root, snapshot(root / "fresh" / "site"), index_contents(root / "fresh" / "index")
+
+
+def test_an_incremental_build_rewrites_site_files_that_are_missing_or_changed(damaged, capsys, tmp_path):
+    root, fresh_site, _ = damaged
+    articles, site, index = root / "articles", tmp_path / "site", tmp_path / "index"
+    assert build(articles, site, index) == 0
+    pages = sorted(site.glob("articles/**/*.html"))
+    pages[0].unlink()                                       # deleted
+    with open(pages[1], "a", encoding="utf-8") as page:     # changed
+        page.write("<script>alert(1)</script>")
+    data = bytearray(pages[2].read_bytes())                 # changed, same size
+    data[-2] ^= 1
+    pages[2].write_bytes(bytes(data))
+    (site / "search" / "s" / "0.bin").unlink()             # a shard of the browser index
+    (site / "static" / "style.css").write_text("")
+    (site / "index.html").unlink()
+    os.utime(site / "feed.xml")                             # touched, not changed: nothing to do
+    capsys.readouterr()
+    assert build(articles, site, index) == 0
+    assert "6 missing or changed file(s) of the site rewritten" in capsys.readouterr().out
+    assert snapshot(site) == fresh_site
+    assert build(articles, site, index) == 0
+    assert capsys.readouterr().out.startswith("nothing changed")
+
+
+def test_an_incremental_build_rebuilds_an_index_whose_files_are_missing_or_changed(damaged, capsys, tmp_path):
+    root, _, fresh_index = damaged
+    articles, site, index = root / "articles", tmp_path / "site", tmp_path / "index"
+    assert build(articles, site, index) == 0
+    segment = max((p for p in index.iterdir() if p.suffix == ".seg"), key=lambda p: p.stat().st_size)
+    segment.write_bytes(segment.read_bytes()[:-100])
+    capsys.readouterr()
+    assert build(articles, site, index) == 0
+    assert "the index rebuilt" in capsys.readouterr().out
+    assert index_contents(index) == fresh_index
+    assert build(articles, site, index) == 0
+    assert capsys.readouterr().out.startswith("nothing changed")
+
+
+def test_a_build_after_the_content_cache_was_deleted_segments_anew(damaged, capsys, tmp_path):
+    root, _, _ = damaged
+    articles = tmp_path / "articles"
+    shutil.copytree(root / "articles", articles)
+    assert build(articles, tmp_path / "site", tmp_path / "index") == 0
+    for path in state_dir(tmp_path / "index").glob("cache.db*"):
+        path.unlink()
+    insert_mid_paragraph(sorted(store.article_paths(articles))[0], INSERTED)
+    assert build(articles, tmp_path / "site", tmp_path / "index") == 0
+    assert "from nothing" in capsys.readouterr().out
+
+
+# -- what a build refuses to replace ---------------------------------------------------------
+
+@pytest.mark.parametrize("case", ["out_is_articles", "out_holds_articles", "index_in_out", "someones_folder"])
+def test_a_build_never_replaces_a_folder_it_did_not_write(tmp_path, case):
+    articles = tmp_path / "articles"
+    shutil.copytree(ROOT / "articles", articles)
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("my notes")
+    out, index = {"out_is_articles": (articles, tmp_path / "index"),
+                  "out_holds_articles": (tmp_path, tmp_path / "index"),
+                  "index_in_out": (tmp_path / "site", tmp_path / "site" / "index"),
+                  "someones_folder": (tmp_path / "mine", tmp_path / "index")}[case]
+    before = snapshot(tmp_path)
+    proc = subprocess.run([sys.executable, str(ROOT / "build_site.py"), "build", "--articles", str(articles),
+                           "--out", str(out), "--index", str(index)], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert snapshot(tmp_path) == before
