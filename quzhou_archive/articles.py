@@ -63,15 +63,86 @@ _LINE_START_SPECIAL = re.compile(r"^(#|>|[-+*]\s|\d+[.)]\s|=+$|-+$)")
 
 def escape_markdown(text: str) -> str:
     """Page text is data: make Markdown show it as written."""
-    text = _INLINE_SPECIAL.sub(r"\\\1", text)
+    if _INLINE_SPECIAL.search(text):
+        text = _INLINE_SPECIAL.sub(r"\\\1", text)
     if _LINE_START_SPECIAL.match(text):
         text = "\\" + text
     return text
 
 
 
-# libyaml when PyYAML was built with it (its wheels are): same output, several times faster
-_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+class _NotPlain(Exception):
+    """The data holds something `_plain_node` leaves to PyYAML's representer."""
+
+
+_STR, _INT, _NULL, _BOOL = ("tag:yaml.org,2002:" + t for t in ("str", "int", "null", "bool"))
+_SEQ, _MAP = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+
+
+def _plain_node(data, seen: set[int]) -> yaml.Node:
+    """The node PyYAML's safe representer makes of `data` (with no default
+    style, keys in order, a collection in flow style when it holds only
+    scalars), for the plain data ingest writes: strings, whole numbers,
+    None, booleans, lists and dicts, none of them twice (that would be an
+    alias)."""
+    kind = type(data)
+    if kind is str:
+        return yaml.ScalarNode(_STR, data)
+    if data is None:
+        return yaml.ScalarNode(_NULL, "null")
+    if kind is int:
+        return yaml.ScalarNode(_INT, str(data))
+    if kind is bool:
+        return yaml.ScalarNode(_BOOL, "true" if data else "false")
+    if kind is not list and kind is not dict or id(data) in seen:
+        raise _NotPlain
+    seen.add(id(data))
+    if kind is list:
+        items = [_plain_node(item, seen) for item in data]
+        flat = all(type(n) is yaml.ScalarNode for n in items)
+        return yaml.SequenceNode(_SEQ, items, flow_style=flat)
+    pairs = [(_plain_node(k, seen), _plain_node(v, seen)) for k, v in data.items()]
+    flat = all(type(k) is yaml.ScalarNode and type(v) is yaml.ScalarNode for k, v in pairs)
+    return yaml.MappingNode(_MAP, pairs, flow_style=flat)
+
+
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
+    """Safe YAML, written by libyaml when PyYAML was built with it (its wheels
+    are): same output, several times faster. The plain data ingest writes
+    skips the generic representer (`_plain_node` makes the same nodes), and
+    how a short scalar resolves (keys, kinds, names that recur in every
+    file) is remembered: the same nodes and tags, found faster."""
+
+    _resolved: dict = {}
+    _RESOLVED_MAX = 20000
+    _SHORT = 24
+
+    def represent(self, data):
+        if self.default_style is None and self.default_flow_style is None and not self.sort_keys:
+            try:
+                node = _plain_node(data, set())
+            except _NotPlain:
+                pass
+            else:
+                self.serialize(node)
+                return
+        super().represent(data)
+
+    def resolve(self, kind, value, implicit):
+        if kind is not yaml.ScalarNode or self.yaml_path_resolvers:
+            return super().resolve(kind, value, implicit)
+        if not implicit[0] or (value[:1] not in self.yaml_implicit_resolvers
+                               and None not in self.yaml_implicit_resolvers):
+            return self.DEFAULT_SCALAR_TAG   # what the resolver finds when no pattern applies (most text)
+        if len(value) > self._SHORT:
+            return super().resolve(kind, value, implicit)
+        key = (value, implicit)
+        tag = self._resolved.get(key)
+        if tag is None:
+            if len(self._resolved) >= self._RESOLVED_MAX:
+                self._resolved.clear()
+            tag = self._resolved[key] = super().resolve(kind, value, implicit)
+        return tag
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
@@ -150,13 +221,27 @@ def split_frontmatter(path: Path, text: str) -> tuple[dict, str]:
     try:
         meta = yaml_load(fm) or {}
     except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else None
         problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-        raise ArchiveError(path, f"frontmatter is not valid YAML: {problem}", line) from None
+        raise ArchiveError(path, f"frontmatter is not valid YAML: {problem}", _line_of_yaml_error(err)) from None
     if not isinstance(meta, dict):
         raise ArchiveError(path, "frontmatter must be a mapping of keys to values", 2)
     return meta, body
+
+
+# YAML names two places: where it gave up, and the construct it was reading
+# then. For a bracket or quote left open it gives up lines later, at the next
+# key; the open bracket or quote is the fault.
+_OPEN_CONSTRUCTS = ("while scanning a quoted", "while scanning a simple key", "while parsing a flow")
+
+
+def _line_of_yaml_error(err: yaml.YAMLError) -> int | None:
+    """The article file's line of a YAML fault. The frontmatter text starts
+    just after the opening `---`, so its line 0 is the file's line 1."""
+    mark = getattr(err, "problem_mark", None)
+    context = getattr(err, "context", None) or ""
+    if getattr(err, "context_mark", None) is not None and context.startswith(_OPEN_CONSTRUCTS):
+        mark = err.context_mark
+    return mark.line + 1 if mark is not None else None
 
 
 def _valid_date(text: str) -> bool:
@@ -171,7 +256,10 @@ def _valid_date(text: str) -> bool:
 
 
 def _line_of_key(text: str, key: str) -> int | None:
-    m = re.search(rf"^{re.escape(key)}\s*:", text, re.M)
+    """The line of `key:` in the frontmatter (a body line that starts `title:` is not it)."""
+    end = re.search(r"^---\s*$", text[3:], re.M)
+    frontmatter = text[:3 + end.start()] if end else text
+    m = re.search(rf"^{re.escape(key)}\s*:", frontmatter, re.M)
     return text.count("\n", 0, m.start()) + 1 if m else None
 
 
@@ -210,6 +298,7 @@ def read_article(root: Path, path: Path) -> Article:
     except UnicodeDecodeError as err:
         line = err.object[:err.start].count(b"\n") + 1
         raise ArchiveError(path, "article is not UTF-8 text", line) from None
+    text = text.removeprefix("\ufeff")  # the byte order mark some editors add
     meta, body = split_frontmatter(path, text)
     validate(path, text, meta)
     article_id = id_for_path(root, path)

@@ -17,6 +17,26 @@ DEFAULT_OUT = "_site"
 DEFAULT_INDEX = "search_index"
 
 
+def _at_least_one(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {n}")
+    return n
+
+
+def _port(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= n <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is 0 to 65535 (0: any free one), not {n}")
+    return n
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="build_site.py",
@@ -41,11 +61,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--queries", metavar="FILE", help="run every query in FILE (one per line, - for stdin); "
                                                      "with --json, prints one JSON array per line")
     p.add_argument("--json", action="store_true", help="print a JSON array of results")
-    p.add_argument("--limit", type=int, default=10, metavar="N", help="at most N results (default 10)")
+    p.add_argument("--limit", type=_at_least_one, default=10, metavar="N", help="at most N results (default 10)")
     p.add_argument("--index", default=DEFAULT_INDEX, metavar="DIR", help="index folder (default: search_index/)")
 
     p = sub.add_parser("serve", help="preview the built site locally")
-    p.add_argument("--port", type=int, default=8000, metavar="N", help="port (default 8000)")
+    p.add_argument("--port", type=_port, default=8000, metavar="N", help="port (default 8000; 0: any free one)")
     p.add_argument("--out", default=DEFAULT_OUT, metavar="DIR", help="site folder (default: _site/)")
     p.add_argument("--base-url", default="/", metavar="PATH", help="serve the site under this path (default /)")
     return parser

@@ -2,6 +2,9 @@
 
 Article text is data, not markup: raw HTML in a body (`<script>`, `<img
 onerror>`) is shown as text, never passed through, whoever wrote the file.
+Links and images may point only at http:, https:, mailto: or a relative
+address; any other target (`javascript:`, `data:`, `vbscript:`, `file:` …)
+is dropped and the link's words stay as plain text.
 """
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import markdown
+import nh3
 
 from .articles import Article
 
@@ -24,6 +28,44 @@ def _markdown() -> markdown.Markdown:
 
 
 _MD = _markdown()
+
+# The last word on what reaches a page. Markdown writes whatever target a
+# link names, and a browser reads `jav&#x61;script:`, `java\tscript:` or
+# ` JAVASCRIPT:` as javascript: — so the rendered HTML is parsed again the way
+# a browser parses it (ammonia, through nh3) and kept only as far as it is
+# what Markdown itself makes: its tags, their few attributes, and URLs whose
+# scheme is on the list (relative ones pass). A hand-written check of the
+# Markdown source would have to know every way a browser decodes a URL.
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+_MARKDOWN_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "ol", "ul", "li", "pre", "code", "hr",
+                  "br", "em", "strong", "a", "img"}
+
+
+def _plain_relative(url: str) -> str | None:
+    """A relative URL, unless its first segment holds a colon: RFC 3986 allows
+    none there (`./a:b` is how a path says it), and `java    script:` is a
+    scheme in disguise, not a page of the site."""
+    first_segment = re.split(r"[/?#]", url, maxsplit=1)[0]
+    return None if ":" in first_segment else url
+
+
+def _local_images_only(tag: str, attribute: str, value: str) -> str | None:
+    """An image is loaded, not followed: one from another host would load it
+    on every reading, so only the site's own images keep their `src`."""
+    if tag == "img" and attribute == "src" and re.match(r"^\s*(?:[a-z][a-z0-9+.-]*:|//)", value, re.I):
+        return None
+    return value
+
+
+_CLEANER = nh3.Cleaner(tags=_MARKDOWN_TAGS, attributes={"a": {"href", "title"}, "img": {"src", "alt", "title"}},
+                       url_schemes=set(SAFE_SCHEMES), url_relative=_plain_relative, link_rel=None,
+                       strip_comments=True, attribute_filter=_local_images_only)
+
+
+def safe_html(fragment: str) -> str:
+    """`fragment` with nothing a browser would run: no script, no event
+    handler, no link or image whose target has a scheme off the list."""
+    return _CLEANER.clean(fragment)
 
 
 # Punctuation typed (or extracted from PDF) as ASCII next to Chinese text is
@@ -46,7 +88,7 @@ def typeset_html(fragment: str) -> str:
 
 def body_html(body: str) -> str:
     _MD.reset()
-    return typeset_html(_MD.convert(body))
+    return safe_html(typeset_html(_MD.convert(body)))
 
 
 class _TextBlocks(HTMLParser):

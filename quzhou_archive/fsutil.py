@@ -51,12 +51,15 @@ def atomic_write(path: Path, data: str | bytes, durable: bool = False) -> None:
     """Write via a temporary file in the same folder, then rename over the
     target. The file keeps the mode it had (a new one: what the umask says);
     `durable`: on disk before the rename (for a journal)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
         mode = os.stat(path).st_mode & 0o7777
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):   # new, or its folder is not there (yet)
         mode = file_mode()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError:   # the folder is not there yet (asked only then: a batch writes many files to one folder)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             os.fchmod(handle.fileno(), mode)

@@ -10,9 +10,9 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from importlib import resources
 
-import yaml
+from .data import read_yaml
+from .textnorm import longest_word_pattern
 
 
 @dataclass(frozen=True)
@@ -54,8 +54,8 @@ class Gazetteer:
 
     @functools.cached_property
     def pattern(self) -> re.Pattern:
-        forms = sorted(self.surface_forms, key=len, reverse=True)
-        return re.compile("|".join(map(re.escape, forms)))
+        """Any surface form; the longest where several start at one place."""
+        return re.compile(longest_word_pattern(self.surface_forms))
 
     def __hash__(self) -> int:  # lru_cache on methods needs it; there is one gazetteer
         return id(self)
@@ -74,8 +74,7 @@ def _division(entry: dict, city: str, in_quzhou: bool) -> Division:
 
 @functools.lru_cache(maxsize=1)
 def load() -> Gazetteer:
-    text = resources.files("quzhou_archive.data").joinpath("gazetteer.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = read_yaml("gazetteer.yaml")
     city_name = data["city"]["name"]
     city = _division(data["city"], city_name, True)
     counties = [_division(c, city_name, True) for c in data["counties"]]

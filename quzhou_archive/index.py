@@ -21,6 +21,7 @@ happens in a copy that replaces the index only when complete.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -31,7 +32,7 @@ from importlib import resources
 from pathlib import Path
 
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, Schema
-from whoosh.index import EmptyIndexError, create_in, exists_in, open_dir
+from whoosh.index import create_in, exists_in, open_dir
 from whoosh.query import And, Every, NumericRange, Term
 
 from . import rank
@@ -182,11 +183,44 @@ class Hit:
     fields: dict
 
 
+REBUILD = "rebuild it: python build_site.py build --full"
+
+
+@contextlib.contextmanager
+def reading(index_dir: Path):
+    """Whoosh raises whatever its decoders meet in a damaged file (zlib.error,
+    struct.error, KeyError, its own IndexError …); to the reader they are one
+    thing, an index that cannot be read, said in one line naming the folder.
+    The kind of error stays in the message, for whoever looks further."""
+    try:
+        yield
+    except ArchiveError:
+        raise
+    except Exception as error:
+        kind = type(error).__name__ if type(error).__module__ == "builtins" else \
+            f"{type(error).__module__}.{type(error).__name__}"
+        detail = f"{kind}: {error}".splitlines()[0][:200]
+        raise ArchiveError(index_dir, f"the search index is damaged ({detail}); {REBUILD}") from error
+
+
+def _read_stats(index_dir: Path) -> dict:
+    try:
+        stats = json.loads((index_dir / STATS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise ArchiveError(index_dir / STATS_FILE, f"index statistics missing or damaged; {REBUILD}") from None
+    if not isinstance(stats, dict) or stats.get("tokenizer") != TOKENIZER_VERSION:
+        raise ArchiveError(index_dir, f"index was built by another version of the archive; {REBUILD}")
+    if not (isinstance(stats.get("vocabulary"), dict) and isinstance(stats.get("docs"), int)
+            and isinstance(stats.get("average"), dict)):
+        raise ArchiveError(index_dir / STATS_FILE, f"index statistics incomplete; {REBUILD}")
+    return stats
+
+
 class Searcher:
     """Ranked search over a Whoosh index built by `write_index`."""
 
     def __init__(self, index_dir: Path, state: Path | None = None):
-        index_dir = Path(index_dir)
+        index_dir = self.index_dir = Path(index_dir)
         for attempt in range(3):
             # the index that goes with the site (a build may be putting a new one in place)
             folder = index_to_read(index_dir, state or state_dir(index_dir))
@@ -205,26 +239,21 @@ class Searcher:
             print(f"warning: {index_dir}: {self.warning}", file=sys.stderr)
         self.vocabulary = self.stats["vocabulary"]
         self._stored: dict[int, dict] = {}
-        self.columns = {name: self.reader.column_reader(name) for name in ("datekey", "hlen", "blen")}
 
     def _open(self, folder: Path, shown: Path) -> None:
-        try:
-            if not exists_in(str(folder)):
-                raise EmptyIndexError
+        with reading(shown):
+            try:
+                present = exists_in(str(folder))
+            except OSError:          # a file, or a folder this user cannot read
+                present = False
+        if not present:
+            raise ArchiveError(shown, "no search index here (run `python build_site.py build` first)")
+        self.stats = _read_stats(folder)
+        with reading(shown):
             self.ix = open_dir(str(folder))
-        except (EmptyIndexError, OSError):
-            raise ArchiveError(shown, "no search index here (run `python build_site.py build` first)") from None
-        try:
-            self.stats = json.loads((folder / STATS_FILE).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            raise ArchiveError(shown / STATS_FILE, "index statistics missing or damaged; rebuild") from None
-        if self.stats.get("tokenizer") != TOKENIZER_VERSION:
-            raise ArchiveError(shown, "index was built by another version of the tokenizer; rebuild")
-        try:
             self.searcher = self.ix.searcher()
-        except OSError:
-            raise ArchiveError(shown, "the search index is damaged; rebuild") from None
-        self.reader = self.searcher.reader()
+            self.reader = self.searcher.reader()
+            self.columns = {name: self.reader.column_reader(name) for name in ("datekey", "hlen", "blen")}
 
     def close(self) -> None:
         self.searcher.close()
@@ -278,6 +307,10 @@ class Searcher:
 
     def search(self, text: str, limit: int | None = 10) -> tuple[rank.Query, list[Hit], int]:
         """(parsed query, the best `limit` hits, how many articles matched)."""
+        with reading(self.index_dir):
+            return self._search(text, limit)
+
+    def _search(self, text: str, limit: int | None) -> tuple[rank.Query, list[Hit], int]:
         query = rank.parse_query(text)
         if query.empty:
             return query, [], 0

@@ -5,6 +5,7 @@ import json
 import sys
 from pathlib import Path
 
+from .errors import ArchiveError
 from .index import Hit, Searcher
 from .textnorm import search_fold
 
@@ -50,7 +51,54 @@ def _highlight(text: str, marks, on: str, off: str) -> str:
     return "".join(out)
 
 
+def _not_utf8(data: bytes, error: UnicodeDecodeError) -> str:
+    """What is wrong and where in its line, counted in bytes from 1."""
+    line_start = data.rfind(b"\n", 0, error.start) + 1
+    return f"not UTF-8 text (byte 0x{data[error.start]:02X} at byte {error.start - line_start + 1})"
+
+
+def checked_query(query: str) -> str:
+    """The query as text, or a one-line refusal. The shell hands Python a
+    query's bytes, and bytes that are not UTF-8 arrive as lone surrogates
+    (PEP 383), which no index and no terminal can take."""
+    try:
+        query.encode("utf-8")
+        return query
+    except UnicodeEncodeError:
+        pass
+    try:
+        data = query.encode("utf-8", "surrogateescape")   # the bytes as typed
+        data.decode("utf-8")
+        detail = "not UTF-8 text"
+    except UnicodeEncodeError:                          # a surrogate that was never a byte
+        detail = "not text (it holds a lone surrogate)"
+    except UnicodeDecodeError as error:
+        detail = _not_utf8(data, error)
+    raise ArchiveError("search", f"the query is {detail}; type it in UTF-8")
+
+
+def read_queries(source: str) -> list[str]:
+    """The lines of a queries file (or of stdin for `-`), read as UTF-8;
+    a file that cannot be read or is not UTF-8 is refused, naming the line."""
+    name = "<stdin>" if source == "-" else source
+    try:
+        data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+    except OSError as error:
+        raise ArchiveError(name, f"cannot read the queries file: {error.strerror or error}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        raise ArchiveError(name, _not_utf8(data, error) + "; save the queries as UTF-8", line=line) from None
+    # one query per line as a text editor counts lines, so that a line number means what it says
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
+
+
 def run_search(query: str, index_dir: Path, limit: int = 10, as_json: bool = False) -> int:
+    query = checked_query(query)
     with Searcher(index_dir) as searcher:
         parsed, hits, total = searcher.search(query, limit=max(0, limit))
         base = searcher.stats.get("base_url", "/")
@@ -84,7 +132,7 @@ def _json(hit: Hit, base: str) -> dict:
 
 def run_batch(source: str, index_dir: Path, limit: int = 10, as_json: bool = False) -> int:
     """Many queries, one index opening: a line of output per line of input."""
-    lines = sys.stdin.read().splitlines() if source == "-" else Path(source).read_text(encoding="utf-8").splitlines()
+    lines = read_queries(source)
     with Searcher(index_dir) as searcher:
         base = searcher.stats.get("base_url", "/")
         for line in lines:

@@ -314,6 +314,11 @@ def _encode_positions(positions, table: list[bytes]) -> bytes:
     return b"".join(out)
 
 
+def _length(data: bytes, table: list[bytes]) -> bytes:
+    n = len(data)
+    return table[n] if n < 16384 else _big_varint(n)
+
+
 def _big_varint(n: int) -> bytes:
     out = bytearray()
     varint(n, out)
@@ -339,13 +344,15 @@ def _heads(cache: dict[int, dict], prefix: str, count: int):
 
 def shard_chunks(docnum: int, tokens: DocTokens, count: int) -> list[tuple[int, bytes]]:
     """One document's postings framed for `finish_shard`, grouped by shard:
-    term length, term, block (2 bytes), offset in block, code length, code,
-    positions length (2 bytes), positions. (The work of `doc_postings`, in
+    term length, term, block (varint), offset in block, code length, code,
+    positions length (varint), positions. (The work of `doc_postings`, in
     the form the full export needs: this loop runs for every posting of the
-    archive, so it is written for speed.)"""
+    archive, so it is written for speed.) Lengths are varints, not fixed
+    widths: a word said 65 536 times in one long article has more bytes of
+    positions than two bytes can count, and ingest accepts such articles."""
     table = _varints()
     block, offset = divmod(docnum, BLOCK)
-    where = bytes((block >> 8, block & 255, offset))
+    where = _big_varint(block) + bytes((offset,))
     once_in_body = where + _code(0, 1)
     chunks: dict[int, list[bytes]] = {}
     bigram_heads, bigram_head = _heads(_BIGRAM_HEADS, "b", count)
@@ -355,11 +362,11 @@ def shard_chunks(docnum: int, tokens: DocTokens, count: int) -> list[tuple[int, 
         hp = headline.get(gram)
         if hp is None and len(bp) == 1 and bp[0] < 16384:
             positions = table[bp[0]]
-            record = head + once_in_body + bytes((0, len(positions))) + positions
+            record = head + once_in_body + bytes((len(positions),)) + positions
         else:
             hp = hp or ()
             positions = _encode_positions(hp, table) + _encode_positions(bp, table)
-            record = head + where + _code(len(hp), len(bp)) + len(positions).to_bytes(2, "big") + positions
+            record = head + where + _code(len(hp), len(bp)) + _length(positions, table) + positions
         found = chunks.get(k)
         if found is None:
             chunks[k] = [record]
@@ -369,13 +376,13 @@ def shard_chunks(docnum: int, tokens: DocTokens, count: int) -> list[tuple[int, 
         if gram not in body:
             k, head = bigram_head(gram)
             positions = _encode_positions(hp, table)
-            record = head + where + _code(len(hp), 0) + len(positions).to_bytes(2, "big") + positions
+            record = head + where + _code(len(hp), 0) + _length(positions, table) + positions
             chunks.setdefault(k, []).append(record)
     _, char_head = _heads(_CHAR_HEADS, "c", count)
     hc, bc = Counter("".join(tokens.headline)), Counter("".join(tokens.body))
     for ch in hc.keys() | bc.keys():
         k, head = char_head(ch)
-        chunks.setdefault(k, []).append(head + where + _code(hc.get(ch, 0), bc.get(ch, 0)) + b"\0\0")
+        chunks.setdefault(k, []).append(head + where + _code(hc.get(ch, 0), bc.get(ch, 0)) + b"\0")
     return [(k, b"".join(parts)) for k, parts in chunks.items()]
 
 
@@ -387,13 +394,21 @@ def finish_shard(raw: bytes, vocabulary: Vocabulary) -> bytes:
         length = raw[i]
         term = raw[i + 1:i + 1 + length]
         i += 1 + length
-        block = raw[i] << 8 | raw[i + 1]
-        offset, code_length = raw[i + 2], raw[i + 3]
-        code = raw[i + 4:i + 4 + code_length]
-        i += 4 + code_length
-        positions_length = raw[i] << 8 | raw[i + 1]
-        positions = raw[i + 2:i + 2 + positions_length]
-        i += 2 + positions_length
+        block = raw[i]
+        if block < 0x80:
+            i += 1
+        else:
+            block, i = read_varint(raw, i)
+        offset, code_length = raw[i], raw[i + 1]
+        code = raw[i + 2:i + 2 + code_length]
+        i += 2 + code_length
+        positions_length = raw[i]
+        if positions_length < 0x80:
+            i += 1
+        else:
+            positions_length, i = read_varint(raw, i)
+        positions = raw[i:i + positions_length]
+        i += positions_length
         blocks = groups.get(term)
         if blocks is None:
             blocks = groups[term] = {}

@@ -89,7 +89,8 @@ def serve(site: Path, port: int, base_url: str = "/") -> int:
         server, base = make_server(site, port, base_url)
     except OSError as err:
         raise ArchiveError(site, f"cannot listen on port {port}: {err.strerror}") from None
-    print(f"serving {site}/ at http://127.0.0.1:{port}{base} (Ctrl+C stops)")
+    # the port bound, which is not the one asked for when that was 0
+    print(f"serving {site}/ at http://127.0.0.1:{server.server_address[1]}{base} (Ctrl+C stops)", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

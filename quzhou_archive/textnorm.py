@@ -22,6 +22,7 @@ _T2S = opencc.OpenCC("t2s")
 CJK_CHAR = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
 CJK_PUNCT = r"\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2014\u2018\u2019\u201c\u201d\u2026\u00b7"
 _CJK_RE = re.compile(f"[{CJK_CHAR}]")
+_NOT_CJK = re.compile(f"[^{CJK_CHAR}]+")
 _CJK_GAP = re.compile(f"(?<=[{CJK_CHAR}{CJK_PUNCT}])[ \t\u3000\u00a0]+(?=[{CJK_CHAR}{CJK_PUNCT}])")
 
 
@@ -54,9 +55,63 @@ def fold_char(ch: str) -> str:
     return _FOLD_TABLE[ord(ch)]
 
 
+class _KnownFolds:
+    """What the fold table knew at one moment, as two patterns: a character it
+    did not know, and a character that folds to another. Most characters of a
+    page fold to themselves, so replacing the few that do not is several
+    times faster than translating every character. A character whose folded
+    form folds again is left to `str.translate`, which changes each character
+    once."""
+
+    def __init__(self, table: dict[int, str]):
+        changing = {chr(code): folded for code, folded in table.items() if chr(code) != folded}
+        twice = {ch for ch, folded in changing.items() if folded in changing}
+        self.size = len(table)
+        self.changing = {ch: folded for ch, folded in changing.items() if ch not in twice}
+        known = "".join(chr(code) for code in table if chr(code) not in twice)
+        self.unknown = re.compile(f"[^{re.escape(known)}]")
+        self.folds = re.compile(f"[{re.escape(''.join(self.changing))}]") if self.changing else None
+
+
+_known: _KnownFolds | None = None
+_translated = 0          # characters translated one by one since the patterns were built
+_RELEARN_FROM = 256      # characters the table knows before the patterns are first built
+_RELEARN_GROWTH = 1.25   # rebuilt when the table has grown by this factor since,
+_RELEARN_COST = 32       # or has learnt a few characters and translating texts that hold
+                         # them has cost this many characters per character known: building
+                         # the patterns costs about as much
+_SHORT = 4               # a word this short is as quickly translated
+
+
+def _learned(translated: int) -> None:
+    """Rebuild the patterns when the table knows characters they do not, and
+    rebuilding costs less than translating the texts that hold them."""
+    global _known, _translated
+    _translated += translated
+    size = len(_FOLD_TABLE)
+    if _known is None:
+        due = size >= _RELEARN_FROM
+    else:
+        due = size > _known.size and (size >= _RELEARN_GROWTH * _known.size or _translated >= _RELEARN_COST * size)
+    if due:
+        _known, _translated = _KnownFolds(_FOLD_TABLE), 0
+
+
 def fold(text: str) -> str:
     """Fold a whole string character by character (length preserved)."""
-    return text.translate(_FOLD_TABLE)
+    if text.isascii():
+        return text.lower()
+    if len(text) <= _SHORT:
+        return text.translate(_FOLD_TABLE)
+    known = _known
+    if known is None or known.unknown.search(text):
+        folded = text.translate(_FOLD_TABLE)
+        _learned(len(text))
+        return folded
+    if known.folds is not None:
+        for ch in set(known.folds.findall(text)):
+            text = text.replace(ch, known.changing[ch])
+    return text
 
 
 def _search_folds() -> dict[str, str]:
@@ -97,12 +152,56 @@ def search_fold(text: str) -> str:
     return text.translate(_SEARCH_FOLD_TABLE)
 
 
+def longest_word_pattern(words) -> str:
+    """A regular expression for any of `words` that, where several start at
+    the same place, matches the longest: what an alternation of the words
+    sorted longest first matches, but written as a tree of their characters
+    (衢(?:州(?:市)?|江区)), so that a place where no word starts is left at its
+    first character instead of being tried against every word."""
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[None] = True   # a word ends here
+    return _alternatives(tree)
+
+
+def _alternatives(node: dict) -> str:
+    branches = [re.escape(ch) + _continuations(child) for ch, child in node.items() if ch is not None]
+    return "|".join(branches)
+
+
+def _continuations(node: dict) -> str:
+    """What may follow a character: the longer words first, then (if a word
+    ends here) nothing."""
+    if all(ch is None for ch in node):
+        return ""
+    return f"(?:{_alternatives(node)})" + ("?" if None in node else "")
+
+
+_CHAR_CLASSES: dict[str, re.Pattern] = {}
+
+
+def holds_any(text: str, chars: str) -> bool:
+    """Does `text` hold any of the characters `chars`? (`any(c in text for c
+    in chars)`, found by one pattern instead of one search per character.)"""
+    pattern = _CHAR_CLASSES.get(chars)
+    if pattern is None:
+        pattern = _CHAR_CLASSES[chars] = re.compile(f"[{re.escape(chars)}]")
+    return pattern.search(text) is not None
+
+
 def is_cjk(ch: str) -> bool:
     return bool(_CJK_RE.match(ch))
 
 
 def cjk_count(text: str) -> int:
-    return len(_CJK_RE.findall(text))
+    return len(_NOT_CJK.sub("", text))
+
+
+def has_cjk(text: str) -> bool:
+    return _CJK_RE.search(text) is not None
 
 
 def close_cjk_gaps(text: str) -> str:
@@ -110,6 +209,8 @@ def close_cjk_gaps(text: str) -> str:
 
     Spaces next to Latin letters or digits are kept ("AR/VR 设备", "3 GWh").
     """
+    if " " not in text and "\t" not in text and "\u3000" not in text and "\u00a0" not in text:
+        return text   # no gap to close (found faster than by the pattern)
     return _CJK_GAP.sub("", text)
 
 
@@ -120,7 +221,7 @@ def display_width(text: str) -> int:
 
 def squash(text: str) -> str:
     """Text without any whitespace, for comparisons that ignore layout."""
-    return re.sub(r"\s+", "", text)
+    return "".join(text.split())   # str.split() splits where the pattern \s would
 
 
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,

@@ -7,10 +7,13 @@ times; an article gets the few topics that score well against its best.
 from __future__ import annotations
 
 import functools
+import itertools
+import re
+from collections import Counter
 from dataclasses import dataclass
-from importlib import resources
 
-import yaml
+from .data import read_yaml
+
 
 HEADLINE_WEIGHT = 3
 
@@ -33,11 +36,14 @@ class Taxonomy:
     def by_name(self, name: str) -> Topic | None:
         return next((t for t in self.topics if t.name == name), None)
 
+    @functools.cached_property
+    def keywords(self) -> "KeywordIndex":
+        return KeywordIndex(self.topics)
+
 
 @functools.lru_cache(maxsize=1)
 def load() -> Taxonomy:
-    text = resources.files("quzhou_archive.data").joinpath("topics.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = read_yaml("topics.yaml")
     topics = tuple(
         Topic(t["name"], t["slug"], t.get("about", ""), tuple((k.lower(), float(w)) for k, w in (t.get("keywords") or {}).items()))
         for t in data["topics"]
@@ -45,22 +51,68 @@ def load() -> Taxonomy:
     return Taxonomy(topics, float(data.get("min_score", 6)), float(data.get("relative", 0.45)), int(data.get("max_topics", 3)))
 
 
+class KeywordIndex:
+    """The taxonomy's keywords by their first two characters. One pass over a
+    text finds the pairs of characters in it that may begin a keyword; only
+    the keywords so begun (and those of one character) need counting. And
+    where each keyword stands: (topic, place among the topic's keywords,
+    weight)."""
+
+    def __init__(self, topics: tuple[Topic, ...]):
+        self.entries: dict[str, list[tuple[int, int, float]]] = {}
+        for t, topic in enumerate(topics):
+            for k, (keyword, weight) in enumerate(topic.keywords):
+                self.entries.setdefault(keyword, []).append((t, k, weight))
+        words = sorted(self.entries)
+        self.single = [w for w in words if len(w) == 1]
+        self.by_pair: dict[str, list[str]] = {}
+        for word in words:
+            if len(word) > 1:
+                self.by_pair.setdefault(word[:2], []).append(word)
+        firsts = "".join(sorted({pair[0] for pair in self.by_pair}))
+        # a lookahead, so that pairs overlapping each other are all found
+        self.pairs = re.compile(f"(?=([{re.escape(firsts)}].))", re.S) if firsts else None
+
+    def counts(self, text: str) -> dict[str, int]:
+        """Keyword -> how often `text` holds it (as `str.count` counts), for
+        the keywords it holds. A keyword of two different characters is
+        counted among the pairs found; longer ones, and those that could
+        overlap themselves (哈哈), by `str.count`."""
+        if self.pairs is None:
+            pairs: Counter = Counter()
+        else:
+            pairs = Counter(self.pairs.findall(text))
+        found = {}
+        for pair in pairs.keys() & self.by_pair.keys():
+            for word in self.by_pair[pair]:
+                n = pairs[pair] if len(word) == 2 and word[0] != word[1] else text.count(word)
+                if n:
+                    found[word] = n
+        for word in self.single:
+            n = text.count(word)
+            if n:
+                found[word] = n
+        return found
+
+
 def scores(headline: str, body: str, taxonomy: Taxonomy | None = None) -> dict[str, float]:
     """Topic name -> score, for folded headline and body text."""
     taxonomy = taxonomy or load()
-    present = set(headline) | set(body)
-    counts: dict[str, int] = {}
+    index = taxonomy.keywords
+    in_headline, in_body = index.counts(headline), index.counts(body)
+    terms = []   # (topic, place of the keyword in the topic, weight, count)
+    for keyword in in_headline.keys() | in_body.keys():
+        n = HEADLINE_WEIGHT * in_headline.get(keyword, 0) + in_body.get(keyword, 0)
+        terms += [(t, k, weight, n) for t, k, weight in index.entries[keyword]]
+    terms.sort(key=lambda term: term[:2])
     result = {}
-    for topic in taxonomy.topics:
+    # each topic's score sums its keywords in the topic's order, as a float sum must
+    for t, group in itertools.groupby(terms, key=lambda term: term[0]):
         score = 0.0
-        for keyword, weight in topic.keywords:
-            if keyword[0] not in present:
-                continue
-            if keyword not in counts:
-                counts[keyword] = HEADLINE_WEIGHT * headline.count(keyword) + body.count(keyword)
-            score += weight * counts[keyword]
+        for _, _, weight, n in group:
+            score += weight * n
         if score:
-            result[topic.name] = score
+            result[taxonomy.topics[t].name] = score
     return result
 
 

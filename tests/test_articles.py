@@ -1,8 +1,12 @@
 """Article files: IDs, byte-stable re-ingest, hand edits, clashes, reading back."""
 import re
 import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from quzhou_archive import articles as store
 from quzhou_archive.errors import ArchiveError
@@ -101,7 +105,96 @@ def test_bad_article_files_name_file_and_line(tmp_path, text, message, line):
     assert str(caught.value).startswith(str(path))
 
 
+@pytest.mark.parametrize(
+    "text, line",
+    [
+        ("---\ntitle: [unclosed\ndate: null\nkind: news\n---\nbody\n", 2),
+        ("---\ntitle: x\ndate: \"2024\nkind: news\n---\nbody\n", 3),
+        ("---\ntitle: x\n  kind: news\n---\nbody\n", 3),
+        ("---\ntitle: x\nkind: news\n\tdate: null\n---\nbody\n", 4),
+        ("---\ntitle: x\nkind news\ndate: null\n---\nbody\n", 3),
+    ],
+)
+def test_yaml_error_in_frontmatter_names_the_line_of_the_fault(tmp_path, text, line):
+    path = tmp_path / "bad.md"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ArchiveError) as caught:
+        store.read_article(tmp_path, path)
+    assert "not valid YAML" in caught.value.message
+    assert caught.value.line == line
+
+
+def test_missing_key_is_not_looked_for_in_the_body(tmp_path):
+    path = tmp_path / "bad.md"
+    path.write_text("---\nsubtitle: x\n---\n\ntitle: a line of the body\n", encoding="utf-8")
+    with pytest.raises(ArchiveError) as caught:
+        store.read_article(tmp_path, path)
+    assert caught.value.line == 2
+
+
 def test_slugify():
     assert store.slugify("衢州日报") == "quzhouribao"
     assert store.slugify("衢州日報") == "quzhouribao"
     assert store.slugify("Hello World!") == "hello-world"
+
+
+# -- fuzzing: random and mutated frontmatter ---------------------------------
+
+_ARTICLE_SEEDS = [p.read_text(encoding="utf-8") for p in sorted(Path(__file__).parent.parent.joinpath("articles")
+                                                                    .rglob("*.md"))[:12]]
+_YAML_BITS = st.sampled_from([":", ": ", "[", "]", "{", "}", '"', "'", "\t", "&a", "*a", "!!python/object ", "|",
+                              ">", "- ", "#", "%", "@", "`", "---", "\n", "  ", "? ", "2024-13-40", "null", "~",
+                              "\ufeff", "\x85", "\u2028", "\x00", "1e999", "!!binary x"])
+
+
+@st.composite
+def mutated_articles(draw) -> str:
+    text = draw(st.sampled_from(_ARTICLE_SEEDS)) if _ARTICLE_SEEDS else "---\ntitle: x\n---\nbody\n"
+    end = text.find("\n---", 3) + 1 or len(text)
+    for _ in range(draw(st.integers(1, 5))):
+        at = draw(st.integers(0, end))
+        piece = draw(_YAML_BITS | st.text(max_size=12))
+        cut = draw(st.integers(0, 3))
+        text = text[:at] + piece + text[at + cut:]
+        end = max(0, min(len(text), end + len(piece) - cut))
+    return text
+
+
+@settings(derandomize=True, max_examples=150, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(mutated_articles() | st.text(max_size=300))
+def test_mutated_frontmatter_gives_an_article_or_one_line_naming_the_file(text):
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        path = root / "a.md"
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
+        try:
+            article = store.read_article(root, path)
+        except ArchiveError as error:
+            assert str(error).startswith(str(path)) and "\n" not in str(error)
+        else:
+            assert isinstance(article.title, str) and article.title.strip()
+
+
+def test_yaml_dump_writes_what_pyyaml_writes():
+    # the plain data ingest writes skips PyYAML's representer: the same text
+    import yaml
+
+    from quzhou_archive.articles import yaml_dump
+
+    shared = ["a", 1]
+    looks_like = ["", "null", "~", "true", "no", "on", "1", "1.5", "0x1f", "2024-11-30", "12:30", "- a", ": x",
+                  "#c", "'q'", '"d"', " lead", "trail ", "x\ny", "中文", "&a", "*a", "!t", "[1]", "{a}", "|", "１２",
+                  "\u3000", ".inf", "<<", "=", "x" * 40]
+    documents = [
+        {"title": "衢州日报", "date": "2024-11-30", "page": 1, "counties": ["常山县"], "kicker": None, "x": True},
+        {"source": {"file": "a.txt", "lines": [1, 9]}, "dropped": [{"lines": [2, 2], "text": "返回顶部", "why": "controls"}]},
+        {"a": shared, "b": shared},          # one list twice: an alias
+        {"nested": [[1, [2, {"k": []}]], {}], "tuple": (1, 2), "float": 2.5},
+        {word: word for word in looks_like},
+        looks_like,
+    ]
+    for data in documents:
+        expected = yaml.dump(data, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), allow_unicode=True,
+                             sort_keys=False, default_flow_style=None, width=4096)
+        assert yaml_dump(data) == expected

@@ -1,4 +1,4 @@
-"""Writing to disk: modes as the umask says, folders exchanged whole."""
+"""Writing to disk: nobody sees half a file; modes as the umask says; folders exchanged whole."""
 from __future__ import annotations
 
 import os
@@ -18,6 +18,21 @@ def umask_027():
 
 def mode(path) -> int:
     return path.stat().st_mode & 0o7777
+
+
+def test_atomic_write_creates_missing_folders_and_replaces_a_file(tmp_path):
+    target = tmp_path / "2024" / "11" / "30" / "page.md"
+    fsutil.atomic_write(target, "一")
+    fsutil.atomic_write(target, "二")
+    fsutil.atomic_write(target.with_name("other.md"), b"\xe4\xb8\x89")
+    assert target.read_text(encoding="utf-8") == "二"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["other.md", "page.md"]   # no temporary file left
+
+
+def test_atomic_write_into_a_file_fails_like_a_folder_would(tmp_path):
+    (tmp_path / "taken").write_text("x")
+    with pytest.raises(FileExistsError):   # a file stands where the folder should be
+        fsutil.atomic_write(tmp_path / "taken" / "page.md", "x")
 
 
 def test_current_umask_is_what_the_process_has(umask_027):

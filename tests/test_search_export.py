@@ -94,3 +94,40 @@ def test_shards_grow_with_the_archive():
     assert export.shard_count(100_000) == 32768
     counts = [export.shard_count(n) for n in range(1, 5000, 37)]
     assert counts == sorted(counts)
+
+
+def chunks_of(numbered_docs, count: int, vocabulary: export.Vocabulary) -> dict[int, bytes]:
+    raw = defaultdict(bytes)
+    for n, doc in numbered_docs:
+        for k, chunk in export.shard_chunks(n, doc, count):
+            raw[k] += chunk
+    return {k: export.finish_shard(raw[k], vocabulary) for k in range(count)}
+
+
+def reference_of(numbered_docs, count: int, vocabulary: export.Vocabulary) -> dict[int, bytes]:
+    by_term = defaultdict(list)
+    for n, doc in numbered_docs:
+        for term, posting in export.doc_postings(n, doc).items():
+            by_term[term].append(posting)
+    shards = defaultdict(dict)
+    for term, postings in by_term.items():
+        shards[export.term_hash(term) % count][term] = export.record_for(term, postings, vocabulary.words_for(term[1:]))
+    return {k: export.encode_shard(shards[k]) for k in range(count)}
+
+
+def test_browser_index_holds_a_long_article():
+    """A word said 70 000 times (more position bytes than two bytes count, as
+    in a long article ingest accepts), in a document whose block number needs
+    more than one byte, encodes as the reference encoding does and decodes
+    back to every occurrence."""
+    long_doc = tokenize(["胡柚"], ["胡柚" * 70_000])
+    numbered = [(0, tokens_of(TEXTS)[0]), (256 * 300 + 7, long_doc)]
+    vocabulary = vocabulary_of([d for _, d in numbered])
+    shards = chunks_of(numbered, 2, vocabulary)
+    assert shards == reference_of(numbered, 2, vocabulary)
+    record = next(r for shard in shards.values() for t, r in export.decode_shard(shard).items() if t == "b胡柚")
+    blocks, _ = export.split_record(record)
+    assert [b for b, _ in blocks] == [0, 300]
+    (posting,) = export.decode_block(blocks[1][1], 300, True)
+    assert (posting.docnum, posting.headline) == (256 * 300 + 7, 1)
+    assert posting.body == 70_000 >= 65_536

@@ -99,3 +99,52 @@ if __name__ == "__main__":    # rewrite the pairs of data/search_folds.txt from 
     header = [line for line in DATA.read_text(encoding="utf-8").splitlines() if line.startswith("#")]
     tool = _opencc_dict() or sys.exit("this OpenCC build ships no opencc_dict")
     DATA.write_text("\n".join(header + derive({n: _dictionary(tool, n) for n in SOURCES})) + "\n", encoding="utf-8")
+
+
+# -- fast forms of plain operations: the same results ---------------------------
+
+def _random_texts(seed: int, count: int) -> list[str]:
+    import random
+    rnd = random.Random(seed)
+    blocks = [(0x20, 0x250), (0x3000, 0x3040), (0x4E00, 0x9FFF), (0xFF00, 0xFF70), (0x2000, 0x2070)]
+    texts = []
+    for _ in range(count):
+        chars = [chr(rnd.randrange(*rnd.choice(blocks))) for _ in range(rnd.randrange(1, 60))]
+        texts.append("".join(chars))
+    return texts
+
+
+def test_fold_is_fold_char_of_every_character():
+    # long texts take the path that replaces only the characters that change,
+    # once the table has learnt enough characters; short ones are translated
+    texts = _random_texts(1, 4000) + ["衢州日報　ＡＢＣ１２３，開化縣。", "ABC", "Ａ", "", "臺灣 İstanbul ß"]
+    for _ in range(2):
+        for text in texts:
+            assert fold(text) == "".join(fold_char(ch) for ch in text), text
+
+
+def test_longest_word_pattern_finds_what_a_longest_first_alternation_finds():
+    import random
+    import re
+
+    from quzhou_archive.textnorm import longest_word_pattern
+
+    words = ["衢州", "衢州市", "衢江", "衢江区", "江山", "江山市", "山", "a.b", "a", "ab*"]
+    tree = re.compile(longest_word_pattern(words))
+    flat = re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))))
+    rnd = random.Random(2)
+    for _ in range(3000):
+        text = "".join(rnd.choice(words + ["市", "区", "的", "b", "*", "."]) for _ in range(rnd.randrange(0, 12)))
+        assert [m.span() for m in tree.finditer(text)] == [m.span() for m in flat.finditer(text)], text
+
+
+def test_holds_any_and_squash_and_cjk_count():
+    import re
+
+    from quzhou_archive.textnorm import cjk_count, has_cjk, holds_any, squash
+
+    for text in _random_texts(3, 2000) + ["a\u3000b\x1cc\u2028d", ""]:
+        assert holds_any(text, "。;；]^-\\") == any(p in text for p in "。;；]^-\\")
+        assert squash(text) == re.sub(r"\s+", "", text)
+        assert cjk_count(text) == len(re.findall(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]", text))
+        assert has_cjk(text) == (cjk_count(text) > 0)

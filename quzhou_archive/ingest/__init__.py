@@ -360,7 +360,7 @@ def _ingest_one(path: Path, writer: _Writer, catalogues: Catalogues, first_of_te
                 print(error, file=err)
             report.failed += 1
             return PageOutcome(str(path), "failed", f"its catalogue is malformed: {error}")
-        page = parse_page(path, text, encoding, catalogue.facts_for(path) if catalogue else None)
+        page = parse_page(path, text, encoding, catalogue.facts_for(path) if catalogue else None, fingerprint)
         first_of_text[fingerprint] = path
         for notice in page.notices:
             print(notice, file=err)

@@ -14,9 +14,8 @@ import re
 from dataclasses import dataclass, field
 from importlib import resources
 
-import yaml
-
-from ..textnorm import fold
+from ..data import read_yaml
+from ..textnorm import fold, holds_any
 
 # Titles that end the affiliation part of a signature (单位 职务 姓名).
 TITLE_ENDINGS = (
@@ -54,7 +53,7 @@ class Vocabulary:
 
 @functools.lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
-    data = yaml.safe_load(resources.files("quzhou_archive.data").joinpath("bylines.yaml").read_text(encoding="utf-8"))
+    data = read_yaml("bylines.yaml")
     return Vocabulary(
         role_endings=tuple(data["role_endings"]),
         role_words=frozenset(data["role_words"]),
@@ -242,7 +241,7 @@ def read_credit(text: str, *, need_role: bool) -> Credit | None:
     only a byline where the layout says so).
     """
     text = text.strip().strip(_BULLETS)
-    if len(text) > 60 or any(p in text for p in "。;；!！?？"):
+    if len(text) > 60 or holds_any(text, "。;；!！?？"):
         return None  # running text, not a credit line
     tokens = credit_tokens(text)
     if not tokens or len(tokens) > 12 or any(t.kind == "other" for t in tokens):
@@ -425,6 +424,8 @@ _CREDIT_END = re.compile(r"[(（]?\s*(?:/\s*)?(?:摄影?|供图)\s*[)）]?\s*$")
 def parse_photo_credit(text: str, folded: str | None = None) -> PhotoCredit | None:
     """`… 记者 刘芸 摄`, `许军 摄`, `(记者 X 通讯员 Y 摄)` -> caption + photographers."""
     folded = fold(text) if folded is None else folded
+    if "摄" not in folded and "供图" not in folded:
+        return None   # (what _CREDIT_END looks for, found faster)
     end = _CREDIT_END.search(folded)
     if not end or end.start() == 0:
         return None
@@ -457,13 +458,18 @@ class Signature:
     name: str
 
 
+_SIGNATURE = re.compile(r"^(?P<aff>.{2,70}?)\s+(?P<name>\S{2,4})$")
+
+
 def parse_signature(text: str) -> Signature | None:
     text = text.strip()
-    m = re.match(r"^(?P<aff>.{2,70}?)\s+(?P<name>\S{2,4})$", text)
+    if not any(map(str.isspace, text[-5:-2])):
+        return None   # the name, 2-4 characters at the end, follows a space
+    m = _SIGNATURE.match(text)
     if not m or not is_name(m.group("name")):
         return None
     aff = fold(m.group("aff")).rstrip()
-    if any(p in aff for p in "。;；!！?？"):
+    if holds_any(aff, "。;；!！?？"):
         return None
     if not aff.endswith(TITLE_ENDINGS):
         return None

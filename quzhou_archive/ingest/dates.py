@@ -20,18 +20,27 @@ from importlib import resources
 
 from ..textnorm import chinese_number
 
+# Patterns that scan whole pages look behind only after their first
+# character: 1(?<!\d1)9 is a 19 with no digit before it, \d(?<![\d.]\d) a
+# digit with neither a digit nor a point before it. Written so, the search
+# skips to the characters a match can start with instead of trying every
+# place in the text.
 FULL_DATE = re.compile(
-    r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*(?:年|-|/|\.)\s*(?P<m>\d{1,2})\s*(?:月|-|/|\.)\s*(?P<d>\d{1,2})(?!\d)\s*日?"
+    r"(?P<y>(?:1(?<!\d1)9|2(?<!\d2)0)\d{2})\s*(?:年|-|/|\.)\s*(?P<m>\d{1,2})\s*(?:月|-|/|\.)\s*(?P<d>\d{1,2})(?!\d)\s*日?"
 )
 # 21.06.2017 (day first, as European sites print it); 06/21/2017 when the
 # second number cannot be a month.
-DAY_FIRST_DATE = re.compile(r"(?<![\d.])(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})(?P=sep)(?P<y>(?:19|20)\d{2})(?![\d.])")
+DAY_FIRST_DATE = re.compile(r"(?P<a>\d(?<![\d.]\d)\d?)(?P<sep>[./])(?P<b>\d{1,2})(?P=sep)(?P<y>(?:19|20)\d{2})(?![\d.])")
 CN_FULL_DATE = re.compile(r"(?P<y>[〇○零一二三四五六七八九]{4})年(?P<m>[一二三四五六七八九十]{1,3})月(?P<d>[一二三四五六七八九十]{1,3})日")
+# The same dates found from their 年, which is rarer than the numerals before
+# it: a match starts at 年, the date at the start of group y.
+_CN_FULL_DATE_AT_YEAR = re.compile(r"(?<=(?P<y>[〇○零一二三四五六七八九]{4}))年(?P<m>[一二三四五六七八九十]{1,3})月(?P<d>[一二三四五六七八九十]{1,3})日")
 CLOCK = re.compile(r"(?<!\d)(?:[01]?\d|2[0-3])[:：][0-5]\d(?:[:：][0-5]\d)?(?!\d)")
 # A month and day without a year, as a date field may give it (日期:01-08).
 MONTH_DAY_FIELD = re.compile(r"(?<!\d)(?P<m>\d{1,2})\s*(?:月|-|/|\.)\s*(?P<d>\d{1,2})(?!\d)\s*日?")
-YEAR = re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})\s*年(?!代)")
-MONTH_DAY = re.compile(r"(?<![\d年.])(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
+YEAR = re.compile(r"(?P<y>(?:1(?<![\d.]1)9|2(?<![\d.]2)0)\d{2})\s*年(?!代)")
+MONTH_DAY = re.compile(r"(?P<m>\d(?<![\d年.]\d)\d?)月(?P<d>\d{1,2})日")
+_DIGIT = re.compile(r"\d")
 WEEKDAY = re.compile(r"星期[一二三四五六日天]|周[一二三四五六日]|礼拜[一二三四五六日天]")
 # A year introduced or followed by these words is a target, not the present.
 _PROSPECTIVE_BEFORE = re.compile(r"(?:到|至|争取在?|力争在?|预计|计划|有望|目标|规划|前瞻)\s*$")
@@ -56,6 +65,8 @@ def valid(y: int, m: int, d: int) -> str | None:
 
 def _dated_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, ISO date) of every complete date written in `text` (folded)."""
+    if "年" not in text and not _DIGIT.search(text):
+        return []   # every pattern below needs a digit or 年
     found = []
     for m in FULL_DATE.finditer(text):
         iso = valid(int(m["y"]), int(m["m"]), int(m["d"]))
@@ -67,10 +78,10 @@ def _dated_spans(text: str) -> list[tuple[int, int, str]]:
         iso = valid(int(m["y"]), month, day)
         if iso:
             found.append((m.start(), m.end(), iso))
-    for m in CN_FULL_DATE.finditer(text):
+    for m in _CN_FULL_DATE_AT_YEAR.finditer(text):
         iso = valid(chinese_number(m["y"]) or 0, chinese_number(m["m"]) or 0, chinese_number(m["d"]) or 0)
         if iso:
-            found.append((m.start(), m.end(), iso))
+            found.append((m.start("y"), m.end(), iso))
     return sorted(found)
 
 

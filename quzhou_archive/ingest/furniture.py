@@ -11,12 +11,10 @@ import enum
 import functools
 import re
 from dataclasses import dataclass
-from importlib import resources
-
-import yaml
 
 from . import dates, webfurniture as web
-from ..textnorm import cjk_count, fold
+from ..data import read_yaml
+from ..textnorm import fold, has_cjk, holds_any
 
 SENTENCE_PUNCT = "。;；!！?？"
 
@@ -98,8 +96,7 @@ class Paper:
 
 @functools.lru_cache(maxsize=1)
 def known_papers() -> dict[str, Paper]:
-    text = resources.files("quzhou_archive.data").joinpath("papers.yaml").read_text(encoding="utf-8")
-    return {p["name"]: Paper(p["name"], p["slug"], p.get("home")) for p in yaml.safe_load(text)}
+    return {p["name"]: Paper(p["name"], p["slug"], p.get("home")) for p in read_yaml("papers.yaml")}
 
 
 def is_paper_name(folded: str) -> bool:
@@ -141,13 +138,13 @@ def furniture_kind(text: str, folded: str, at_top: bool) -> str | None:
         return Furniture.FOOTER  # the reader's today, not the page's date
     if _is_web_stamp(plain):
         return Furniture.WEB_META
-    if cjk_count(plain) == 0:
+    if not has_cjk(plain):
         if _URL.search(plain):
             return Furniture.FOOTER
-        return Furniture.MASTHEAD if at_top and re.fullmatch(r"[a-z][a-z .&'-]{2,40}", plain) else Furniture.NOISE
+        return Furniture.MASTHEAD if at_top and _LATIN_NAME.fullmatch(plain) else Furniture.NOISE
     if web.is_summary(plain):
         return Furniture.SUMMARY
-    if any(p in plain for p in SENTENCE_PUNCT) and len(plain) > 60:
+    if holds_any(plain, SENTENCE_PUNCT) and len(plain) > 60:
         return None  # running text, however it starts
     if _EDITOR.match(plain) or _BRACKETED_EDITOR.match(plain):
         return Furniture.EDITOR
@@ -164,20 +161,20 @@ def furniture_kind(text: str, folded: str, at_top: bool) -> str | None:
         return site
     if _ATTRIBUTION.match(plain) and not _WEB_META_FIELD.search(plain, _ATTRIBUTION.match(plain).start("source")):
         return Furniture.ATTRIBUTION
-    if (len(plain) <= 120 and not any(p in plain for p in SENTENCE_PUNCT) and _WEB_META_FIELD.search(plain)
+    if (len(plain) <= 120 and not holds_any(plain, SENTENCE_PUNCT) and _WEB_META_FIELD.search(plain)
             and (dates.full_dates(plain) or _SOURCE_FIELD.search(plain))):
         return Furniture.WEB_META
     if web.paper_field(plain) or web.is_field_line(plain):
         return Furniture.WEB_META
     if _URL.search(plain) or _WEB_NOTICE.match(plain):
         return Furniture.FOOTER
-    if _WEB_FURNITURE.match(plain) and len(plain) <= 40 and not any(p in plain for p in "。!！?？"):
+    if _WEB_FURNITURE.match(plain) and len(plain) <= 40 and not holds_any(plain, "。!！?？"):
         return Furniture.FOOTER
     if _PHOTO_NOTE.match(plain):
         return Furniture.PHOTO_NOTE
     if is_trailer(plain):
         return Furniture.TRAILER
-    if len(plain) <= 80 and not any(p in plain for p in SENTENCE_PUNCT):
+    if len(plain) <= 80 and not holds_any(plain, SENTENCE_PUNCT):
         if _MASTHEAD.search(plain):
             return Furniture.MASTHEAD
         if dates.full_dates(plain) and (_WEEKDAY.search(plain) or len(plain) <= 24):
@@ -188,6 +185,7 @@ def furniture_kind(text: str, folded: str, at_top: bool) -> str | None:
 
 
 _DIGIT = re.compile(r"\d")
+_LATIN_NAME = re.compile(r"[a-z][a-z .&'-]{2,40}")
 # A site's header greets the reader with today's date: 今天是2024年6月16日 星期日.
 _READERS_TODAY = re.compile(r"^(?:今天是|今日是|今天|当前日期|当前时间|现在时间|现在是)\s*[:：]?\s*\d")
 
@@ -202,7 +200,7 @@ def _is_web_stamp(plain: str) -> bool:
     stamp = dates.read_stamp(plain)
     if stamp is None or not dates.is_stamp_line(plain, stamp):
         return False
-    return stamp.clock or stamp.labelled or cjk_count(plain) == 0
+    return stamp.clock or stamp.labelled or not has_cjk(plain)
 
 
 # A photo's file name or placeholder left in a web copy.
@@ -243,7 +241,7 @@ def is_trailer(plain: str) -> bool:
         return False
     has_date = bool(dates.full_dates(plain))
     has_paper = any(is_paper_name(m["paper"]) for m in _PAPER_IN_TEXT.finditer(plain))
-    has_page = bool(_PAGE_IN_LINE.search(plain))
+    has_page = "版" in plain and bool(_PAGE_IN_LINE.search(plain))
     has_weekday = bool(_WEEKDAY.search(plain))
     if has_date and (has_page or has_weekday) and (_TRAILER_SHAPE.match(plain) or _BRACKET_TRAILER.match(plain)):
         return True  # the shape names the paper, even one the archive does not know

@@ -19,7 +19,7 @@ from typing import Any
 
 from . import credits
 from .furniture import SENTENCE_PUNCT, Furniture, furniture_kind
-from ..textnorm import display_width, fold, squash
+from ..textnorm import display_width, fold, holds_any, squash
 
 
 class LineKind(enum.Enum):
@@ -105,34 +105,40 @@ def _full_width_test(lines: list[str]):
     return lambda line: measure(line.strip()) >= threshold
 
 
-def _join_wrapped(left_raw: str, left: str, right: str) -> str:
-    """Join a wrapped line to the next; a space only where the copy had one."""
-    if left_raw[-1:].isspace() and left[-1:].isascii() and right[:1].isascii():
-        return f"{left} {right}"
-    return left + right
+def _wrap_gap(left_raw: str, left: str, right: str) -> str:
+    """What joins a wrapped line to the next: a space only where the copy had one."""
+    return " " if left_raw[-1:].isspace() and left[-1:].isascii() and right[:1].isascii() else ""
 
 
-def logical_lines(text: str) -> list[Line]:
+def logical_lines(text: str, folded_page: str | None = None) -> list[Line]:
+    """`folded_page` is `fold(text)` when the caller has it already."""
     raw = text.split("\n")
+    # the page is folded once; folding is character by character, so each
+    # line's folded form is the same stretch of the folded page
+    folded_page = fold(text) if folded_page is None else folded_page
     is_full = _full_width_test(raw)
     out: list[Line] = []
     joinable = False  # the previous raw line filled the wrap width and directly precedes this one
     previous_raw = ""
+    at = 0            # where the raw line starts in the page
     for number, line in enumerate(raw, start=1):
-        if not line.strip():
+        start, at = at, at + len(line) + 1
+        stripped = line.strip()
+        if not stripped:
             joinable = False
             continue
-        stripped = line.strip()
+        lead = start + len(line) - len(line.lstrip())
+        folded = folded_page[lead:lead + len(stripped)]
         if joinable and out and not _INDENT.match(line):
             last = out[-1]
-            last.text = _join_wrapped(previous_raw, last.text, stripped)
+            gap = _wrap_gap(previous_raw, last.text, stripped)
+            last.text = last.text + gap + stripped
+            last.folded = last.folded + gap + folded
             last.last = number
         else:
-            out.append(Line(number, number, stripped, ""))
+            out.append(Line(number, number, stripped, folded))
         joinable = is_full is not None and is_full(line)
         previous_raw = line
-    for line in out:
-        line.folded = fold(line.text)
     return out
 
 
@@ -142,7 +148,7 @@ def looks_like_heading(folded: str) -> bool:
     n = len(squash(s))
     if n < 2 or n > 90:
         return False
-    if any(p in s for p in "。;；") or s[-1] in ",，、:：—-(（“":
+    if holds_any(s, "。;；") or s[-1] in ",，、:：—-(（“":
         return False
     if s.rstrip(_CLOSERS)[-1:] in ("。",):
         return False
@@ -156,16 +162,20 @@ def looks_like_heading(folded: str) -> bool:
 
 def _is_dash(folded: str) -> bool:
     s = folded.strip()
-    return bool(re.match(r"^(?:——|—|--|－－)", s)) and len(s) <= 60 and not any(p in s for p in "。;；")
+    return s.startswith(("——", "—", "--", "－－")) and len(s) <= 60 and not holds_any(s, "。;；")
 
 
 _BYLINE_BULLETS = "■□●◎▲◆★"
+_BYLINE_BULLET = re.compile(f"[{_BYLINE_BULLETS}]")
+
+
+_ROLE_FIELD = re.compile(r"^(?:作者|记者|文|图|文图|图文|通讯员|撰稿|撰文|摄影)\s*[:：/|]\s*\S")
 
 
 def _byline_only(line: Line) -> credits.Credit | None:
     text = line.text
     stripped = text.strip()
-    if re.match(r"^(?:作者|记者|文|图|文图|图文|通讯员|撰稿|撰文|摄影)\s*[:：/|]\s*\S", line.folded):
+    if _ROLE_FIELD.match(line.folded):
         return credits.read_credit(stripped.replace("|", " ").replace("｜", " "), need_role=False)
     if stripped[:1] in credits.OPEN_BRACKETS and stripped[-1:] in credits.CLOSE_BRACKETS:
         return credits.bracket_credit(stripped[1:-1])
@@ -234,7 +244,7 @@ def _bulleted_credit(line: Line) -> tuple[int, int] | None:
     what is left before must close (a headline or a sentence) and what is
     left after must be running text."""
     text = line.text
-    for m in re.finditer(f"[{_BYLINE_BULLETS}]", text):
+    for m in _BYLINE_BULLET.finditer(text):
         start = m.start()
         tokens = []
         for token in credits.credit_tokens(text, start + 1):
@@ -320,12 +330,15 @@ def _promote_short_kickers(lines: list[Line]) -> None:
         line.kind = HEAD
 
 
+_EDNOTE = re.compile(r"^[【\[]?编者(?:按|的话)")
+
+
 def _classify_one(line: Line, at_top: bool, previous: Line | None) -> tuple[LineKind, Any]:
     folded = line.folded
     kind = furniture_kind(line.text, folded, at_top)
     if kind:
         return FURNITURE, kind
-    if re.match(r"^[【\[]?编者(?:按|的话)", folded):
+    if _EDNOTE.match(folded):
         return EDNOTE, None
     lead = credits.parse_lead(line.text, folded)
     if lead:
@@ -334,7 +347,7 @@ def _classify_one(line: Line, at_top: bool, previous: Line | None) -> tuple[Line
     if photo:
         return (CAPTION if photo.caption else CREDIT), photo
     credit = _byline_only(line)
-    if credit and not any(p in folded for p in SENTENCE_PUNCT):
+    if credit and not holds_any(folded, SENTENCE_PUNCT):
         return BYLINE, credit
     signature = credits.parse_signature(line.text)
     if signature:

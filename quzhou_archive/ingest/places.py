@@ -17,8 +17,10 @@ from ..gazetteer import Gazetteer, load
 HEADLINE_WEIGHT = 3
 SHARE = 0.35          # a division needs this share of the leader's score
 MIN_SCORE = 2
-_HOME_COUNTY = re.compile(r"我县|本县|全县|(?<![\u4e00-\u9fff])县(?=委|政府|领导|人大|政协|长|里|级|域)")
-_HOME_CITY = re.compile(r"我市|本市|全市|(?<![\u4e00-\u9fff])市(?=委|政府|领导|人大|政协|长)")
+# (县(?<![\u4e00-\u9fff]县) is 县 after no Chinese character, written so that
+# every alternative starts with a character the search can skip to)
+_HOME_COUNTY = re.compile(r"我县|本县|全县|县(?<![\u4e00-\u9fff]县)(?=委|政府|领导|人大|政协|长|里|级|域)")
+_HOME_CITY = re.compile(r"我市|本市|全市|市(?<![\u4e00-\u9fff]市)(?=委|政府|领导|人大|政协|长)")
 
 
 def _mask_ambiguous(text: str, gazetteer: Gazetteer) -> str:
@@ -46,6 +48,21 @@ def mentions(folded: str, gazetteer: Gazetteer | None = None) -> Counter:
             continue
         counts[division.name] += 1
     return counts
+
+
+def separates(separator: str, gazetteer: Gazetteer | None = None) -> bool:
+    """Does `separator` keep the mentions of the texts it joins apart (so that
+    the mentions of the whole are the texts' added up): does no name, and no
+    phrase masked as ambiguous, hold it?"""
+    gazetteer = gazetteer or load()
+    key = (id(gazetteer), separator)
+    if key not in _SEPARATES:
+        words = [*gazetteer.surface_forms, *(p for phrases in gazetteer.ambiguous.values() for p in phrases)]
+        _SEPARATES[key] = not any(separator in w for w in words)
+    return _SEPARATES[key]
+
+
+_SEPARATES: dict[tuple[int, str], bool] = {}
 
 
 def home_of(paper: str | None, page_mentions: Counter, gazetteer: Gazetteer | None = None,
@@ -84,13 +101,19 @@ def _city_wide(scores: Counter, chosen: list[str], floor: float, best: float, ga
     return not ours or scores[city] > max(scores[n] for n in ours)
 
 
-def counties_for(headline: str, body: str, home: str | None, gazetteer: Gazetteer | None = None) -> list[str]:
-    """Ranked divisions an article is about (folded headline and body)."""
+def counties_for(headline: str, body: str, home: str | None, gazetteer: Gazetteer | None = None,
+                 headline_mentions: Counter | None = None, body_mentions: Counter | None = None) -> list[str]:
+    """Ranked divisions an article is about (folded headline and body;
+    their `mentions` when the caller has them already)."""
     gazetteer = gazetteer or load()
     scores: Counter = Counter()
-    for name, n in mentions(headline, gazetteer).items():
+    if headline_mentions is None:
+        headline_mentions = mentions(headline, gazetteer)
+    if body_mentions is None:
+        body_mentions = mentions(body, gazetteer)
+    for name, n in headline_mentions.items():
         scores[name] += HEADLINE_WEIGHT * n
-    for name, n in mentions(body, gazetteer).items():
+    for name, n in body_mentions.items():
         scores[name] += n
     city = gazetteer.city.name
     home_division = gazetteer.by_name(home) if home else None

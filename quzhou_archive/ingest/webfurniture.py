@@ -17,12 +17,10 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from importlib import resources
-
-import yaml
 
 from . import credits
-from ..textnorm import cjk_count, squash
+from ..data import read_yaml
+from ..textnorm import cjk_count, holds_any, squash
 
 SENTENCE_END = "。;；!！?？"
 _NUMBER = re.compile(r"^[\d.,]+[万千百wk+]*$")
@@ -53,8 +51,7 @@ class Vocabulary:
 
 @functools.lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
-    text = resources.files("quzhou_archive.data").joinpath("furniture.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = read_yaml("furniture.yaml")
 
     def words(key):
         return [str(w).lower() for w in data.get(key) or []]
@@ -102,7 +99,7 @@ def is_site_controls(plain: str) -> bool:
 
 def is_counter(plain: str) -> bool:
     """A line of counts: 回答数 1 浏览数 761, 阅读 1.2万, 评论(3)."""
-    if len(plain) > 40 or not any(ch.isdigit() for ch in plain):
+    if len(plain) > 40 or not any(map(str.isdigit, plain)):
         return False
     tokens = _tokens(plain)
     words = vocabulary().counter_words
@@ -114,8 +111,11 @@ def is_counter(plain: str) -> bool:
     return all(t in words or _NUMBER.match(t) or t in glued for t in tokens)
 
 
+_GLUED_NUMBER = re.compile(r"^(\D+?)([\d.]+[万千w]?)(\D*)$")
+
+
 def _glued_count(token: str, words: frozenset[str]) -> bool:
-    m = re.match(r"^(\D+?)([\d.]+[万千w]?)(\D*)$", token)
+    m = _GLUED_NUMBER.match(token)
     return bool(m) and m[1] in words and (not m[3] or m[3] in words)
 
 
@@ -123,7 +123,7 @@ def is_field_line(plain: str) -> bool:
     """A site's line of facts that opens with a field name: 日期:01-08, 字号:,
     版面:03版:要闻, 标签:…; short, and no running text."""
     return (len(plain) <= 120 and bool(vocabulary().field_labels.match(plain))
-            and not any(p in plain for p in "。；;！？?"))
+            and not holds_any(plain, "。；;！？?"))
 
 
 def is_summary(plain: str) -> bool:
@@ -136,7 +136,7 @@ _BREADCRUMB_CHARS = re.compile(r"[>»›＞→》/]")
 
 def is_breadcrumb(plain: str) -> bool:
     """当前位置:首页 > 新闻, 网易首页 > 网易号 > 正文, 首页>区域经济."""
-    if len(plain) > 160 or any(p in plain for p in "。；;！？?"):
+    if len(plain) > 160 or holds_any(plain, "。；;！？?"):
         return False
     vocab = vocabulary()
     if vocab.breadcrumb_openers.match(plain):
@@ -160,12 +160,13 @@ def _is_home(part: str, vocab: Vocabulary) -> bool:
 
 _NAV_SEPARATOR = re.compile(r"\s{2,}|\t|[|｜丨·•]")
 _NAV_CHARS = re.compile(r"[|｜丨·•\t\u3000]")
+_PIPES = re.compile(r"[|｜丨·•]")
 
 
 def is_nav_bar(text: str) -> bool:
     """A site's row of section names: 首 页   时政要闻   图片新闻 …, or
     总站·浙江在线 | 浙江新闻 | 图片. Original text: the width of the gaps counts."""
-    if len(text) > 200 or text.count(" ") < 3 and not _NAV_CHARS.search(text) or any(p in text for p in "。，,；;！？?“”"):
+    if len(text) > 200 or text.count(" ") < 3 and not _NAV_CHARS.search(text) or holds_any(text, "。，,；;！？?“”"):
         return False
     pieces = _NAV_SEPARATOR.split(text.strip())
     items = [squash(p) for p in pieces if squash(p)]
@@ -176,7 +177,7 @@ def is_nav_bar(text: str) -> bool:
                 and not any(credits.is_name(i) or credits.is_role(i) for i in items))   # 记者 张三 李四 …
     if any(len(i) > 12 for i in items):
         return False
-    piped = bool(re.search(r"[|｜丨·•]", text))
+    piped = bool(_PIPES.search(text))
     return (piped or len(items) >= 5) and sum(len(i) for i in items) / len(items) <= 7
 
 
@@ -206,7 +207,7 @@ def epaper_masthead(plain: str) -> str | None:
     """衢州日报 数字报纸, 电子报阅读机, 今日开化数字报: the e-paper reader's
     masthead. Returns the paper it names ("" when it names none), or None
     when the line is not such a masthead."""
-    if len(plain) > 40 or any(p in plain for p in SENTENCE_END + ",，"):
+    if len(plain) > 40 or holds_any(plain, SENTENCE_END + ",，"):
         return None
     m = vocabulary().epaper_words.search(plain)
     if not m:
@@ -225,7 +226,7 @@ def looks_like_site_name(plain: str) -> bool:
     """开化新闻网, 浙江在线, 掌上衢州客户端: short, unpunctuated, ending the way
     a site's name ends. Only the page around it says whether it is one."""
     core = squash(plain)
-    return (2 <= len(core) <= 14 and cjk_count(core) >= 2 and not any(p in core for p in SENTENCE_END + ",，、:：“”")
+    return (2 <= len(core) <= 14 and cjk_count(core) >= 2 and not holds_any(core, SENTENCE_END + ",，、:：“”")
             and bool(vocabulary().site_name_ending.search(core)))
 
 
@@ -241,4 +242,4 @@ def is_list_item(plain: str) -> bool:
     text = plain.rstrip()
     if len(squash(text)) > 60 or not text or text[-1] in "。;；,，、":
         return False
-    return bool(BULLET_ITEM.match(text) or _TRAILING_DATE.search(text)) or not any(p in text for p in SENTENCE_END)
+    return bool(BULLET_ITEM.match(text) or _TRAILING_DATE.search(text)) or not holds_any(text, SENTENCE_END)

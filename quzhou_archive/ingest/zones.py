@@ -24,7 +24,7 @@ from .credits import PhotoCredit
 from .furniture import Furniture
 from .layout import HEADLINE_META
 from .lines import BODY, BYLINE, CAPTION, DASH, FURNITURE, HEAD, LEAD, Line, ends_sentence, looks_like_heading
-from ..textnorm import fold, squash
+from ..textnorm import fold, holds_any, squash
 
 # -- glued parts, split before classification -------------------------------
 
@@ -69,7 +69,7 @@ def _split_one(line: Line) -> list[Line]:
 
 
 def _headline_sized(text: str) -> bool:
-    return len(text) <= 90 and len(squash(text)) <= 60 and not any(p in text for p in "。；;")
+    return len(text) <= 90 and len(squash(text)) <= 60 and not holds_any(text, "。；;")
 
 
 def _part(line: Line, text: str) -> Line:
@@ -200,7 +200,7 @@ def _find_web_headline(lines: list[Line]) -> list[Line]:
 
 def _headline_shaped(folded: str) -> bool:
     s = folded.strip()
-    return (4 <= len(squash(s)) <= 64 and not any(p in s for p in "。；;") and s[-1] not in ",，、:：(（“"
+    return (4 <= len(squash(s)) <= 64 and not holds_any(s, "。；;") and s[-1] not in ",，、:：(（“"
             and s.count(",") + s.count("，") <= 3)
 
 
@@ -209,7 +209,7 @@ def _fused_headline_end(folded: str) -> int | None:
         head = folded[:m.start()].rstrip()
         if not 6 <= len(squash(head)) <= 40:
             continue
-        if any(p in head for p in ",，。；;、") or _NOT_A_HEADLINE_END.search(head) or not looks_like_heading(head):
+        if holds_any(head, ",，。；;、") or _NOT_A_HEADLINE_END.search(head) or not looks_like_heading(head):
             return None
         return m.start()
     return None
@@ -315,7 +315,7 @@ def _promote_short_headings(lines: list[Line], web_copy: bool) -> None:
         if line.kind != BODY or before is None or after is None or after.kind != BODY:
             continue
         s = line.folded.strip()
-        if any(p in s for p in "。；;！？!?") or s[-1] in ",，、:：" or s.count(",") + s.count("，") > 1:
+        if holds_any(s, "。；;！？!?") or s[-1] in ",，、:：" or s.count(",") + s.count("，") > 1:
             continue
         topic = len(squash(s)) <= 30 and _TOPIC_COLON.match(s)
         if not (topic or web_copy and len(squash(s)) <= 20):

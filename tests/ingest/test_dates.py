@@ -3,7 +3,7 @@ import datetime
 import pytest
 
 from quzhou_archive.ingest.dates import (
-    DateClaim, full_dates, infer_date, is_stamp_line, page_date, read_stamp, stated_years,
+    DateClaim, event_months, full_dates, infer_date, is_stamp_line, page_date, read_stamp, stated_years,
 )
 from quzhou_archive.textnorm import fold
 
@@ -159,3 +159,19 @@ def test_stamp_beside_the_sites_name_is_one_line(parse):
     story = page.articles[0]
     assert story.subtitle is None and "新华网" not in story.title
     assert any(d["text"] == "新华网 | 2024-06-16 10:22:33" for d in page.dropped)
+
+
+def test_a_date_needs_no_digit_before_it():
+    # (the patterns look behind after their first character: the same rule)
+    assert full_dates("12024年1月2日") == []
+    assert full_dates("第2024年1月2日") == ["2024-01-02"]
+    assert full_dates("5.21.06.2017") == []
+    assert full_dates("见21.06.2017") == ["2017-06-21"]
+    assert event_months("12月5日、112月6日") == [12]
+    assert stated_years("1.2024年", 2026) == [] and stated_years("共2024年", 2026) == [2024]
+
+
+def test_a_date_in_chinese_numerals_starts_at_its_year():
+    assert full_dates("二〇二四年十一月三十日") == ["2024-11-30"]
+    stamp = read_stamp("出版日期:二〇二四年十一月三十日")
+    assert stamp.iso == "2024-11-30" and stamp.labelled

@@ -4,7 +4,7 @@ import pytest
 
 from quzhou_archive.errors import ArchiveError
 from quzhou_archive.ingest.decode import decode_page
-from tests.conftest import raw_sample
+from tests.conftest import RAW_SAMPLES, raw_sample
 
 UTF8_PAGE = raw_sample("headline_parts_with_spaces").read_text(encoding="utf-8")
 
@@ -71,3 +71,40 @@ def test_a_changed_character_is_another_page():
 
     text, _ = decode_page(SAME_PAGE / "a-utf8.txt", (SAME_PAGE / "a-utf8.txt").read_bytes())
     assert text_fingerprint(text) != text_fingerprint(text.replace("高屹", "高屹同志", 1))
+
+
+def test_gb18030_with_emoji_and_private_use_is_accepted():
+    data = raw_sample("gb18030_with_emoji_and_private_use").read_bytes()
+    text, encoding = decode_page(Path("x"), data)
+    assert encoding == "gb18030"
+    assert text == data.decode("gb18030")
+    assert "\ue000" in text and "🚄" in text and "ქართული" in text
+
+
+@pytest.mark.parametrize(
+    "case, line, message",
+    [
+        ("gb18030_cut_mid_character", 7, "cut short"),
+        ("gb18030_byte_lost_mid_page", 5, "reads as GB18030 up to here"),
+    ],
+)
+def test_damaged_gb18030_names_the_line_of_the_damage(case, line, message):
+    with pytest.raises(ArchiveError) as caught:
+        decode_page(Path("page.txt"), (RAW_SAMPLES / "damaged" / f"{case}.txt").read_bytes())
+    assert caught.value.line == line
+    assert message in caught.value.message
+
+
+def test_utf8_cut_mid_character_names_the_last_line():
+    data = raw_sample("headline_parts_with_spaces").read_bytes().rstrip()
+    with pytest.raises(ArchiveError) as caught:
+        decode_page(Path("page.txt"), data[:-1])
+    assert caught.value.line == data.count(b"\n") + 1
+    assert "cut short" in caught.value.message
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-32"])
+def test_byte_order_marks_are_honoured(encoding):
+    text = UTF8_PAGE.replace("\n", "\n🚄\ue000", 1)
+    decoded, _ = decode_page(Path("x"), text.encode(encoding))
+    assert decoded == text

@@ -115,3 +115,34 @@ def test_web_buttons_counters_fields_and_promotions_leave_the_text(parse):
         for word in gone:
             assert word not in page.articles[0].body, (case, word)
     assert parse("web_summary_repeats_lead").articles[0].body.count("新增国家高新技术企业28家") == 1
+
+
+def _page_repeated(tmp_path, source, copies):
+    text = source.read_text(encoding="utf-8")
+    page = tmp_path / "repeated.txt"
+    page.write_text("\n".join([text] * copies), encoding="utf-8")
+    return page
+
+
+def test_page_repeated_word_for_word_is_read_once_and_said(tmp_path):
+    from quzhou_archive.ingest import read_page
+    from tests.conftest import BUNDLED_RAW
+
+    seed = sorted(BUNDLED_RAW.glob("*.txt"))[0]
+    once = read_page(seed)
+    page = read_page(_page_repeated(tmp_path, seed, 40))        # ~430 KB: one story printed forty times
+    assert [a.body for a in page.articles] == [a.body for a in once.articles]
+    repeats = [d for d in page.dropped if d["why"] == "repeat"]
+    assert repeats and all(d["repeats"][0] < d["lines"][0] for d in repeats)
+    assert page.notices and all(n.startswith(f"{tmp_path / 'repeated.txt'}:") and "repeat lines" in n
+                                for n in page.notices)
+
+
+def test_page_repeated_word_for_word_sample(parse):
+    from quzhou_archive.ingest import read_page
+    from tests.conftest import raw_sample
+
+    page = read_page(raw_sample("page_repeated_word_for_word"))
+    once = read_page(raw_sample("headline_parts_with_spaces"))
+    assert [a.title for a in page.articles] == [a.title for a in once.articles]
+    assert [d["lines"] for d in page.dropped if d["why"] == "repeat"] == [[9, 15], [17, 23]]

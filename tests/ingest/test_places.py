@@ -57,3 +57,17 @@ def test_story_naming_several_counties_is_city_wide():
     body = fold("龙游县湖镇镇张家埠村;龙游县溪口镇。柯城区万田乡。江山市峡口镇。衢州未来乡村建设。")
     got = counties_for(fold("衢州探索未来乡村发展路径"), body, None)
     assert "衢州市" in got and "龙游县" in got
+
+
+def test_mentions_of_joined_texts_are_the_sum_of_each_texts():
+    # (so that ingest searches each story once for the page's mentions and its own)
+    from collections import Counter
+
+    from quzhou_archive.ingest.places import separates
+
+    assert separates(" ") and separates("\n")
+    parts = [fold(t) for t in ("衢州市柯城区", "常山县 辉埠镇", "开化", "江山如画", "衢州", "常山")]
+    total: Counter = Counter()
+    for part in parts:
+        total.update(mentions(part))
+    assert list(total.items()) == list(mentions(" ".join(parts)).items())
