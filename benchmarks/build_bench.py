@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from quzhou_archive import articles as store  # noqa: E402
-from quzhou_archive.build import GITHUB_PAGES_LIMIT  # noqa: E402
+from quzhou_archive.pipeline import GITHUB_PAGES_LIMIT  # noqa: E402
 from quzhou_archive.synthetic import generate  # noqa: E402
 
 INSERTED = "另据统计，衢州市新增省级示范项目三个。"

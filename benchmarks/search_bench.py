@@ -31,9 +31,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from quzhou_archive.build import build, load_articles  # noqa: E402
-from quzhou_archive.search_export import doc_order  # noqa: E402
-from quzhou_archive.serve import make_server  # noqa: E402
+from quzhou_archive.pipeline import build, load_articles  # noqa: E402
+from quzhou_archive.search.browser_index import doc_order  # noqa: E402
+from quzhou_archive.site.serve import make_server  # noqa: E402
 from quzhou_archive.synthetic import generate, sample_queries, searchable_parts  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"

@@ -1,3 +1,3 @@
-from .cli import main
+from quzhou_archive.cli import main
 
 raise SystemExit(main())

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from .errors import ArchiveError
+from quzhou_archive.errors import ArchiveError
 
 REQUIRED = ("title",)
 KINDS = ("news", "feature", "photo", "brief", "teaser", "speech")

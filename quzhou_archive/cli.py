@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import ArchiveError
+from quzhou_archive.errors import ArchiveError
 
 DEFAULT_ARTICLES = "articles"
 DEFAULT_OUT = "_site"
@@ -101,13 +101,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _ingest(args) -> int:
-    from .ingest import ingest
+    from quzhou_archive.ingest import ingest
 
     review = args.report or args.report_json
     report = ingest(args.paths, Path(args.articles), catalog=Path(args.catalog) if args.catalog else None,
                     dry_run=args.dry_run, review=review)
     if review:
-        from .ingest.review import json_report, text_report
+        from quzhou_archive.ingest.review import json_report, text_report
 
         sys.stdout.write(json_report(report) if args.report_json else text_report(report))
     print(report.summary(), file=sys.stderr if args.report_json else sys.stdout)
@@ -115,14 +115,14 @@ def _ingest(args) -> int:
 
 
 def _build(args) -> int:
-    from .build import build
+    from quzhou_archive.pipeline import build
 
     return build(Path(args.articles), Path(args.out), Path(args.index), args.base_url, jobs=args.jobs,
                  wait=not args.no_wait, full=args.full)
 
 
 def _search(args) -> int:
-    from .search_cli import run_batch, run_search
+    from quzhou_archive.search.cli import run_batch, run_search
 
     if args.queries:
         return run_batch(args.queries, Path(args.index), limit=args.limit, as_json=args.json)
@@ -132,7 +132,7 @@ def _search(args) -> int:
 
 
 def _serve(args) -> int:
-    from .serve import serve
+    from quzhou_archive.site.serve import serve
 
     return serve(Path(args.out), args.port, args.base_url)
 

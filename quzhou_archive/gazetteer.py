@@ -11,8 +11,8 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from .data import read_yaml
-from .textnorm import longest_word_pattern
+from quzhou_archive.data import read_yaml
+from quzhou_archive.textnorm import longest_word_pattern
 
 
 @dataclass(frozen=True)

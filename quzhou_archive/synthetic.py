@@ -12,11 +12,11 @@ import re
 import sys
 from pathlib import Path
 
-from . import articles as store
-from .content import html_blocks, body_html
-from .fsutil import atomic_write
-from .gazetteer import load as load_gazetteer
-from .topics import load as load_topics
+from quzhou_archive import articles as store
+from quzhou_archive.analyse.content import html_blocks, body_html
+from quzhou_archive.fsutil import atomic_write
+from quzhou_archive.gazetteer import load as load_gazetteer
+from quzhou_archive.analyse.topics import load as load_topics
 
 PAPERS = [("衢州日报", "quzhou-ribao"), ("衢州晚报", "quzhou-wanbao"), ("浙江日报", "zhejiang-ribao"),
           ("今日常山", "jinri-changshan"), ("今日龙游", "jinri-longyou"), ("今日开化", "jinri-kaihua")]
@@ -83,8 +83,8 @@ def generate(n: int, out: Path, source: Path, seed: int = 7, chars_per_article: 
 def searchable_parts(root: Path) -> dict[str, list[str]]:
     """Article ID -> the texts a reader sees and Ctrl+F searches: headline
     parts, body blocks, captions, bylines."""
-    from .build import load_articles
-    from .content import headline_parts, render_content
+    from quzhou_archive.pipeline import load_articles
+    from quzhou_archive.analyse.content import headline_parts, render_content
 
     out = {}
     for article in load_articles(root):
@@ -95,8 +95,8 @@ def searchable_parts(root: Path) -> dict[str, list[str]]:
 
 def plain_query(text: str) -> bool:
     """Is `text` read by the query syntax as itself (no leading -, quotes or field:value)?"""
-    from . import rank
-    from .segment import fold_query
+    from quzhou_archive.search import rank
+    from quzhou_archive.analyse.segment import fold_query
 
     parsed = rank.parse_query(text)
     return parsed.clauses == [fold_query(text)] and not parsed.exclude and not parsed.filters
@@ -108,7 +108,7 @@ def sample_queries(corpus: dict[str, list[str]], count: int, seed: int, traditio
     Traditional form of each, expecting what its Simplified form finds."""
     import opencc
 
-    from .textnorm import fold
+    from quzhou_archive.textnorm import fold
 
     rng = random.Random(seed)
     ids = sorted(corpus)

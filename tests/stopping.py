@@ -21,7 +21,8 @@ import time
 import traceback
 from pathlib import Path
 
-from quzhou_archive import fsutil, publish
+from quzhou_archive import fsutil
+from quzhou_archive.pipeline import publish
 from quzhou_archive.cli import main
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import opencc
 import pytest
 
-from quzhou_archive.segment import fold_query
+from quzhou_archive.analyse.segment import fold_query
 from quzhou_archive.textnorm import fold, fold_char, search_fold
 
 DATA = Path(__file__).resolve().parent.parent / "quzhou_archive" / "data" / "search_folds.txt"

@@ -15,15 +15,15 @@ from pathlib import Path
 
 import yaml
 
-from .catalog import Catalogues
-from .decode import decode_page, text_fingerprint
-from .furniture import known_papers
-from .page import ParsedArticle, ParsedPage, parse_page
-from .. import articles as store
-from ..errors import ArchiveError
-from ..fsutil import atomic_write
-from ..progress import progress
-from ..textnorm import fold
+from quzhou_archive.ingest.catalog import Catalogues
+from quzhou_archive.ingest.decode import decode_page, text_fingerprint
+from quzhou_archive.ingest.furniture import known_papers
+from quzhou_archive.ingest.page import ParsedArticle, ParsedPage, parse_page
+from quzhou_archive import articles as store
+from quzhou_archive.errors import ArchiveError
+from quzhou_archive.fsutil import atomic_write
+from quzhou_archive.progress import progress
+from quzhou_archive.textnorm import fold
 
 
 @dataclass

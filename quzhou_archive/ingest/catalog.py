@@ -37,9 +37,9 @@ from pathlib import Path, PurePath
 
 import yaml
 
-from . import furniture
-from ..errors import ArchiveError
-from ..textnorm import fold
+from quzhou_archive.ingest import furniture
+from quzhou_archive.errors import ArchiveError
+from quzhou_archive.textnorm import fold
 
 CATALOG_NAME = "catalog.yaml"
 FACTS = ("paper", "date", "edition", "page", "section")

@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass, field
 from importlib import resources
 
-from ..data import read_yaml
-from ..textnorm import fold, holds_any
+from quzhou_archive.data import read_yaml
+from quzhou_archive.textnorm import fold, holds_any
 
 # Titles that end the affiliation part of a signature (单位 职务 姓名).
 TITLE_ENDINGS = (

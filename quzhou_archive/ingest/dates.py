@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
 
-from ..textnorm import chinese_number
+from quzhou_archive.textnorm import chinese_number
 
 # Patterns that scan whole pages look behind only after their first
 # character: 1(?<!\d1)9 is a 19 with no digit before it, \d(?<![\d.]\d) a

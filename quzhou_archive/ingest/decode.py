@@ -14,7 +14,7 @@ from pathlib import Path
 
 import charset_normalizer
 
-from ..errors import ArchiveError
+from quzhou_archive.errors import ArchiveError
 
 MAX_PAGE_BYTES = 4 * 1024 * 1024  # a printed page is ~20 KB; 4 MB is not a page
 

@@ -12,9 +12,10 @@ import functools
 import re
 from dataclasses import dataclass
 
-from . import dates, webfurniture as web
-from ..data import read_yaml
-from ..textnorm import fold, has_cjk, holds_any
+from quzhou_archive.ingest import dates
+from quzhou_archive.ingest import webfurniture as web
+from quzhou_archive.data import read_yaml
+from quzhou_archive.textnorm import fold, has_cjk, holds_any
 
 SENTENCE_PUNCT = "。;；!！?？"
 

@@ -19,13 +19,13 @@ import enum
 import re
 from dataclasses import dataclass, field
 
-from . import credits
-from .credits import Lead, PhotoCredit, Signature
-from .furniture import Furniture
-from .lines import (
+from quzhou_archive.ingest import credits
+from quzhou_archive.ingest.credits import Lead, PhotoCredit, Signature
+from quzhou_archive.ingest.furniture import Furniture
+from quzhou_archive.ingest.lines import (
     BODY, BYLINE, CAPTION, CREDIT, DASH, EDNOTE, FURNITURE, HEAD, LEAD, SIGNED, Line, LineKind, ends_sentence,
 )
-from ..textnorm import chinese_number, close_cjk_gaps, fold, squash
+from quzhou_archive.textnorm import chinese_number, close_cjk_gaps, fold, squash
 
 # Trailing headline parts that report who attended: they are the 副题.
 _ATTENDANCE = re.compile(r"(?:出席|致辞|主持|讲话|参加|带队|会见|陪同|出席并讲话|出席会议|作报告|等参加|参会|见证)$")

@@ -17,9 +17,9 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from . import credits
-from .furniture import SENTENCE_PUNCT, Furniture, furniture_kind
-from ..textnorm import display_width, fold, holds_any, squash
+from quzhou_archive.ingest import credits
+from quzhou_archive.ingest.furniture import SENTENCE_PUNCT, Furniture, furniture_kind
+from quzhou_archive.textnorm import display_width, fold, holds_any, squash
 
 
 class LineKind(enum.Enum):

@@ -11,15 +11,18 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import catalog, dates, places, zones
-from .decode import text_fingerprint
-from .furniture import Furniture, canonical_paper, known_papers, page_facts
-from .layout import Block, Layout, Left, Story, assemble
-from .lines import classify, logical_lines
-from .. import topics as topic_scoring
-from ..articles import escape_markdown
-from ..errors import ArchiveError
-from ..textnorm import cjk_count, fold, squash
+from quzhou_archive.ingest import catalog
+from quzhou_archive.ingest import dates
+from quzhou_archive.ingest import places
+from quzhou_archive.ingest import zones
+from quzhou_archive.ingest.decode import text_fingerprint
+from quzhou_archive.ingest.furniture import Furniture, canonical_paper, known_papers, page_facts
+from quzhou_archive.ingest.layout import Block, Layout, Left, Story, assemble
+from quzhou_archive.ingest.lines import classify, logical_lines
+from quzhou_archive.analyse import topics as topic_scoring
+from quzhou_archive.articles import escape_markdown
+from quzhou_archive.errors import ArchiveError
+from quzhou_archive.textnorm import cjk_count, fold, squash
 
 BRIEF_CHARS = 300          # a story shorter than this is a brief
 FEATURE_CHARS = 1500       # an unsigned-by-本报讯 story longer than this, with sections, is a feature

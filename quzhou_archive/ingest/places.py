@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ..gazetteer import Gazetteer, load
+from quzhou_archive.gazetteer import Gazetteer, load
 
 HEADLINE_WEIGHT = 3
 SHARE = 0.35          # a division needs this share of the leader's score

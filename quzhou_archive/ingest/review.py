@@ -12,8 +12,9 @@ import json
 import unicodedata
 from collections import Counter
 
-from . import IngestReport, PageOutcome
-from .page import ParsedArticle, ParsedPage
+from quzhou_archive.ingest import IngestReport
+from quzhou_archive.ingest import PageOutcome
+from quzhou_archive.ingest.page import ParsedArticle, ParsedPage
 
 MISSING = "-"
 COLUMN_CAPS = {"counties": 24, "authors": 24}   # display columns; the headline, last, is never cut

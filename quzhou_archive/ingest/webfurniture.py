@@ -18,9 +18,9 @@ import functools
 import re
 from dataclasses import dataclass
 
-from . import credits
-from ..data import read_yaml
-from ..textnorm import cjk_count, holds_any, squash
+from quzhou_archive.ingest import credits
+from quzhou_archive.data import read_yaml
+from quzhou_archive.textnorm import cjk_count, holds_any, squash
 
 SENTENCE_END = "。;；!！?？"
 _NUMBER = re.compile(r"^[\d.,]+[万千百wk+]*$")

@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import re
 
-from . import credits, dates, webfurniture as web
-from .credits import PhotoCredit
-from .furniture import Furniture
-from .layout import HEADLINE_META
-from .lines import BODY, BYLINE, CAPTION, DASH, FURNITURE, HEAD, LEAD, Line, ends_sentence, looks_like_heading
-from ..textnorm import fold, holds_any, squash
+from quzhou_archive.ingest import credits
+from quzhou_archive.ingest import dates
+from quzhou_archive.ingest import webfurniture as web
+from quzhou_archive.ingest.credits import PhotoCredit
+from quzhou_archive.ingest.furniture import Furniture
+from quzhou_archive.ingest.layout import HEADLINE_META
+from quzhou_archive.ingest.lines import BODY, BYLINE, CAPTION, DASH, FURNITURE, HEAD, LEAD, Line, ends_sentence, looks_like_heading
+from quzhou_archive.textnorm import fold, holds_any, squash
 
 # -- glued parts, split before classification -------------------------------
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from quzhou_archive.build import build
-from quzhou_archive.serve import make_server
+from quzhou_archive.pipeline import build
+from quzhou_archive.site.serve import make_server
 from tests.conftest import ROOT
 
 BASE = "/REPO/"

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from quzhou_archive import articles as store
-from quzhou_archive.build import build
+from quzhou_archive.pipeline import build
 from tests.browser.conftest import BASE, run_search, serving
 from tests.conftest import ROOT
 

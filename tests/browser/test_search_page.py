@@ -7,7 +7,7 @@ from urllib.parse import quote
 import pytest
 
 from quzhou_archive import articles as store
-from quzhou_archive.build import build
+from quzhou_archive.pipeline import build
 from quzhou_archive.synthetic import generate
 from tests.browser.conftest import BASE, serving
 from tests.conftest import ROOT

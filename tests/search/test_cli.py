@@ -10,10 +10,10 @@ import sys
 import pytest
 
 from quzhou_archive import articles as store
-from quzhou_archive.build import build
+from quzhou_archive.pipeline import build
 from quzhou_archive.errors import ArchiveError
-from quzhou_archive.index import STATS_FILE
-from quzhou_archive.search_cli import checked_query, read_queries
+from quzhou_archive.search.whoosh_index import STATS_FILE
+from quzhou_archive.search.cli import checked_query, read_queries
 from tests.conftest import ROOT, run_cli
 
 

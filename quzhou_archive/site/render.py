@@ -21,16 +21,16 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from .articles import slugify
-from .content import typeset
-from .gazetteer import load as load_gazetteer
-from .topics import load as load_taxonomy
+from quzhou_archive.articles import slugify
+from quzhou_archive.analyse.content import typeset
+from quzhou_archive.gazetteer import load as load_gazetteer
+from quzhou_archive.analyse.topics import load as load_taxonomy
 
 def _project_root() -> Path:
     """The folder holding templates/ and static/: the working folder when the
     archive is run from its repository, else the checkout the package sits in."""
     here = Path.cwd()
-    return here if (here / "templates").is_dir() else Path(__file__).resolve().parent.parent
+    return here if (here / "templates").is_dir() else Path(__file__).resolve().parents[2]
 
 
 ROOT = _project_root()
@@ -133,8 +133,8 @@ def places_for(names: set[str]) -> Places:
 
 
 def paper_slugs(papers: set[str]) -> dict[str, str]:
-    from .ingest.furniture import known_papers
-    from .textnorm import fold
+    from quzhou_archive.ingest.furniture import known_papers
+    from quzhou_archive.textnorm import fold
 
     known = known_papers()
     return {p: (known[fold(p)].slug if fold(p) in known else slugify(fold(p))) for p in papers}

@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from quzhou_archive.content import body_html
+from quzhou_archive.analyse.content import body_html
 
 HOSTILE_TARGETS = [
     "javascript:alert(1)",

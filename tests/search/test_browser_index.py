@@ -7,8 +7,8 @@ from collections import Counter, defaultdict
 
 import pytest
 
-from quzhou_archive import search_export as export
-from quzhou_archive.segment import tokenize
+from quzhou_archive.search import browser_index as export
+from quzhou_archive.analyse.segment import tokenize
 
 TEXTS = [
     (["常山胡柚丰收"], ["常山县胡柚今年丰收，果农增收。", "辉埠镇签约项目3个，总投资12亿元。"]),

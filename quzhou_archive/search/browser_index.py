@@ -32,10 +32,10 @@ import zlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from . import rank
-from .render import ARTICLE_URL
-from .segment import TOKENIZER_VERSION, DocTokens, bigram_positions
-from .textnorm import search_fold_char
+from quzhou_archive.search import rank
+from quzhou_archive.site.render import ARTICLE_URL
+from quzhou_archive.analyse.segment import TOKENIZER_VERSION, DocTokens, bigram_positions
+from quzhou_archive.textnorm import search_fold_char
 
 FORMAT_VERSION = 2
 BLOCK = 256                 # document numbers per posting block

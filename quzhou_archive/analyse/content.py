@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 import markdown
 import nh3
 
-from .articles import Article
+from quzhou_archive.articles import Article
 
 
 def _markdown() -> markdown.Markdown:

@@ -35,13 +35,13 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, Schema
 from whoosh.index import create_in, exists_in, open_dir
 from whoosh.query import And, Every, NumericRange, Term
 
-from . import rank
-from .errors import ArchiveError
-from .fsutil import atomic_write, file_mode, staging
-from .publish import index_to_read, mismatch
-from .state import state_dir
-from .segment import TOKENIZER_VERSION
-from .textnorm import search_fold
+from quzhou_archive.search import rank
+from quzhou_archive.errors import ArchiveError
+from quzhou_archive.fsutil import atomic_write, file_mode, staging
+from quzhou_archive.pipeline.publish import index_to_read, mismatch
+from quzhou_archive.pipeline.state import state_dir
+from quzhou_archive.analyse.segment import TOKENIZER_VERSION
+from quzhou_archive.textnorm import search_fold
 
 STATS_FILE = "archive_stats.json"
 INDEX_README = """# search_index/

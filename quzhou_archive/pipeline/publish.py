@@ -37,8 +37,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ArchiveError
-from .fsutil import atomic_write, exchange, remove_tree, side_path, sync_folder
+from quzhou_archive.errors import ArchiveError
+from quzhou_archive.fsutil import atomic_write, exchange, remove_tree, side_path, sync_folder
 
 JOURNAL = "publish.json"
 NEXT_MANIFEST = "manifest.next.marshal"

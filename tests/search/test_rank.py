@@ -1,7 +1,7 @@
 """The ranking's definition (mirrored by static/search.js)."""
 import pytest
 
-from quzhou_archive import rank
+from quzhou_archive.search import rank
 
 
 def test_query_syntax():

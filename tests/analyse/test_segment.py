@@ -1,5 +1,5 @@
 """Tokens: folding, streams, characters and bigrams with positions, jieba words with the local dictionary."""
-from quzhou_archive.segment import (
+from quzhou_archive.analyse.segment import (
     SLOT, bigram_positions, field_length, field_streams, fold_query, part_starts, tokenize, user_dictionary, words,
 )
 
@@ -40,7 +40,7 @@ def test_traditional_text_gives_the_same_tokens():
 
 
 def test_tokenizer_fingerprint_follows_the_user_dictionary(monkeypatch):
-    from quzhou_archive import segment
+    from quzhou_archive.analyse import segment
 
     before = segment.tokenizer_fingerprint()
     segment.tokenizer_fingerprint.cache_clear()

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .errors import ArchiveError
+from quzhou_archive.errors import ArchiveError
 
 
 # GitHub Pages compresses text on the way out; so does the preview, so that

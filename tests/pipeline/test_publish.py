@@ -21,14 +21,14 @@ from pathlib import Path
 import pytest
 
 from quzhou_archive import articles as store
-from quzhou_archive.build import build
-from quzhou_archive.index import Searcher
-from quzhou_archive.segment import _jieba
-from quzhou_archive.publish import JOURNAL, NEXT_MANIFEST, STAMP_FILE, index_to_read
-from quzhou_archive.state import SCRATCH_PREFIX, state_dir
+from quzhou_archive.pipeline import build
+from quzhou_archive.search.whoosh_index import Searcher
+from quzhou_archive.analyse.segment import _jieba
+from quzhou_archive.pipeline.publish import JOURNAL, NEXT_MANIFEST, STAMP_FILE, index_to_read
+from quzhou_archive.pipeline.state import SCRATCH_PREFIX, state_dir
 from tests.conftest import ROOT
 from tests.stopping import forked
-from tests.test_build import INSERTED, QUERIES, insert_mid_paragraph, snapshot, write_article
+from tests.pipeline.test_build import INSERTED, QUERIES, insert_mid_paragraph, snapshot, write_article
 
 # every step publishing reaches, in order (publish.reached)
 STEPS = ["manifest staged", "journal written", "exchanging index", "index exchanged", "exchanging site",

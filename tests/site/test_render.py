@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from quzhou_archive import articles as store
-from quzhou_archive.build import build
+from quzhou_archive.pipeline import build
 from quzhou_archive.errors import ArchiveError
 from quzhou_archive.synthetic import generate
 from tests.conftest import ROOT
@@ -167,7 +167,7 @@ def test_failed_build_leaves_the_previous_site_and_index(tmp_path):
 
 
 def test_pager_shows_the_ends_and_the_neighbourhood():
-    from quzhou_archive.render import pager_links
+    from quzhou_archive.site.render import pager_links
 
     paths = [f"topics/x-{n}.html" for n in range(1, 336)]
     links = pager_links(paths, 100)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import random
 
-from quzhou_archive import topics
+from quzhou_archive.analyse import topics
 from quzhou_archive.textnorm import fold
 
 

@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 
 from quzhou_archive import articles as store
-from quzhou_archive import build as build_module
-from quzhou_archive.build import PARALLEL_FROM, build
-from quzhou_archive.index import Searcher
-from quzhou_archive.search_export import read_varint
-from quzhou_archive.state import SCRATCH_PREFIX, BuildLock, state_dir
+from quzhou_archive import pipeline as build_module
+from quzhou_archive.pipeline import PARALLEL_FROM, build
+from quzhou_archive.search.whoosh_index import Searcher
+from quzhou_archive.search.browser_index import read_varint
+from quzhou_archive.pipeline.state import SCRATCH_PREFIX, BuildLock, state_dir
 from quzhou_archive.synthetic import generate
 from tests.conftest import ROOT
 

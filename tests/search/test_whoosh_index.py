@@ -4,8 +4,8 @@ import json
 import pytest
 
 from quzhou_archive import articles as store
-from quzhou_archive.build import build
-from quzhou_archive.index import Searcher, make_schema
+from quzhou_archive.pipeline import build
+from quzhou_archive.search.whoosh_index import Searcher, make_schema
 from tests.conftest import run_cli
 
 ARTICLES = {

@@ -27,8 +27,8 @@ import sys
 import time
 from pathlib import Path
 
-from .errors import ArchiveError
-from .fsutil import atomic_write
+from quzhou_archive.errors import ArchiveError
+from quzhou_archive.fsutil import atomic_write
 
 MANIFEST_FORMAT = 2     # 2: the outputs' stamp and their files' sizes and times
 SCRATCH_PREFIX = "scratch-"   # temporary folders of a running build, in the state folder

@@ -37,26 +37,26 @@ from typing import NamedTuple
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import __version__
-from . import articles as store
-from . import rank
-from . import index as whoosh_index
-from . import render
-from . import search_export as export
-from . import topics as taxonomy_module
-from .content import headline_parts, render_content
-from .errors import ArchiveError
-from .fsutil import atomic_write, remove_tree, staging
-from .publish import SITE_RECORD, STAMP_FILE, Step, site_record, site_stamp, settle
-from .publish import publish as put_in_place
-from .gazetteer import load as load_gazetteer
-from .progress import progress
-from .render import article_url
-from .segment import TOKENIZER_VERSION, DocTokens, field_length, tokenize, tokenizer_fingerprint
-from .state import (SCRATCH_PREFIX, BuildLock, ContentCache, Manifest, file_digest, remove_leftovers, state_dir,
+from quzhou_archive import __version__
+from quzhou_archive import articles as store
+from quzhou_archive.search import rank
+from quzhou_archive.search import whoosh_index
+from quzhou_archive.site import render
+from quzhou_archive.search import browser_index as export
+from quzhou_archive.analyse import topics as taxonomy_module
+from quzhou_archive.analyse.content import headline_parts, render_content
+from quzhou_archive.errors import ArchiveError
+from quzhou_archive.fsutil import atomic_write, remove_tree, staging
+from quzhou_archive.pipeline.publish import SITE_RECORD, STAMP_FILE, Step, site_record, site_stamp, settle
+from quzhou_archive.pipeline.publish import publish as put_in_place
+from quzhou_archive.gazetteer import load as load_gazetteer
+from quzhou_archive.progress import progress
+from quzhou_archive.site.render import article_url
+from quzhou_archive.analyse.segment import TOKENIZER_VERSION, DocTokens, field_length, tokenize, tokenizer_fingerprint
+from quzhou_archive.pipeline.state import (SCRATCH_PREFIX, BuildLock, ContentCache, Manifest, file_digest, remove_leftovers, state_dir,
                     tree_digest)
 
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parent.parent
 GITHUB_PAGES_LIMIT = 10**9   # bytes a published GitHub Pages site may hold
 PARALLEL_FROM = 64          # fewer items than this are done in this process
 
@@ -234,7 +234,7 @@ class Workers:
 
 
 def _warm_up() -> None:
-    from .segment import _jieba
+    from quzhou_archive.analyse.segment import _jieba
 
     _jieba()
 
@@ -735,7 +735,7 @@ def _build(articles_dir: Path, out_dir: Path, index_dir: Path, base_url: str, jo
             try:
                 staged = run_stages(sources, articles_dir, out_dir, index_dir, base_url, manifest, cache, fresh,
                                     pool, repair)
-                publish(staged, out_dir, index_dir, manifest, settings, folder, cache)
+                publish_staged(staged, out_dir, index_dir, manifest, settings, folder, cache)
             finally:
                 cache.close()
     plan = staged.plan
@@ -751,7 +751,7 @@ def _build(articles_dir: Path, out_dir: Path, index_dir: Path, base_url: str, jo
 
 
 def journal_targets(folder: Path) -> list[Path]:
-    from .publish import read_journal
+    from quzhou_archive.pipeline.publish import read_journal
 
     journal = read_journal(folder)
     return [step.target for step in journal[1]] if journal else []
@@ -921,7 +921,7 @@ def run_stages(sources, articles_dir, out_dir, index_dir, base_url, manifest, ca
     return Staged(plan, staged_index, site.root, written, gone, pages, words, chars, segmentation.done)
 
 
-def publish(staged: Staged, out_dir: Path, index_dir: Path, manifest: Manifest, settings: str, folder: Path,
+def publish_staged(staged: Staged, out_dir: Path, index_dir: Path, manifest: Manifest, settings: str, folder: Path,
             cache: ContentCache) -> None:
     """Stamp the staged index and site as one pair, record what they hold,
     and put them in place together (`publish.py`)."""

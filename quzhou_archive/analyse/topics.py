@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .data import read_yaml
+from quzhou_archive.data import read_yaml
 
 
 HEADLINE_WEIGHT = 3

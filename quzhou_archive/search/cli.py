@@ -5,9 +5,9 @@ import json
 import sys
 from pathlib import Path
 
-from .errors import ArchiveError
-from .index import Hit, Searcher
-from .textnorm import search_fold
+from quzhou_archive.errors import ArchiveError
+from quzhou_archive.search.whoosh_index import Hit, Searcher
+from quzhou_archive.textnorm import search_fold
 
 WIDTH = 60
 

@@ -23,7 +23,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from .segment import fold_query
+from quzhou_archive.analyse.segment import fold_query
 
 K1 = 1.2
 FIELDS = ("headline", "body")

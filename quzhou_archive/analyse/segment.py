@@ -27,7 +27,7 @@ from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
 
-from .textnorm import fold, search_fold, search_fold_pairs
+from quzhou_archive.textnorm import fold, search_fold, search_fold_pairs
 
 # Bump when tokens change: cached tokens and built indexes are then redone.
 TOKENIZER_VERSION = 6
@@ -108,7 +108,7 @@ def _jieba():
 def user_dictionary() -> list[tuple[str, int]]:
     """Local names jieba should keep whole: the gazetteer's divisions, towns and
     landmarks, and the firms and products in `data/userdict.txt`."""
-    from .gazetteer import load
+    from quzhou_archive.gazetteer import load
 
     words: dict[str, int] = {}
     for division in load().divisions:

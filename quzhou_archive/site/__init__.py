@@ -1,0 +1,1 @@
+"""The static site: its model of the archive, its pages and feeds."""
