@@ -1,0 +1,21 @@
+"""Stage durations, printed when QZ_TIMINGS is set (as the benchmark does)."""
+from __future__ import annotations
+
+import os
+import sys
+import time
+from contextlib import contextmanager
+
+TIMINGS: dict[str, float] = {}
+
+
+@contextmanager
+def timed(stage: str):
+    """Stage durations, printed when QZ_TIMINGS is set (as the benchmark does)."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        TIMINGS[stage] = TIMINGS.get(stage, 0.0) + time.perf_counter() - started
+        if os.environ.get("QZ_TIMINGS"):
+            print(f"  {stage}: {TIMINGS[stage]:.1f} s", file=sys.stderr, flush=True)
