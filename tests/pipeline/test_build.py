@@ -19,6 +19,7 @@ import pytest
 
 from quzhou_archive import articles as store
 from quzhou_archive import pipeline as build_module
+from quzhou_archive.pipeline import export as export_stage
 from quzhou_archive.pipeline import PARALLEL_FROM, build
 from quzhou_archive.search.whoosh_index import Searcher
 from quzhou_archive.search.browser_index import read_varint
@@ -116,19 +117,19 @@ IN_PLACE = [True, True, False]     # whether the browser index can be updated in
 @pytest.fixture(scope="module")
 def history(tmp_path_factory):
     """Round after round: (incremental build's output, the same articles built from nothing)."""
-    plans = []
+    passes = []
 
-    def make_plan(*args):
-        plans.append(real_make_plan(*args))
-        return plans[-1]
+    def postings_pass(*args):
+        passes.append(args[0].out_dir)
+        return real_postings_pass(*args)
 
-    real_make_plan = build_module.make_plan
+    real_postings_pass = export_stage.postings_pass
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(build_module, "make_plan", make_plan)
-        return _history(tmp_path_factory.mktemp("history"), plans)
+        patch.setattr(export_stage, "postings_pass", postings_pass)
+        return _history(tmp_path_factory.mktemp("history"), passes)
 
 
-def _history(root: Path, plans: list) -> dict:
+def _history(root: Path, passes: list) -> dict:
     articles = root / "articles"
     generate(PARALLEL_FROM + 26, articles, ROOT / "articles", seed=3)    # enough for the worker processes
     paths = sorted(store.article_paths(articles))
@@ -137,9 +138,10 @@ def _history(root: Path, plans: list) -> dict:
     rounds = []
     for n, change in enumerate(ROUNDS):
         expected = change(articles, paths)
+        passes.clear()
         with contextlib.redirect_stdout(io.StringIO()) as said:
             assert build(articles, root / "site", root / "index", "/REPO/") == 0
-        in_place = not plans[-1].full_export
+        in_place = not passes       # no document's postings collected again: the changed shards spliced
         fresh_site, fresh_index = root / f"fresh{n}" / "site", root / f"fresh{n}" / "index"
         assert build(articles, fresh_site, fresh_index, "/REPO/", full=True) == 0
         rounds.append({
@@ -409,7 +411,9 @@ def test_a_build_after_the_content_cache_was_deleted_segments_anew(damaged, caps
         path.unlink()
     insert_mid_paragraph(sorted(store.article_paths(articles))[0], INSERTED)
     assert build(articles, tmp_path / "site", tmp_path / "index") == 0
-    assert "from nothing" in capsys.readouterr().out
+    assert f"1 changed, 0 removed; {len(store.article_paths(articles))} segmented" in capsys.readouterr().out
+    assert build(articles, tmp_path / "fresh" / "site", tmp_path / "fresh" / "index", full=True) == 0
+    assert snapshot(tmp_path / "site") == snapshot(tmp_path / "fresh" / "site")
 
 
 # -- what a build refuses to replace ---------------------------------------------------------
