@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import marshal
+import struct
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,39 +128,80 @@ class ShardKit(Kit):
 
 # -- the shards ------------------------------------------------------------------------------
 
-def _export_part(kit: CacheKit, args) -> tuple[list[tuple[int, int]], list[int]]:
-    """Postings of a run of documents, written shard by shard into one file;
-    returns each shard's (offset, length) in it, and the sum of the
-    digests of what the run's documents contribute to each shard. Runs in a
-    worker, reading the cache itself, so no postings travel between
-    processes."""
-    items, count, path = args
-    buffers: list[list[bytes]] = [[] for _ in range(count)]
+SHARDS_PER_BUCKET = 256      # the postings of this many shards are finished together, by one task
+BUFFERED = 4 << 20           # bytes of postings a task holds before it appends them to its files
+_FRAME = struct.Struct("<II")   # a document's contribution to a shard, as a bucket file holds it: shard, length
+
+
+def buckets_of(count: int) -> int:
+    return max(1, count // SHARDS_PER_BUCKET)
+
+
+def bucket_path(folder: str, run: int, bucket: int) -> str:
+    return f"{folder}/run{run}-bucket{bucket}"
+
+
+def _export_part(kit: CacheKit, args) -> bytes:
+    """Postings of a run of documents, appended to one file per bucket of
+    shards every few megabytes (a task holds no more, however large the
+    archive), each shard's as one frame; returns, per shard, the sum of the
+    digests of what the run's documents contribute to it (16 bytes each).
+    Runs in a worker, reading the cache itself, so no postings travel
+    between processes."""
+    items, count, folder, run = args
+    buffers: dict[int, list[bytes]] = {}
+    held = 0
     sums = [0] * count
     for digest, docnum in items:
         tokens = analyse.read(kit.cache, digest, "tokens").tokens
         for k, chunk in export.shard_chunks(docnum, tokens, count):
-            buffers[k].append(chunk)
+            found = buffers.get(k)
+            if found is None:
+                buffers[k] = [chunk]
+            else:
+                found.append(chunk)
+            held += len(chunk)
             sums[k] += contribution(chunk)
-    spans, offset = [], 0
-    with open(path, "wb") as handle:
-        for parts in buffers:
-            data = b"".join(parts)
-            handle.write(data)
-            spans.append((offset, len(data)))
-            offset += len(data)
-    return spans, [s & MASK for s in sums]
+        if held > BUFFERED:
+            _append(buffers, count, folder, run)
+            held = 0
+    _append(buffers, count, folder, run)
+    return b"".join((s & MASK).to_bytes(16, "little") for s in sums)
 
 
-def _finish_one(kit: ShardKit, args) -> SiteFile:
-    k, pieces = args
-    raw = bytearray()
-    for path, offset, length in pieces:
-        if length:
-            with open(path, "rb") as handle:
-                handle.seek(offset)
-                raw += handle.read(length)
-    return kit.site.write(export.shard_path(k), export.finish_shard(bytes(raw), kit.vocabulary))
+def _append(buffers: dict[int, list[bytes]], count: int, folder: str, run: int) -> None:
+    per = count // buckets_of(count)
+    frames: dict[int, list[bytes]] = {}
+    for k, chunks in buffers.items():
+        data = b"".join(chunks)
+        frames.setdefault(k // per, []).extend((_FRAME.pack(k, len(data)), data))
+    for bucket, parts in frames.items():
+        with open(bucket_path(folder, run, bucket), "ab") as handle:
+            handle.write(b"".join(parts))
+    buffers.clear()
+
+
+def _finish_bucket(kit: ShardKit, args) -> list[SiteFile]:
+    """The stale shards of one bucket, finished from every run's postings
+    (in document order: the runs are, one after the other)."""
+    folder, runs, bucket, stale = args
+    wanted = set(stale)
+    parts: dict[int, list[bytes]] = {k: [] for k in stale}
+    for run in range(runs):
+        try:
+            with open(bucket_path(folder, run, bucket), "rb") as handle:
+                data = handle.read()
+        except FileNotFoundError:       # no document of the run has a term in the bucket
+            continue
+        i, end = 0, len(data)
+        while i < end:
+            k, length = _FRAME.unpack_from(data, i)
+            i += 8
+            if k in wanted:
+                parts[k].append(data[i:i + length])
+            i += length
+    return [kit.site.write(export.shard_path(k), export.finish_shard(b"".join(parts[k]), kit.vocabulary))
+            for k in stale]
 
 
 def postings_pass(ctx, count: int, vocabulary: export.Vocabulary) -> None:
@@ -168,20 +210,24 @@ def postings_pass(ctx, count: int, vocabulary: export.Vocabulary) -> None:
     items = [(ctx.records[aid].digest, n) for n, aid in enumerate(ctx.order)]
     runs = [items[r * len(items) // EXPORT_PARTS:(r + 1) * len(items) // EXPORT_PARTS] for r in range(EXPORT_PARTS)]
     with tempfile.TemporaryDirectory(prefix=SCRATCH_PREFIX, dir=ctx.cache.path) as tmp:
-        paths = [str(Path(tmp) / f"part{r}") for r in range(EXPORT_PARTS)]
-        tasks = [(run, count, path) for run, path in zip(runs, paths)]
+        tasks = [(run, count, tmp, r) for r, run in enumerate(runs)]
         with timed("export: postings"), Workers(ctx.jobs, CacheKit(ctx.cache.path)) as pool:
-            parts = list(pool.map(_export_part, tasks, "export", "run", chunksize=1, size=len(items)))
-        sums = word_list_sums(vocabulary, count)
-        for _, part_sums in parts:
-            sums = [(a + b) & MASK for a, b in zip(sums, part_sums)]
+            sums = word_list_sums(vocabulary, count)
+            for part in pool.map(_export_part, tasks, "export", "run", chunksize=1, size=len(items)):
+                for k in range(count):
+                    sums[k] += int.from_bytes(part[16 * k:16 * k + 16], "little")
         stage = ctx.versions.stages[NAME]
         stale = [k for k in range(count) if ctx.outputs.want(SHARDS, export.shard_path(k),
-                                                             shard_inputs(stage, count, sums[k]))]
-        pieces = [(k, [(path, *parts[r][0][k]) for r, path in enumerate(paths)]) for k in stale]
+                                                             shard_inputs(stage, count, sums[k] & MASK))]
+        per = count // buckets_of(count)
+        by_bucket: dict[int, list[int]] = {}
+        for k in stale:
+            by_bucket.setdefault(k // per, []).append(k)
+        tasks = [(tmp, len(runs), bucket, ks) for bucket, ks in sorted(by_bucket.items())]
         with timed("export: shards"), Workers(ctx.jobs, ShardKit(ctx.site, vocabulary)) as finishing:
-            for made in finishing.map(_finish_one, pieces, "shards", "shard"):
-                ctx.outputs.made(made)
+            for made in finishing.map(_finish_bucket, tasks, "shards", "bucket", chunksize=1, size=len(stale)):
+                for file in made:
+                    ctx.outputs.made(file)
 
 
 def in_place(ctx, count: int) -> bool:
