@@ -8,10 +8,11 @@ edited is recognised by its `ingest_digest` and never overwritten.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import yaml
@@ -191,11 +192,77 @@ def is_hand_edited(text: str) -> bool:
 
 # -- reading -----------------------------------------------------------------
 
+@dataclass(frozen=True)
+class ArticleMeta:
+    """An article's frontmatter as the build reads it: the keys of the
+    contract, checked and with their defaults, and every other key as it
+    was written (`extras`). Plain data both ways (`to_plain`), so that it
+    can be cached and sent to worker processes."""
+
+    title: str
+    kicker: str | None = None
+    subtitle: str | None = None
+    date: str | None = None
+    paper: str | None = None
+    page: int | None = None
+    counties: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    photographers: tuple[str, ...] = ()
+    kind: str = "news"
+    byline: tuple[str, ...] = ()        # the credit lines as printed
+    photos: tuple[dict, ...] = ()       # {caption, credit}
+    notes: tuple[str, ...] = ()
+    source_file: str | None = None      # the raw page it came from, and its lines there
+    source_lines: tuple[int, int] | None = None
+    extras: dict = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def of(cls, meta: dict) -> "ArticleMeta":
+        """From a checked frontmatter mapping (`read_article` checks it)."""
+        source = meta.get("source") if isinstance(meta.get("source"), dict) else {}
+        lines = source.get("lines")
+        return cls(
+            title=meta["title"], kicker=meta.get("kicker"), subtitle=meta.get("subtitle"), date=meta.get("date"),
+            paper=meta.get("paper"), page=meta.get("page"),
+            counties=tuple(meta.get("counties") or ()), topics=tuple(meta.get("topics") or ()),
+            authors=_texts(meta.get("authors")), photographers=_texts(meta.get("photographers")),
+            kind=meta.get("kind") or "news", byline=_texts(meta.get("byline")),
+            photos=tuple(p for p in _items(meta.get("photos")) if isinstance(p, dict)),
+            notes=_texts(meta.get("notes")), source_file=source.get("file"),
+            source_lines=tuple(lines) if isinstance(lines, list) and len(lines) == 2 else None,
+            extras={k: v for k, v in meta.items() if k not in _KNOWN_KEYS})
+
+    @property
+    def headline_parts(self) -> list[str]:
+        """Kicker, title, subtitle: the headline as printed, in order."""
+        return [p for p in (self.kicker, self.title, self.subtitle) if p]
+
+    def to_plain(self) -> tuple:
+        return tuple(getattr(self, f.name) for f in fields(self))
+
+    @classmethod
+    def from_plain(cls, plain: tuple) -> "ArticleMeta":
+        return cls(*plain)
+
+
+def _items(value) -> list:
+    return list(value) if isinstance(value, (list, tuple)) else []
+
+
+def _texts(value) -> tuple[str, ...]:
+    return tuple(str(v) for v in _items(value))
+
+
+_KNOWN_KEYS = {"title", "kicker", "subtitle", "date", "paper", "page", "counties", "topics", "authors",
+               "photographers", "kind", "byline", "photos", "notes", "source"}
+
+
 @dataclass
 class Article:
     id: str
     path: Path
-    meta: dict
+    meta: dict                     # the frontmatter as written (checked, defaults filled in)
     body: str                      # Markdown
     raw: str = field(repr=False, default="")
 
@@ -205,9 +272,13 @@ class Article:
         except KeyError:
             raise AttributeError(key) from None
 
+    @functools.cached_property
+    def metadata(self) -> ArticleMeta:
+        return ArticleMeta.of(self.meta)
+
     @property
     def headline(self) -> str:
-        return " ".join(p for p in (self.meta.get("kicker"), self.meta.get("title"), self.meta.get("subtitle")) if p)
+        return " ".join(self.metadata.headline_parts)
 
 
 def split_frontmatter(path: Path, text: str) -> tuple[dict, str]:

@@ -141,20 +141,18 @@ class Rendered:
 
 
 def render_content(article: Article) -> Rendered:
+    meta = article.metadata
     fragment = body_html(article.body)
-    captions = []
-    for photo in article.meta.get("photos") or []:
-        if isinstance(photo, dict):
-            captions.append(" ".join(str(photo.get(k) or "") for k in ("caption", "credit")).strip())
-    captions += [str(n) for n in article.meta.get("notes") or []]
-    people = [str(b) for b in article.meta.get("byline") or []]
+    captions = [" ".join(str(photo.get(k) or "") for k in ("caption", "credit")).strip() for photo in meta.photos]
+    captions += list(meta.notes)
+    people = list(meta.byline)
     named = " ".join(people)
-    people += [n for n in article.authors + article.photographers if n not in named]
+    people += [n for n in meta.authors + meta.photographers if n not in named]
     return Rendered(fragment, html_blocks(fragment), [c for c in captions if c], people)
 
 
 def headline_parts(article: Article) -> list[str]:
-    return [p for p in (article.meta.get("kicker"), article.meta.get("title"), article.meta.get("subtitle")) if p]
+    return article.metadata.headline_parts
 
 
 def plain(text: str) -> str:

@@ -1,120 +1,418 @@
-"""The segment stage: each new article's content -> HTML, text and tokens,
-in worker processes, cached by content digest."""
+"""The analyse stage: what each article file says, worked out once per
+file and kept in the analysis cache (`state.AnalysisCache`) by the
+file's digest. It makes, per article,
+
+    meta      its frontmatter, checked (`articles.ArticleMeta`)
+    content   its body as safe HTML, its text in parts, its summary
+              (`analyse/content.py`)
+    tokens    the folded streams and jieba words both indexes are made of
+              (`analyse/segment.py`)
+
+and, for the build, each article's record (`state.ArticleRecord`: its
+card and lengths) and the archive's vocabulary.
+
+**Analysers.** Each is one object with a name, a version and a function
+(`Analyser`), listed in ANALYSERS. A cached result is used only at its
+analyser's version; an analyser that reads others' results (`needs`)
+also records the digest of what it read (`inputs`), and is run again only
+when that changes. So a new HTML rule that leaves the text as it was
+re-renders the HTML of every article but segments none of them again, and
+a new analyser — economic figures, say — is one class in one module,
+added to ANALYSERS: this stage runs it once on every article that has no
+result of its version, and later stages read its result by name
+(`Analysis.get`). Nothing else keeps count of it.
+
+**Work.** An article whose every result is cached at its analyser's
+version costs nothing here. The others go to worker processes (with
+enough of them; jieba is loaded there only when one of them needs
+segmenting), which read the file themselves and send back the new
+results already marshalled, with the few facts this process keeps (card,
+lengths, words): this process never decodes what a worker read. Bad
+input is reported as it always was: every fault, then the first raised,
+before anything is published.
+"""
 from __future__ import annotations
 
+import functools
+import importlib.metadata
+import marshal
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from quzhou_archive import articles as store
-from quzhou_archive.analyse.content import headline_parts, render_content
-from quzhou_archive.analyse.segment import DocTokens, field_length, tokenize
-from quzhou_archive.pipeline.sources import Plan
-from quzhou_archive.pipeline.state import ContentCache, Manifest
-from quzhou_archive.pipeline.workers import Workers
+from quzhou_archive.analyse import content as content_module
+from quzhou_archive.analyse.content import render_content
+from quzhou_archive.analyse.segment import DocTokens, field_length, tokenize, tokenizer_fingerprint
+from quzhou_archive.articles import ArticleMeta
+from quzhou_archive.errors import ArchiveError
+from quzhou_archive.pipeline.state import AnalysisCache, ArticleRecord, code_digest, digest_of
+from quzhou_archive.pipeline.timing import timed
+from quzhou_archive.pipeline.workers import Kit, Workers
+from quzhou_archive.site.render import Card
+
+SUMMARY_CHARS = 100
 
 
-def segment_article(article: store.Article, digest: str) -> tuple[str, tuple]:
-    """(digest, plain result) for one checked article; runs in a worker."""
-    content = render_content(article)
-    body_parts = content.blocks + content.captions + content.people
-    tokens = tokenize(headline_parts(article), body_parts)
-    summary = "".join(content.blocks)[:100]
-    chars = dict(Counter("".join(tokens.headline + tokens.body)))
-    return digest, (content.html, "\n".join(body_parts), summary, tokens.to_plain(), chars)
+# -- analysers ---------------------------------------------------------------------
+
+class Analyser:
+    """One kind of analysis of an article. Subclasses set `name` (its
+    results' name in the cache and in `Analysis`) and `needs` (the analysers
+    whose results it reads, listed before it in ANALYSERS), and define
+    `version` and `analyse`; `encode`/`decode` turn a result into the plain
+    data the cache keeps and back."""
+
+    name = ""
+    needs: tuple[str, ...] = ()
+    uses_jieba = False          # a worker that will run it loads jieba first
+
+    def version(self) -> str:
+        """What its results depend on besides the article: its code, the data
+        and libraries it uses. A new version means new results."""
+        raise NotImplementedError
+
+    def inputs(self, earlier: dict) -> str:
+        """The digest of what it reads of the earlier analysers' results
+        ('' when it reads only the article)."""
+        return ""
+
+    def analyse(self, article: store.Article, earlier: dict):
+        raise NotImplementedError
+
+    def encode(self, result):
+        return result
+
+    def decode(self, plain):
+        return plain
+
+
+class MetaAnalyser(Analyser):
+    name = "meta"
+
+    def version(self) -> str:
+        return _code(store.__file__)
+
+    def analyse(self, article, earlier) -> ArticleMeta:
+        return article.metadata
+
+    def encode(self, result: ArticleMeta):
+        return result.to_plain()
+
+    def decode(self, plain) -> ArticleMeta:
+        return ArticleMeta.from_plain(plain)
 
 
 @dataclass
-class Segmented:
+class Content:
+    """An article's body as its page shows it and as search reads it."""
+
     html: str
-    body_text: str
-    summary: str
-    tokens: DocTokens
-    chars: dict[str, int]
+    body_parts: list[str]       # paragraphs, headings, captions, credits: each a part of its own
+    summary: str                # its first characters, for lists and descriptions
 
-    @classmethod
-    def from_plain(cls, plain) -> "Segmented":
-        html, body_text, summary, tokens, chars = plain
-        return cls(html, body_text, summary, DocTokens.from_plain(tokens), chars)
+    @property
+    def body_text(self) -> str:
+        return "\n".join(self.body_parts)
 
 
-def _segment_one(args):
-    return segment_article(*args)
+class ContentAnalyser(Analyser):
+    name = "content"
 
+    def version(self) -> str:
+        return _code(store.__file__, content_module.__file__) + ":" + ":".join(
+            importlib.metadata.version(p) for p in ("markdown", "nh3"))
+
+    def analyse(self, article, earlier) -> Content:
+        rendered = render_content(article)
+        return Content(rendered.html, rendered.blocks + rendered.captions + rendered.people,
+                       "".join(rendered.blocks)[:SUMMARY_CHARS])
+
+    def encode(self, result: Content):
+        return (result.html, result.body_parts, result.summary)
+
+    def decode(self, plain) -> Content:
+        return Content(*plain)
+
+
+class TokensAnalyser(Analyser):
+    name = "tokens"
+    needs = ("meta", "content")
+    uses_jieba = True
+
+    def version(self) -> str:
+        return tokenizer_fingerprint()
+
+    def inputs(self, earlier) -> str:
+        return digest_of(earlier["meta"].headline_parts, earlier["content"].body_parts)
+
+    def analyse(self, article, earlier) -> DocTokens:
+        return tokenize(earlier["meta"].headline_parts, earlier["content"].body_parts)
+
+    def encode(self, result: DocTokens):
+        return result.to_plain()
+
+    def decode(self, plain) -> DocTokens:
+        return DocTokens.from_plain(plain)
+
+
+ANALYSERS: tuple[Analyser, ...] = (MetaAnalyser(), ContentAnalyser(), TokensAnalyser())
+
+
+@functools.lru_cache(maxsize=None)
+def _code(*files: str) -> str:
+    return code_digest(*map(Path, files))
+
+
+def by_name() -> dict[str, Analyser]:
+    return {a.name: a for a in ANALYSERS}
+
+
+def own_versions() -> dict[str, str]:
+    """Each analyser's own version: what a cached result must have been made
+    by to be used (with, for an analyser that reads others, the same inputs)."""
+    return {a.name: a.version() for a in ANALYSERS}
+
+
+def result_versions(own: dict[str, str]) -> dict[str, str]:
+    """Each analyser's version with the versions of those it reads: what its
+    results, as a later stage sees them, depend on."""
+    versions: dict[str, str] = {}
+    for analyser in ANALYSERS:
+        versions[analyser.name] = digest_of(own[analyser.name], [versions[n] for n in analyser.needs])[:16]
+    return versions
+
+
+class Analysis:
+    """What the analysers made of one article file, decoded when asked for."""
+
+    def __init__(self, values: dict[str, bytes]):
+        self._values = values
+        self._decoded: dict[str, object] = {}
+
+    def get(self, name: str):
+        if name not in self._decoded:
+            self._decoded[name] = by_name()[name].decode(marshal.loads(self._values[name]))
+        return self._decoded[name]
+
+    @property
+    def meta(self) -> ArticleMeta:
+        return self.get("meta")
+
+    @property
+    def content(self) -> Content:
+        return self.get("content")
+
+    @property
+    def tokens(self) -> DocTokens:
+        return self.get("tokens")
+
+
+def read(cache: AnalysisCache, digest: str, *names: str) -> Analysis:
+    """Some analysers' results for one article file (all of them: no names)."""
+    values = cache.values(digest, names or [a.name for a in ANALYSERS])
+    missing = set(names) - set(values)
+    if missing:
+        raise ArchiveError(Path(cache.path) / "cache.db", f"holds no {', '.join(sorted(missing))} of an article "
+                                                          f"({digest[:12]}): build again with --full")
+    return Analysis(values)
+
+
+# -- one article ----------------------------------------------------------------------
 
 @dataclass
-class Facts:
-    """What the later stages need to know about an article's content."""
+class Analysed:
+    """What analysing one article file gave: the cache's new rows (already
+    marshalled) and what the build keeps of the article."""
 
-    summary: str
+    id: str
+    digest: str
+    rows: list[tuple]           # (digest, name, version, inputs, marshalled result)
+    card: Card
     lengths: tuple[int, int]
     words: dict[str, int]
     chars: dict[str, int]
-
-    @classmethod
-    def of(cls, plain) -> "Facts":
-        seg = Segmented.from_plain(plain)
-        return cls(seg.summary, (field_length(seg.tokens.headline), field_length(seg.tokens.body)),
-                   seg.tokens.words, seg.chars)
+    ran: tuple[str, ...]        # the analysers that had to run
 
 
 @dataclass
-class Segmentation:
-    """What segmenting a set of articles told: per content digest its summary
-    and lengths; and the words and characters of them all, counted."""
+class AnalyseKit(Kit):
+    """What a worker of this stage needs: where the articles and the cache
+    are, and the analysers' versions."""
 
-    done: int = 0
-    summaries: dict[str, tuple[str, tuple[int, int]]] = field(default_factory=dict)
+    articles_dir: str
+    cache_folder: str
+    versions: dict[str, str]
+    jieba: bool = False         # load it first: some of the work is segmenting
+    _cache: AnalysisCache | None = field(default=None, repr=False)
+
+    def setup(self) -> None:
+        if self.jieba:
+            from quzhou_archive.analyse.segment import _jieba
+
+            _jieba()
+
+    @property
+    def cache(self) -> AnalysisCache:
+        if self._cache is None:
+            self._cache = AnalysisCache(Path(self.cache_folder))
+        return self._cache
+
+    def close(self) -> None:
+        if self._cache is not None:
+            self._cache.close()
+            self._cache = None
+
+
+def analyse_file(kit: AnalyseKit, task: tuple[str, str, str]) -> Analysed | ArchiveError:
+    """Read one article file and run the analysers whose results for it are
+    not cached (in a worker); reuse the others'."""
+    path, article_id, digest = task
+    try:
+        article = store.read_article(Path(kit.articles_dir), Path(path))
+    except ArchiveError as error:
+        return error
+    cached = kit.cache.rows(digest)
+    earlier: dict[str, object] = {}
+    rows, ran = [], []
+    for analyser in ANALYSERS:
+        version = kit.versions[analyser.name]
+        inputs = analyser.inputs(earlier)
+        if cached.get(analyser.name) == (version, inputs):
+            plain = marshal.loads(kit.cache.values(digest, [analyser.name])[analyser.name])
+            earlier[analyser.name] = analyser.decode(plain)
+            continue
+        result = analyser.analyse(article, earlier)
+        earlier[analyser.name] = result
+        rows.append((digest, analyser.name, version, inputs, marshal.dumps(analyser.encode(result))))
+        ran.append(analyser.name)
+    return facts_of(article_id, digest, earlier, rows, tuple(ran))
+
+
+def facts_of(article_id: str, digest: str, results: dict, rows: list, ran: tuple) -> Analysed:
+    tokens: DocTokens = results["tokens"]
+    card = Card.of(results["meta"], results["content"].summary)
+    return Analysed(article_id, digest, rows, card, (field_length(tokens.headline), field_length(tokens.body)),
+                    tokens.words, dict(Counter("".join(tokens.headline + tokens.body))), ran)
+
+
+# -- the stage -----------------------------------------------------------------------
+
+@dataclass
+class Vocabulary:
+    """The archive's words and characters, counted over every article."""
+
     words: Counter = field(default_factory=Counter)
     chars: Counter = field(default_factory=Counter)
 
-    def add(self, digest: str, facts: Facts) -> None:
-        self.summaries[digest] = (facts.summary, facts.lengths)
-        self.words.update(facts.words)
-        self.chars.update(facts.chars)
+
+def run(ctx) -> None:
+    """Analyse what needs it; fill in every article's record and the vocabulary."""
+    with timed("analyse"):
+        stale = stale_results(ctx)
+        recount = ctx.fresh or not counts_can_be_updated(ctx)
+        todo = [s for s in ctx.sources if recount or s.id in ctx.plan.changed or stale.get(s.digest)]
+        vocabulary = Vocabulary() if recount else previous_vocabulary(ctx)
+        ctx.last_tokens_kept = not recount
+        jieba = any(stale.get(s.digest, ALL) & SEGMENTING for s in todo)
+        errors = analyse_all(ctx, todo, vocabulary, jieba)
+        report_errors(errors)
+        ctx.words, ctx.chars = +vocabulary.words, +vocabulary.chars
+        ctx.collection = Collection.of(ctx.records)
 
 
-def segment(plan: "Plan", cache: ContentCache, pool: Workers) -> Segmentation:
-    """Segment every new or changed article whose content is not cached yet."""
-    result = Segmentation()
-    todo = []
-    for aid in sorted(plan.changed):
-        digest = plan.infos[aid].digest
-        if cache.has(digest):
-            result.add(digest, Facts.of(cache.get(digest)))
-        else:
-            todo.append((plan.articles[aid], digest))
-    batch = []
-    # the workers loaded jieba while the articles were being read: always use them
-    for digest, plain in pool.map(_segment_one, todo, "segment", "article", always=True):
-        batch.append((digest, plain))
-        result.add(digest, Facts.of(plain))
-        if len(batch) >= 500:
-            cache.put_many(batch)
-            batch = []
-    cache.put_many(batch)
-    result.done = len(todo)
-    return result
+@dataclass
+class Collection:
+    """What the archive as a whole holds, as both indexes describe it."""
+
+    options: dict           # the values of each filter: counties, topics, papers, kinds, years
+    averages: dict          # the average headline and body length
+
+    @classmethod
+    def of(cls, records: dict[str, ArticleRecord]) -> "Collection":
+        from quzhou_archive.analyse import topics
+        from quzhou_archive.gazetteer import load as load_gazetteer
+        from quzhou_archive.search.browser_index import filter_options
+
+        g = load_gazetteer()
+        cards = [Card._make(r.card) for r in records.values()]
+        options = filter_options(cards, topics.load(), [g.city.name] + [c.name for c in g.counties])
+        n = len(records) or 1
+        return cls(options, {"headline": sum(r.lengths[0] for r in records.values()) / n,
+                             "body": sum(r.lengths[1] for r in records.values()) / n})
 
 
-def fill_facts(plan: Plan, segmentation: Segmentation) -> None:
-    for aid in plan.changed:
-        info = plan.infos[aid]
-        info.summary, info.lengths = segmentation.summaries[info.digest]
+ALL = frozenset(a.name for a in ANALYSERS)
+# the results whose change may mean segmenting again: the tokens, and what they are made from
+SEGMENTING = frozenset(name for a in ANALYSERS if a.uses_jieba for name in (a.name, *a.needs))
 
 
-def vocabulary(plan: Plan, manifest: Manifest, cache: ContentCache, segmentation: Segmentation) -> tuple[Counter, Counter]:
-    """Word and character counts of the archive: when everything was read,
-    what segmenting counted; else the last build's counts, minus what changed
-    or went, plus what came."""
-    if plan.fresh or "vocabulary" not in manifest.data:
-        return segmentation.words, segmentation.chars
-    words, chars = Counter(manifest.data["vocabulary"]), Counter(manifest.data["chars"])
-    for aid in plan.changed | plan.removed:
-        old = manifest.articles.get(aid)
+def stale_results(ctx) -> dict[str, frozenset[str]]:
+    """Per file digest of the archive, the analysers whose result is not in
+    the cache at their current version (an analyser is new or changed, the
+    file is new, or the cache was deleted); files with none are left out."""
+    known = {name: ctx.cache.versions(name) for name in ctx.versions.analysers}
+    stale = {}
+    for source in ctx.sources:
+        names = frozenset(name for name, version in ctx.versions.analysers.items()
+                          if known[name].get(source.digest) != version)
+        if names:
+            stale[source.digest] = names
+    return stale
+
+
+def counts_can_be_updated(ctx) -> bool:
+    """The last build's counts can be corrected for what changed when the
+    tokens it counted are still in the cache."""
+    if ctx.last.versions.get("results", {}).get("tokens") != ctx.versions.results["tokens"]:
+        return False
+    gone = {ctx.last.articles[aid].digest for aid in ctx.plan.changed | ctx.plan.removed if aid in ctx.last.articles}
+    known = ctx.cache.versions("tokens")
+    return all(known.get(d) == ctx.versions.analysers["tokens"] for d in gone)
+
+
+def previous_vocabulary(ctx) -> Vocabulary:
+    """The last build's counts, less the articles that changed or went."""
+    words, chars = Counter(ctx.last.words), Counter(ctx.last.chars)
+    for aid in ctx.plan.changed | ctx.plan.removed:
+        old = ctx.last.articles.get(aid)
         if old:
-            f = Facts.of(cache.get(old["digest"]))
-            words.subtract(f.words)
-            chars.subtract(f.chars)
-    words.update(segmentation.words)
-    chars.update(segmentation.chars)
-    return +words, +chars
+            tokens = read(ctx.cache, old.digest, "tokens").tokens
+            words.subtract(tokens.words)
+            chars.subtract(Counter("".join(tokens.headline + tokens.body)))
+    return Vocabulary(words, chars)
+
+
+def analyse_all(ctx, todo: list, vocabulary: Vocabulary, jieba: bool) -> list[ArchiveError]:
+    """Analyse `todo` (in workers when there are many, which load jieba
+    first if some of it will be segmented), caching what is new; their
+    records are filled in."""
+    tasks = [(str(s.path), s.id, s.digest) for s in todo]
+    kit = AnalyseKit(str(ctx.articles_dir), ctx.cache.path, ctx.versions.analysers, jieba=jieba)
+    by_id = {s.id: s for s in todo}
+    errors, batch = [], []
+    with Workers(ctx.jobs, kit) as pool:
+        for result in pool.map(analyse_file, tasks, "analyse", "article", chunksize=8):
+            if isinstance(result, ArchiveError):
+                errors.append(result)
+                continue
+            source = by_id[result.id]
+            ctx.records[result.id] = ArticleRecord(result.digest, source.size, source.mtime, tuple(result.card),
+                                                   result.lengths)
+            vocabulary.words.update(result.words)
+            vocabulary.chars.update(result.chars)
+            ctx.segmented += "tokens" in result.ran
+            batch += result.rows
+            if len(batch) >= 1500:
+                ctx.cache.put_many(batch)
+                batch = []
+    ctx.cache.put_many(batch)
+    return errors
+
+
+def report_errors(errors: list[ArchiveError]) -> None:
+    for error in errors[1:]:
+        print(error, file=sys.stderr)
+    if errors:
+        raise errors[0]

@@ -1,133 +1,312 @@
-"""The export stage: the browser's search index (`search/` in the site),
-every shard, or only the shards whose terms the changed articles touch,
-and the small files beside them (documents, IDs, foldings, meta)."""
+"""The export stage: the browser's search index, `search/` in the site
+(`search/browser_index.py` says what each file holds):
+
+    search/s/K.bin    the shards: every term's postings and word lists
+    search/docs.bin   per document: lengths, date, filters
+    search/ids.bin    per document: its article ID
+    search/fold.bin   the character foldings queries need
+    search/meta.json  counts, averages, filters, and a fingerprint of them all
+
+**A shard's inputs** are stated without making it: the digest of a shard
+is the sum (modulo 2**128) of the digests of what each document
+contributes to it — its postings of the shard's terms, as encoded — and of
+the word lists of the shard's bigrams. A sum can be corrected: taking
+away what a changed article contributed before and adding what it
+contributes now gives the digest a full pass would give, so an
+incremental build knows which shards changed from the changed articles
+alone, and a shard whose digest is the same is not touched.
+
+While no unchanged document's number moves, the changed shards are
+spliced in place (the old file, with the changed documents' postings
+replaced); otherwise (a build from nothing, the document numbers moved,
+a damaged shard) every document's postings are collected again — in
+worker processes that read the cache themselves, so no postings travel
+between processes — and the shards whose digest changed are finished.
+"""
 from __future__ import annotations
 
 import hashlib
 import marshal
+import struct
 import tempfile
-from collections import Counter
-from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from quzhou_archive.analyse import topics as taxonomy_module
 from quzhou_archive.analyse.segment import tokenizer_fingerprint
 from quzhou_archive.fsutil import atomic_write
-from quzhou_archive.gazetteer import load as load_gazetteer
-from quzhou_archive.pipeline.analyse import Facts, Segmented
+from quzhou_archive.pipeline import analyse
 from quzhou_archive.pipeline.outputs import SiteFile, StagedSite
-from quzhou_archive.pipeline.sources import Plan
-from quzhou_archive.pipeline.state import SCRATCH_PREFIX, ContentCache, Manifest
+from quzhou_archive.pipeline.state import SCRATCH_PREFIX, AnalysisCache, digest_of
 from quzhou_archive.pipeline.timing import timed
-from quzhou_archive.pipeline.workers import Workers, _worker_cache
+from quzhou_archive.pipeline.workers import Kit, Workers
 from quzhou_archive.search import browser_index as export
 from quzhou_archive.search import rank
+from quzhou_archive.site.render import Card
 
-_VOCABULARY: dict = {}       # set in the parent before the finishing workers are forked
+NAME = "export"
+READS = ("meta", "tokens")
 EXPORT_PARTS = 8             # the documents are cut into this many runs, each a worker task
+SHARDS, SEARCH = "shards", "search"     # the groups of outputs this stage makes
+MASK = (1 << 128) - 1
 
 
-def _export_part(args) -> list[tuple[int, int]]:
-    """Postings of a run of documents, written shard by shard into one file;
-    returns each shard's (offset, length) in it. Runs in a worker, reading
-    the cache itself, so no postings travel between processes."""
-    folder, version, items, count, path = args
-    cache = _worker_cache(folder, version)
-    buffers: list[list[bytes]] = [[] for _ in range(count)]
+def version(code: str, results: dict[str, str], base_url: str) -> str:
+    return digest_of(code, [results[name] for name in READS])[:16]
+
+
+# -- what a shard is made from ---------------------------------------------------------
+
+def contribution(data: bytes) -> int:
+    return int.from_bytes(hashlib.blake2b(data, digest_size=16).digest(), "little")
+
+
+def doc_contributions(docnum: int, tokens, count: int) -> list[tuple[int, int]]:
+    """(shard, the digest of what the document contributes to it)."""
+    return [(k, contribution(chunk)) for k, chunk in export.shard_chunks(docnum, tokens, count)]
+
+
+def word_list_contribution(gram: str, words: list[tuple[str, int]]) -> int:
+    return contribution(b"w" + gram.encode("utf-8") + export.encode_words(words))
+
+
+def shard_of_gram(gram: str, count: int) -> int:
+    return export.term_hash("b" + gram) % count
+
+
+def word_list_sums(vocabulary: export.Vocabulary, count: int) -> list[int]:
+    sums = [0] * count
+    for gram in vocabulary.by_start:
+        k = shard_of_gram(gram, count)
+        sums[k] = (sums[k] + word_list_contribution(gram, vocabulary.words_for(gram))) & MASK
+    return sums
+
+
+def shard_inputs(stage: str, count: int, total: int) -> str:
+    return f"{stage}:{count}:{total:032x}"
+
+
+def previous_sums(ctx, count: int) -> list[int] | None:
+    """Each shard's sum as the last build stated it (None: not of this version and count)."""
+    prefix = shard_inputs(ctx.versions.stages[NAME], count, 0)[:-32]
+    sums = []
+    for k in range(count):
+        record = ctx.last.outputs.get(export.shard_path(k))
+        if record is None or not record.inputs.startswith(prefix):
+            return None
+        sums.append(int(record.inputs[len(prefix):], 16))
+    return sums
+
+
+# -- kits of the workers -------------------------------------------------------------------
+
+@dataclass
+class CacheKit(Kit):
+    """The analysis cache, opened once per worker."""
+
+    cache_folder: str
+    _cache: AnalysisCache | None = field(default=None, repr=False)
+
+    @property
+    def cache(self) -> AnalysisCache:
+        if self._cache is None:
+            self._cache = AnalysisCache(Path(self.cache_folder))
+        return self._cache
+
+    def close(self) -> None:
+        if self._cache is not None:
+            self._cache.close()
+            self._cache = None
+
+
+@dataclass
+class ShardKit(Kit):
+    """The staged site and the vocabulary (large: the workers get it by the fork)."""
+
+    site: StagedSite
+    vocabulary: export.Vocabulary
+
+
+# -- the shards ------------------------------------------------------------------------------
+
+SHARDS_PER_BUCKET = 256      # the postings of this many shards are finished together, by one task
+BUFFERED = 4 << 20           # bytes of postings a task holds before it appends them to its files
+_FRAME = struct.Struct("<II")   # a document's contribution to a shard, as a bucket file holds it: shard, length
+
+
+def buckets_of(count: int) -> int:
+    return max(1, count // SHARDS_PER_BUCKET)
+
+
+def bucket_path(folder: str, run: int, bucket: int) -> str:
+    return f"{folder}/run{run}-bucket{bucket}"
+
+
+def _export_part(kit: CacheKit, args) -> bytes:
+    """Postings of a run of documents, appended to one file per bucket of
+    shards every few megabytes (a task holds no more, however large the
+    archive), each shard's as one frame; returns, per shard, the sum of the
+    digests of what the run's documents contribute to it (16 bytes each).
+    Runs in a worker, reading the cache itself, so no postings travel
+    between processes."""
+    items, count, folder, run = args
+    buffers: dict[int, list[bytes]] = {}
+    held = 0
+    sums = [0] * count
     for digest, docnum in items:
-        for k, chunk in export.shard_chunks(docnum, Segmented.from_plain(cache.get(digest)).tokens, count):
-            buffers[k].append(chunk)
-    spans, offset = [], 0
-    with open(path, "wb") as handle:
-        for parts in buffers:
-            data = b"".join(parts)
-            handle.write(data)
-            spans.append((offset, len(data)))
-            offset += len(data)
-    return spans
+        tokens = analyse.read(kit.cache, digest, "tokens").tokens
+        for k, chunk in export.shard_chunks(docnum, tokens, count):
+            found = buffers.get(k)
+            if found is None:
+                buffers[k] = [chunk]
+            else:
+                found.append(chunk)
+            held += len(chunk)
+            sums[k] += contribution(chunk)
+        if held > BUFFERED:
+            _append(buffers, count, folder, run)
+            held = 0
+    _append(buffers, count, folder, run)
+    return b"".join((s & MASK).to_bytes(16, "little") for s in sums)
 
 
-def _finish_one(args) -> SiteFile:
-    site, k, pieces = args
-    raw = bytearray()
-    for path, offset, length in pieces:
-        if length:
-            with open(path, "rb") as handle:
-                handle.seek(offset)
-                raw += handle.read(length)
-    return site.write(export.shard_path(k), export.finish_shard(bytes(raw), _VOCABULARY["current"]))
+def _append(buffers: dict[int, list[bytes]], count: int, folder: str, run: int) -> None:
+    per = count // buckets_of(count)
+    frames: dict[int, list[bytes]] = {}
+    for k, chunks in buffers.items():
+        data = b"".join(chunks)
+        frames.setdefault(k // per, []).extend((_FRAME.pack(k, len(data)), data))
+    for bucket, parts in frames.items():
+        with open(bucket_path(folder, run, bucket), "ab") as handle:
+            handle.write(b"".join(parts))
+    buffers.clear()
 
 
-def export_shards(plan: Plan, site: "StagedSite", manifest: Manifest, cache: ContentCache, words: Counter,
-                  pool: Workers) -> list[SiteFile]:
-    """Write the shard files that are new or changed (all of them when
-    exporting in full); returns what became of each."""
-    vocabulary = export.Vocabulary(dict(words))
-    docnum = plan.docnum
-    if plan.full_export:
-        count = export.shard_count(len(plan.order))
-        items = [(plan.infos[aid].digest, n) for n, aid in enumerate(plan.order)]
-        runs = [items[r * len(items) // EXPORT_PARTS:(r + 1) * len(items) // EXPORT_PARTS] for r in range(EXPORT_PARTS)]
-        with tempfile.TemporaryDirectory(prefix=SCRATCH_PREFIX, dir=cache.path) as tmp:
-            paths = [str(Path(tmp) / f"part{r}") for r in range(EXPORT_PARTS)]
-            tasks = [(cache.path, cache.version, run, count, path) for run, path in zip(runs, paths)]
-            with timed("export: postings"):
-                spans = list(pool.map(_export_part, tasks, "export", "run", chunksize=1, size=len(items)))
-            pieces = [(site, k, [(path, *spans[r][k]) for r, path in enumerate(paths)]) for k in range(count)]
-            with timed("export: shards"), workers_knowing(vocabulary, pool.jobs) as finishing:
-                return list(finishing.map(_finish_one, pieces, "shards", "shard"))
-    count = manifest.data["shards"]
+def _finish_bucket(kit: ShardKit, args) -> list[SiteFile]:
+    """The stale shards of one bucket, finished from every run's postings
+    (in document order: the runs are, one after the other)."""
+    folder, runs, bucket, stale = args
+    wanted = set(stale)
+    parts: dict[int, list[bytes]] = {k: [] for k in stale}
+    for run in range(runs):
+        try:
+            with open(bucket_path(folder, run, bucket), "rb") as handle:
+                data = handle.read()
+        except FileNotFoundError:       # no document of the run has a term in the bucket
+            continue
+        i, end = 0, len(data)
+        while i < end:
+            k, length = _FRAME.unpack_from(data, i)
+            i += 8
+            if k in wanted:
+                parts[k].append(data[i:i + length])
+            i += length
+    return [kit.site.write(export.shard_path(k), export.finish_shard(b"".join(parts[k]), kit.vocabulary))
+            for k in stale]
+
+
+def postings_pass(ctx, count: int, vocabulary: export.Vocabulary) -> None:
+    """Every document's postings collected again; the shards whose inputs
+    changed (all of them, from nothing) finished."""
+    items = [(ctx.records[aid].digest, n) for n, aid in enumerate(ctx.order)]
+    runs = [items[r * len(items) // EXPORT_PARTS:(r + 1) * len(items) // EXPORT_PARTS] for r in range(EXPORT_PARTS)]
+    with tempfile.TemporaryDirectory(prefix=SCRATCH_PREFIX, dir=ctx.cache.path) as tmp:
+        tasks = [(run, count, tmp, r) for r, run in enumerate(runs)]
+        with timed("export: postings"), Workers(ctx.jobs, CacheKit(ctx.cache.path)) as pool:
+            sums = word_list_sums(vocabulary, count)
+            for part in pool.map(_export_part, tasks, "export", "run", chunksize=1, size=len(items)):
+                for k in range(count):
+                    sums[k] += int.from_bytes(part[16 * k:16 * k + 16], "little")
+        stage = ctx.versions.stages[NAME]
+        stale = [k for k in range(count) if ctx.outputs.want(SHARDS, export.shard_path(k),
+                                                             shard_inputs(stage, count, sums[k] & MASK))]
+        per = count // buckets_of(count)
+        by_bucket: dict[int, list[int]] = {}
+        for k in stale:
+            by_bucket.setdefault(k // per, []).append(k)
+        tasks = [(tmp, len(runs), bucket, ks) for bucket, ks in sorted(by_bucket.items())]
+        with timed("export: shards"), Workers(ctx.jobs, ShardKit(ctx.site, vocabulary)) as finishing:
+            for made in finishing.map(_finish_bucket, tasks, "shards", "bucket", chunksize=1, size=len(stale)):
+                for file in made:
+                    ctx.outputs.made(file)
+
+
+def in_place(ctx, count: int) -> bool:
+    """Can the shards be spliced: the last build's are of this version and
+    count, intact, the tokens they were made from still cached, and no
+    unchanged document's number moved?"""
+    if ctx.fresh or not ctx.last_tokens_kept or count != export.shard_count(len(ctx.last.order)):
+        return False
+    if any(rel.startswith("search/s/") for rel in ctx.repair.site):
+        return False
+    docnum = {aid: n for n, aid in enumerate(ctx.order)}
+    return all(docnum.get(aid, n) == n for n, aid in enumerate(ctx.last.order) if aid not in ctx.plan.changed)
+
+
+def update_shards(ctx, count: int, vocabulary: export.Vocabulary) -> bool:
+    """Splice the shards whose inputs changed; False if that cannot be done
+    (the last build's shards are of another version)."""
+    sums = previous_sums(ctx, count)
+    if sums is None:
+        return False
+    docnum = {aid: n for n, aid in enumerate(ctx.order)}
+    old_docnum = {aid: n for n, aid in enumerate(ctx.last.order)}
     edits: dict[int, dict[str, list[tuple[int, export.Posting | None]]]] = {}
-    for aid in sorted(plan.changed | plan.removed):
-        old = manifest.articles.get(aid)
-        before = export.doc_postings(docnum.get(aid, -1), Segmented.from_plain(cache.get(old["digest"])).tokens) \
-            if old else {}
-        after = export.doc_postings(docnum[aid], Segmented.from_plain(cache.get(plan.infos[aid].digest)).tokens) \
-            if aid in plan.infos else {}
-        n = docnum[aid] if aid in docnum else manifest.data["order"].index(aid)
+    for aid in sorted(ctx.plan.changed | ctx.plan.removed):
+        old = ctx.last.articles.get(aid)
+        old_tokens = analyse.read(ctx.cache, old.digest, "tokens").tokens if old else None
+        new_tokens = analyse.read(ctx.cache, ctx.records[aid].digest, "tokens").tokens if aid in ctx.records else None
+        before = export.doc_postings(docnum.get(aid, -1), old_tokens) if old else {}
+        after = export.doc_postings(docnum[aid], new_tokens) if new_tokens else {}
+        n = docnum[aid] if aid in docnum else old_docnum[aid]
         for term in before.keys() | after.keys():
             if before.get(term) != after.get(term):    # a shard none of whose terms changed stays as it is
                 edits.setdefault(export.term_hash(term) % count, {}).setdefault(term, []).append((n, after.get(term)))
-    for gram in renewed_word_lists(plan, manifest, cache, words):
+        if old:
+            for k, c in doc_contributions(old_docnum[aid], old_tokens, count):
+                sums[k] = (sums[k] - c) & MASK
+        if new_tokens:
+            for k, c in doc_contributions(docnum[aid], new_tokens, count):
+                sums[k] = (sums[k] + c) & MASK
+    renewed = renewed_word_lists(ctx, vocabulary)
+    before_lists = export.Vocabulary({w: c for w, c in ctx.last.words.items() if w[:2] in renewed})
+    for gram in renewed:
         term = "b" + gram
-        edits.setdefault(export.term_hash(term) % count, {}).setdefault(term, [])
-    tasks = [(site, export.shard_path(k), terms) for k, terms in sorted(edits.items())]
-    with workers_knowing(vocabulary, pool.jobs) as splicing:
-        return list(splicing.map(_splice_one, tasks, "export", "shard"))
+        k = export.term_hash(term) % count
+        edits.setdefault(k, {}).setdefault(term, [])
+        sums[k] = (sums[k] - word_list_contribution(gram, before_lists.words_for(gram))
+                   + word_list_contribution(gram, vocabulary.words_for(gram))) & MASK
+    stage = ctx.versions.stages[NAME]
+    stale = [k for k in range(count) if ctx.outputs.want(SHARDS, export.shard_path(k),
+                                                         shard_inputs(stage, count, sums[k]))]
+    if any(k not in edits for k in stale):
+        return False
+    tasks = [(export.shard_path(k), edits[k]) for k in stale]
+    with Workers(ctx.jobs, ShardKit(ctx.site, vocabulary)) as splicing:
+        for made in splicing.map(_splice_one, tasks, "export", "shard"):
+            ctx.outputs.made(made)
+    return True
 
 
-@contextmanager
-def workers_knowing(vocabulary: export.Vocabulary, jobs: int):
-    """Workers forked once the vocabulary is in place, so that they have it
-    without its being sent to them (it is large)."""
-    _VOCABULARY["current"] = vocabulary
-    try:
-        with Workers(jobs) as workers:
-            yield workers
-    finally:
-        _VOCABULARY.clear()
-
-
-def renewed_word_lists(plan: Plan, manifest: Manifest, cache: ContentCache, words: Counter) -> set[str]:
+def renewed_word_lists(ctx, vocabulary: export.Vocabulary) -> set[str]:
     """Bigrams whose list of words (a bigram's record lists the words that
     start with it, with their costs) changed: a word came, went, or its
     count moved its cost."""
-    old = manifest.data.get("vocabulary", {})
+    old, words = ctx.last.words, vocabulary.counts
     touched: set[str] = set()
-    for aid in plan.changed | plan.removed:
-        if aid in manifest.articles:
-            touched.update(Facts.of(cache.get(manifest.articles[aid]["digest"])).words)
-        if aid in plan.infos:
-            touched.update(Facts.of(cache.get(plan.infos[aid].digest)).words)
+    for aid in ctx.plan.changed | ctx.plan.removed:
+        if aid in ctx.last.articles:
+            touched.update(analyse.read(ctx.cache, ctx.last.articles[aid].digest, "tokens").tokens.words)
+        if aid in ctx.records:
+            touched.update(analyse.read(ctx.cache, ctx.records[aid].digest, "tokens").tokens.words)
     return {w[:2] for w in touched
             if (w in old) != (w in words) or (w in words and rank.word_cost(old[w]) != rank.word_cost(words[w]))}
 
 
-def _splice_one(args) -> SiteFile:
+def _splice_one(kit: ShardKit, args) -> SiteFile:
     """One shard with some documents' postings replaced (in a worker)."""
-    site, rel, terms = args
-    vocabulary = _VOCABULARY["current"]
-    records = export.decode_shard(site.read(rel))
+    rel, terms = args
+    vocabulary = kit.vocabulary
+    records = export.decode_shard(kit.site.read(rel))
     for term, changes in terms.items():
         record = records.get(term)
         for n, posting in changes:
@@ -138,30 +317,37 @@ def _splice_one(args) -> SiteFile:
             records.pop(term, None)
         else:
             records[term] = record
-    return site.write(rel, export.encode_shard(records))
+    return kit.site.write(rel, export.encode_shard(records))
 
 
-def doc_rows(plan: Plan) -> list[export.DocRow]:
+# -- the small files ----------------------------------------------------------------------------
+
+def doc_rows(ctx) -> list[export.DocRow]:
     """Every article's row of the browser's document table, in document order."""
     rows = []
-    for n, aid in enumerate(plan.order):
-        m = plan.infos[aid].meta
-        rows.append(export.DocRow(n, aid, *plan.infos[aid].lengths, m.get("date"), m.get("paper"),
-                                  m.get("kind", "news"), list(m.get("topics") or []), list(m.get("counties") or [])))
+    for n, aid in enumerate(ctx.order):
+        record = ctx.records[aid]
+        card = Card._make(record.card)
+        rows.append(export.DocRow(n, aid, *record.lengths, card.date, card.paper, card.kind, list(card.topics),
+                                  list(card.counties)))
     return rows
 
 
-def search_small_files(plan: Plan, options: dict, stats: dict, chars: Counter, shard_hashes: dict[str, str],
-                       manifest: Manifest, folder: Path):
-    rows = doc_rows(plan)
-    # the ID table only changes with the IDs; the foldings only with OpenCC: both kept from build to build
-    order_digest = hashlib.sha256("\n".join(plan.order).encode()).hexdigest()
-    kept = manifest.data.get("ids_bin")
-    ids = kept[1] if kept and kept[0] == order_digest else export.id_table(rows)
-    manifest.data["ids_bin"] = (order_digest, ids)
-    files = export.small_files(rows, options, set(chars), stats["average"], export.shard_count(len(rows)),
-                               shard_hashes, ids=ids, pairs=cached_foldings(folder))
-    return files
+def small_files(ctx, count: int) -> None:
+    """docs.bin, ids.bin, fold.bin, each made when what it holds changed;
+    meta.json, with the fingerprint of every file of the browser index."""
+    stage, outputs, options = ctx.versions.stages[NAME], ctx.outputs, ctx.collection.options
+    rows = doc_rows(ctx)
+    outputs.write(SEARCH, "search/docs.bin", digest_of(stage, options, [tuple(vars(r).values()) for r in rows]),
+                  lambda: export.doc_table(rows, options))
+    outputs.write(SEARCH, "search/ids.bin", digest_of(stage, ctx.order), lambda: export.id_table(rows))
+    chars = sorted(ctx.chars)
+    pairs = cached_foldings(ctx.state)
+    outputs.write(SEARCH, "search/fold.bin", digest_of(stage, pairs, chars), lambda: export.fold_table(set(chars), pairs))
+    hashes = {rel: outputs.digest(rel) for rel in [export.shard_path(k) for k in range(count)]
+              + ["search/docs.bin", "search/ids.bin", "search/fold.bin"]}
+    meta = export.meta_file(len(rows), ctx.collection.averages, count, options, hashes)
+    outputs.write(SEARCH, "search/meta.json", digest_of(stage, meta), lambda: meta)
 
 
 def cached_foldings(folder: Path):
@@ -181,6 +367,18 @@ def cached_foldings(folder: Path):
     return pairs
 
 
-def filter_values(plan: Plan) -> dict:
-    g = load_gazetteer()
-    return export.filter_options(doc_rows(plan), taxonomy_module.load(), [g.city.name] + [c.name for c in g.counties])
+# -- the stage ---------------------------------------------------------------------------------
+
+def number_documents(ctx) -> None:
+    """Each document's number in the browser index: by date, then ID."""
+    ctx.order = export.doc_order([(aid, Card._make(record.card).date) for aid, record in ctx.records.items()])
+
+
+def run(ctx) -> None:
+    with timed("export"):
+        number_documents(ctx)
+        count = export.shard_count(len(ctx.order))
+        vocabulary = export.Vocabulary(dict(ctx.words))
+        if not (in_place(ctx, count) and update_shards(ctx, count, vocabulary)):
+            postings_pass(ctx, count, vocabulary)
+        small_files(ctx, count)

@@ -1,5 +1,26 @@
-"""The staged site, and what of the published outputs is still as the
-last build wrote it."""
+"""The site's files, and the one rule by which each is made or kept.
+
+**Every output has the digest of its inputs.** A stage that makes a file
+names it with the digest of everything the file is made from — its
+stage's version (code, templates, the analysers it reads, the base URL)
+and its own data: a page's context, a shard's postings and word lists, a
+feed's entries. `Outputs.want` compares that digest with the one the file
+was last made from: the same, and the file is still as it was written
+(size and time, else its bytes), and it is kept — a hard link in the
+staged site, no work done; otherwise the stage makes it. Files the last
+build made that no stage names any more are removed. So a new kind of
+output has incremental builds as soon as its stage names its files
+with their inputs: nothing else keeps track of it.
+
+A stage that can tell that none of a whole group of its files can have
+changed (the pages, when no article's card changed) says so with
+`keep_group` and names only the files whose own inputs may have changed:
+the others are kept as they are.
+
+The site is built in a staging folder (`StagedSite`) that begins as a
+hard-linked copy of the published one; a file is written only when its
+bytes change, and the staging folder is put in place by `publish.py`.
+"""
 from __future__ import annotations
 
 import hashlib
@@ -8,9 +29,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from quzhou_archive.fsutil import staging
-from quzhou_archive.pipeline.publish import site_record, site_stamp
-from quzhou_archive.pipeline.state import Manifest, file_digest
+from quzhou_archive.fsutil import remove_tree, staging
+from quzhou_archive.pipeline.publish import STAMP_FILE, site_record, site_stamp
+from quzhou_archive.pipeline.state import Manifest, OutputRecord, file_digest
 
 
 class SiteFile(NamedTuple):
@@ -55,6 +76,109 @@ class StagedSite:
             (self.root / rel).unlink(missing_ok=True)
 
 
+class Outputs:
+    """Every file of the new site: kept as the last build made it, or made
+    by a stage now (`want`, then `made`)."""
+
+    def __init__(self, site: StagedSite, last: Manifest, repair: "Repair"):
+        self.site = site
+        self.last = {path: record._replace(mtime=repair.retimed[path]) if path in repair.retimed else record
+                     for path, record in last.outputs.items()}
+        self.last_groups = last.groups
+        self.damaged = repair.site
+        self.damaged_groups = {self.last[path].group for path in repair.site if path in self.last}
+        self.records: dict[str, OutputRecord] = {}
+        self.groups: dict[str, str] = {}
+        self.kept_groups: set[str] = set()
+        self.pending: dict[str, tuple[str, str]] = {}
+        self.written = 0
+
+    def want(self, group: str, path: str, inputs: str) -> bool:
+        """Name a file of the site and the digest of its inputs: True when it
+        must be made now (then hand what was written to `made`); False when
+        the last build's file stands."""
+        old = self.last.get(path)
+        if old is not None and old.inputs == inputs and old.group == group and path not in self.damaged:
+            self.records[path] = old
+            self.pending.pop(path, None)
+            return False
+        self.pending[path] = (group, inputs)
+        return True
+
+    def made(self, file: "SiteFile") -> None:
+        group, inputs = self.pending.pop(file.path)
+        self.records[file.path] = OutputRecord(group, inputs, file.digest, file.size, file.mtime)
+        self.written += file.written
+
+    def write(self, group: str, path: str, inputs: str, make) -> None:
+        """A file made in this process: `make()` gives its bytes, if it must be made."""
+        if self.want(group, path, inputs):
+            self.made(self.site.write(path, make()))
+
+    def keep_group(self, group: str, digest: str) -> bool:
+        """Were all of `group`'s files made from `digest` last time, and are
+        they intact? Then they are kept, but for those named again."""
+        self.groups[group] = digest
+        if self.last_groups.get(group) != digest or group in self.damaged_groups:
+            return False
+        self.kept_groups.add(group)
+        return True
+
+    def paths(self, group: str) -> list[str]:
+        """The group's files, named or kept, sorted."""
+        named = {p for p, r in self.records.items() if r.group == group}
+        if group in self.kept_groups:
+            named |= {p for p, r in self.last.items() if r.group == group}
+        return sorted(named)
+
+    def digest(self, path: str) -> str:
+        """The hash of a file of the new site, made or kept."""
+        record = self.records.get(path) or self.last[path]
+        return record.digest
+
+    def finish(self) -> str:
+        """Keep the files of kept groups that no stage named again; stamp the
+        site; remove the files no stage names any more. Returns the stamp."""
+        if self.pending:
+            raise RuntimeError(f"named but never made: {sorted(self.pending)[:3]}")
+        for path, record in self.last.items():
+            if path not in self.records and record.group in self.kept_groups:
+                self.records[path] = record
+        stamp = self.stamp()
+        self.site.remove(sorted(p for p in self.last if p not in self.records))
+        return stamp
+
+    def stamp(self) -> str:
+        """The site's stamp: a digest of every file of it but the stamp
+        itself, which a build from nothing and a later build of the same
+        articles agree on. Written into the site."""
+        stamp = file_digest("".join(f"{p}:{r.digest}\n" for p, r in sorted(self.records.items()) if p != STAMP_FILE))
+        self.write("stamp", STAMP_FILE, stamp, lambda: stamp + "\n")
+        return stamp
+
+    def size(self) -> int:
+        return sum(r.size for r in self.records.values())
+
+
+def begin(ctx) -> None:
+    """The staged site, and the rule for its files."""
+    ctx.site = StagedSite.begin(ctx.out_dir, ctx.fresh)
+    ctx.outputs = Outputs(ctx.site, ctx.last, ctx.repair)
+
+
+def finish(ctx) -> None:
+    ctx.stamp = ctx.outputs.finish()
+
+
+def discard(ctx) -> None:
+    """A build that failed: its staged folders go; the published ones stand."""
+    for folder in (ctx.site.root if ctx.site else None, ctx.staged_index):
+        if folder is not None:
+            remove_tree(folder)
+
+
+# -- what of the published outputs is damaged -------------------------------------------
+
 def outputs_agree(manifest: Manifest, out_dir: Path, index_dir: Path) -> bool:
     """Are the site and the index the ones the manifest describes? (Another
     build may have written either since, or someone replaced one.)"""
@@ -68,7 +192,8 @@ class Repair:
 
     site: set[str] = field(default_factory=set)     # site files missing or changed
     index: bool = False                             # a file of the index missing or changed
-    retimed: bool = False                           # files touched whose bytes are the same (their times noted)
+    retimed: dict[str, int] = field(default_factory=dict)   # site files touched, bytes the same: their times now
+    index_retimed: bool = False                     # the same of the index (noted in its records)
 
     def __bool__(self) -> bool:
         return bool(self.site) or self.index
@@ -79,39 +204,42 @@ class Repair:
         return "".join(f"; {p}" for p in parts)
 
 
-def unchanged(path: str, seen: list, digest: str | None) -> bool | None:
-    """Is the file as it was? By size and time, and where only the time
-    moved, by its bytes. None: it is not there."""
+def intact(path: str, size: int, mtime: int, digest: str | None) -> int | None:
+    """Is the file as it was written? By size and time, and where only the
+    time moved, by its bytes. Its modification time if so, else None."""
     try:
         st = os.stat(path)
     except (FileNotFoundError, NotADirectoryError):
         return None
-    if seen and [st.st_size, st.st_mtime_ns] == seen[:2]:
-        return True
-    if seen and st.st_size == seen[0] and digest is not None:
+    if st.st_size != size:
+        return None
+    if st.st_mtime_ns == mtime:
+        return mtime
+    if digest is not None:
         with open(path, "rb") as handle:
             if hashlib.sha256(handle.read()).hexdigest() == digest:
-                seen[1] = st.st_mtime_ns
-                return True
-    return False
+                return st.st_mtime_ns
+    return None
 
 
 def check_outputs(manifest: Manifest, out_dir: Path, index_dir: Path) -> Repair:
     """Every file the last build published, looked at: missing or changed
-    ones are rewritten by this build."""
+    ones are made again by this build."""
     repair = Repair()
     root = str(out_dir) + os.sep
-    for rel, digest in manifest.files.items():
-        seen = manifest.stats.get(rel)
-        before = list(seen or [])
-        if not unchanged(root + rel, seen, digest):
+    for rel, record in manifest.outputs.items():
+        mtime = intact(root + rel, record.size, record.mtime, record.digest)
+        if mtime is None:
             repair.site.add(rel)
-        repair.retimed |= bool(seen) and seen != before
+        elif mtime != record.mtime:
+            repair.retimed[rel] = mtime
     for name, seen in manifest.index_files.items():
-        before = list(seen)
-        if not unchanged(str(index_dir / name), seen, seen[2]):
+        mtime = intact(str(index_dir / name), seen[0], seen[1], seen[2])
+        if mtime is None:
             repair.index = True
-        repair.retimed |= seen != before
+        elif mtime != seen[1]:
+            seen[1] = mtime
+            repair.index_retimed = True
     return repair
 
 

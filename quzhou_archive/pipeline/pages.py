@@ -1,59 +1,123 @@
-"""The render stage: the pages whose content changed (by digest), and the
-files besides them (feeds, sitemap, assets)."""
+"""The render stage: every page of the site (`site/render.py` decides them:
+home, lists by county, topic, date and paper, one page per article), and
+the files beside them (404, feeds, sitemap, robots, assets).
+
+A page's inputs are this stage's version (templates, assets, code, the
+base URL, the analysers whose results pages show) and everything the page
+shows: its context, in which an article's own file stands as its digest.
+The pages are made from the articles' cards (`ArticleRecord.card`), so when
+no card changed — no article came or went, only texts changed — no page
+but the changed articles' own can have changed: the others are kept
+without being looked at (`Outputs.keep_group`). Otherwise every page is
+decided again, one at a time, and only those whose inputs changed are
+rendered, in worker processes that read the article's HTML and
+metadata from the cache themselves.
+"""
 from __future__ import annotations
 
-from quzhou_archive.pipeline.analyse import Segmented
+import hashlib
+import itertools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from quzhou_archive.pipeline import analyse
 from quzhou_archive.pipeline.outputs import SiteFile, StagedSite
-from quzhou_archive.pipeline.sources import Plan
-from quzhou_archive.pipeline.state import ContentCache, Manifest
-from quzhou_archive.pipeline.workers import Workers, _worker_cache
+from quzhou_archive.pipeline.state import AnalysisCache, digest_of, tree_digest
+from quzhou_archive.pipeline.timing import timed
+from quzhou_archive.pipeline.workers import Kit, Workers
+from quzhou_archive.progress import progress
 from quzhou_archive.site import render
 
-_RENDERER: dict = {}
+NAME = "pages"
+READS = ("meta", "content")
+PAGES, FILES = "pages", "files"     # the groups of outputs this stage makes
+PAGES_PER_ARTICLE = 1.4             # about: the article's own, and its share of the lists
 
 
-def _render_one(args) -> SiteFile:
-    """Render one page into the staged site (in a worker, which reads the
-    article's HTML from the cache itself)."""
-    site, base_url, page, cache_key = args
-    if base_url not in _RENDERER:
-        _RENDERER[base_url] = render.Renderer(base_url)
+def version(code: str, results: dict[str, str], base_url: str) -> str:
+    return digest_of(code, [results[name] for name in READS], tree_digest(render.TEMPLATES),
+                     tree_digest(render.STATIC), base_url)[:16]
+
+
+@dataclass
+class RenderKit(Kit):
+    """What a rendering worker needs: the site to write into, the renderer,
+    the analysis cache for the articles' own parts."""
+
+    site: StagedSite
+    base_url: str
+    cache_folder: str
+    _renderer: render.Renderer | None = field(default=None, repr=False)
+    _cache: AnalysisCache | None = field(default=None, repr=False)
+
+    def setup(self) -> None:
+        self._renderer = render.Renderer(self.base_url)
+
+    @property
+    def cache(self) -> AnalysisCache:
+        if self._cache is None:
+            self._cache = AnalysisCache(Path(self.cache_folder))
+        return self._cache
+
+    def close(self) -> None:
+        if self._cache is not None:
+            self._cache.close()
+            self._cache = None
+
+
+def _render_one(kit: RenderKit, page: render.Page) -> SiteFile:
+    """Render one page into the staged site (in a worker, which reads an
+    article's own part from the cache itself)."""
     html = None
     if "content" in page.context:
-        html = Segmented.from_plain(_worker_cache(*cache_key).get(page.context["content"])).html
-    return site.write(page.path, _RENDERER[base_url].render(page, html))
+        found = analyse.read(kit.cache, page.context["content"], *READS)
+        page = render.complete_article_page(page, found.meta)
+        html = found.content.html
+    return kit.site.write(page.path, kit._renderer.render(page, html))
 
 
-def card_key(meta: dict, summary: str) -> tuple:
-    """What other pages show of an article (lists, neighbours, related, feeds)."""
-    return (meta.get("title"), meta.get("kicker"), meta.get("subtitle"), meta.get("date"), meta.get("paper"),
-            meta.get("page"), tuple(meta.get("counties") or ()), tuple(meta.get("topics") or ()),
-            meta.get("kind"), summary)
+def page_inputs(stage: str, page: render.Page) -> str:
+    return hashlib.sha256(f"{stage}:{render.page_digest(page)}".encode()).hexdigest()
 
 
-def render_pages(plan: Plan, site: "StagedSite", base_url: str, manifest: Manifest, cache: ContentCache, fresh: bool,
-                 pool: Workers) -> tuple[list[SiteFile], dict[str, str], list[str]]:
-    """Write the pages whose content changed and the files besides them;
-    returns (what was written, every page's digest, paths that are gone)."""
-    model = render.SiteModel([plan.infos[aid] for aid in sorted(plan.infos)])
-    own_pages_only = not fresh and not plan.removed and not plan.repair and all(
-        aid in manifest.articles
-        and card_key(manifest.articles[aid]["meta"], manifest.articles[aid]["summary"])
-        == card_key(plan.infos[aid].meta, plan.infos[aid].summary)
-        for aid in plan.changed)
-    if own_pages_only:
-        # only the text changed: no other page shows it, so only the articles' own pages change
-        pages = [render.article_page(model, plan.infos[aid]) for aid in sorted(plan.changed)]
-        digests = dict(manifest.pages)
-    else:
-        pages = render.site_pages(model)
-        digests = {}
-    digests.update({page.path: render.page_digest(page) for page in pages})
-    tasks = [(site, base_url, page, (cache.path, cache.version)) for page in pages
-             if fresh or page.path in plan.repair or manifest.pages.get(page.path) != digests[page.path]]
-    written = list(pool.map(_render_one, tasks, "render", "page", chunksize=32))
-    if not own_pages_only:
-        fixed = render.fixed_files(model, render.Renderer(base_url), sorted(digests))
-        written += [site.write(rel, data) for rel, data in fixed.items()]
-    gone = sorted(set(manifest.pages) - set(digests)) if not fresh else []
-    return written, digests, gone
+def run(ctx) -> None:
+    with timed("render"):
+        stage = ctx.versions.stages[NAME]
+        cards = [(aid, ctx.records[aid].card) for aid in sorted(ctx.records)]
+        model = render.SiteModel((aid, render.Card._make(card)) for aid, card in cards)
+        contents = {aid: record.digest for aid, record in ctx.records.items()}
+        same_cards = digest_of(stage, cards)
+        if ctx.outputs.keep_group(PAGES, same_cards):
+            # no card changed: only the changed articles' own pages can have
+            pages = [render.article_page(model, model.by_id[aid], contents[aid])
+                     for aid in sorted(ctx.plan.changed)]
+            expected = len(pages)
+        else:
+            pages = render.site_pages(model, contents)
+            expected = int(len(ctx.records) * PAGES_PER_ARTICLE)
+        todo = (page for page in pages if ctx.outputs.want(PAGES, page.path, page_inputs(stage, page)))
+        with Workers(ctx.jobs, RenderKit(ctx.site, ctx.base_url, ctx.cache.path)) as pool:
+            for made in progress(rendered(pool, todo, expected), desc="render", unit="page"):
+                ctx.outputs.made(made)
+        fixed_files(ctx, model, stage, same_cards)
+
+
+def rendered(pool: Workers, pages, expected: int, batch: int = 2048):
+    """The pages rendered, a batch at a time: the pages of a hundred
+    thousand articles are decided as they are rendered, never held at once."""
+    while True:
+        some = list(itertools.islice(pages, batch))
+        if not some:
+            return
+        yield from pool.map(_render_one, some, None, "page", chunksize=32, size=max(expected, len(some)))
+
+
+def fixed_files(ctx, model: render.SiteModel, stage: str, same_cards: str) -> None:
+    """404, feeds, sitemap, robots, assets: made from the cards and the page
+    paths, so kept as a group with the pages."""
+    if ctx.outputs.keep_group(FILES, same_cards):
+        return
+    renderer = render.Renderer(ctx.base_url)
+    for rel, data in render.fixed_files(model, renderer, ctx.outputs.paths(PAGES)).items():
+        data = data.encode("utf-8") if isinstance(data, str) else data
+        ctx.outputs.write(FILES, rel, digest_of(stage, hashlib.sha256(data).hexdigest()), lambda: data)

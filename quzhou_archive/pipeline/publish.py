@@ -207,6 +207,20 @@ def settle(folder: Path) -> str | None:
     return "a build stopped while publishing; the index and site before it are back in place"
 
 
+def run(ctx) -> None:
+    """A build's last stage: its staged index and site stamped as one pair,
+    the manifest that describes them staged, and both put in place."""
+    from quzhou_archive.pipeline.outputs import index_file_stats
+
+    atomic_write(ctx.staged_index / SITE_RECORD, json.dumps({"site": str(ctx.out_dir.resolve()), "stamp": ctx.stamp},
+                                                            ensure_ascii=False))
+    ctx.index_files = index_file_stats(ctx.staged_index, ctx.last.index_files)
+    steps = [Step.of("index", ctx.staged_index, ctx.index_dir), Step.of("site", ctx.site.root, ctx.out_dir)]
+    manifest = ctx.manifest().to_bytes()
+    ctx.publishing = True       # from here on, what becomes of the staged folders is this module's business
+    publish(steps, ctx.state, manifest)
+
+
 # -- reading -------------------------------------------------------------------------
 
 def _running(pid: int) -> bool:

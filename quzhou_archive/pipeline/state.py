@@ -7,11 +7,13 @@ process ends, however it ends, so a killed build never leaves a lock behind.
 Beside the index lives a hidden folder (`.search_index.build/` for
 `search_index/`) with
 
-* `cache.db` — per article content: its HTML and tokens, so that an
-               unchanged article is never segmented twice (SQLite);
+* `cache.db` — what each analyser made of each article file (its
+               metadata, HTML and text, tokens …), so that an unchanged
+               article is never analysed twice (SQLite);
 * `manifest.marshal` — what the last build read and wrote: every article's
-               digest and metadata, every page's digest, every file's hash,
-               size and time, the stamp of the site and index;
+               digest and what lists show of it, every output file with
+               the digest of its inputs and its hash, size and time, the
+               stamp of the site and index;
 * `publish.json`, `manifest.next.marshal` — only while a build publishes
                (see `publish.py`).
 """
@@ -25,12 +27,14 @@ import shutil
 import sqlite3
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from quzhou_archive.errors import ArchiveError
 from quzhou_archive.fsutil import atomic_write
 
-MANIFEST_FORMAT = 2     # 2: the outputs' stamp and their files' sizes and times
+MANIFEST_FORMAT = 3     # 3: every output with the digest of its inputs; compact article records
 SCRATCH_PREFIX = "scratch-"   # temporary folders of a running build, in the state folder
 
 
@@ -135,94 +139,107 @@ def remove_leftovers(out_dir: Path, index_dir: Path, folder: Path) -> None:
                 shutil.rmtree(item, ignore_errors=True)
 
 
-class ContentCache:
-    """Article content digest -> what segmenting it gave (HTML, text, tokens)."""
+class AnalysisCache:
+    """What the analysers made of each article file (`analyse.py`), by the
+    file's digest and the analyser's name: one row each, with the version
+    of the analyser that wrote it and the digest of what it read of the
+    other analysers' results. A row of another version, or made from other
+    inputs, is not used. Values are marshalled plain data; decoding them
+    is the reader's business."""
 
-    def __init__(self, folder: Path, version: str):
+    def __init__(self, folder: Path):
         folder.mkdir(parents=True, exist_ok=True)
         self.path = str(folder)
         self.db = sqlite3.connect(folder / "cache.db")
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("CREATE TABLE IF NOT EXISTS content (key TEXT PRIMARY KEY, value BLOB)")
-        self.version = version
+        self.db.execute("DROP TABLE IF EXISTS content")        # the cache of before analysers had versions of their own
+        self.db.execute("CREATE TABLE IF NOT EXISTS analysis (digest TEXT, name TEXT, version TEXT, inputs TEXT, "
+                        "value BLOB, PRIMARY KEY (digest, name)) WITHOUT ROWID")
 
-    def key(self, digest: str) -> str:
-        return f"{digest}:{self.version}"
+    def rows(self, digest: str) -> dict[str, tuple[str, str]]:
+        """Analyser name -> (version, inputs) of what is cached of one file."""
+        return {name: (version, inputs) for name, version, inputs in self.db.execute(
+            "SELECT name, version, inputs FROM analysis WHERE digest=?", (digest,))}
 
-    def has(self, digest: str) -> bool:
-        return self.db.execute("SELECT 1 FROM content WHERE key=?", (self.key(digest),)).fetchone() is not None
+    def versions(self, name: str) -> dict[str, str]:
+        """File digest -> the version of what analyser `name` cached of it."""
+        return dict(self.db.execute("SELECT digest, version FROM analysis WHERE name=?", (name,)))
 
-    def has_all(self, digests) -> bool:
-        """Does the cache hold all this content? (Someone may have deleted it.)"""
-        known = {k for (k,) in self.db.execute("SELECT key FROM content")}
-        return all(self.key(d) in known for d in digests)
+    def values(self, digest: str, names) -> dict[str, bytes]:
+        """The marshalled results of some analysers for one file."""
+        names = tuple(names)
+        marks = ",".join("?" * len(names))
+        return dict(self.db.execute(f"SELECT name, value FROM analysis WHERE digest=? AND name IN ({marks})",
+                                    (digest, *names)))
 
-    def get(self, digest: str):
-        row = self.db.execute("SELECT value FROM content WHERE key=?", (self.key(digest),)).fetchone()
-        return marshal.loads(row[0]) if row else None
-
-    def put_many(self, items) -> None:
-        self.db.executemany("INSERT OR REPLACE INTO content VALUES (?, ?)",
-                            ((self.key(d), marshal.dumps(v)) for d, v in items))
+    def put_many(self, rows) -> None:
+        """(digest, name, version, inputs, marshalled value) rows."""
+        self.db.executemany("INSERT OR REPLACE INTO analysis VALUES (?, ?, ?, ?, ?)", rows)
         self.db.commit()
 
-    def keep_only(self, digests: set[str]) -> None:
-        """Forget content no article has any more (and content of older versions)."""
-        wanted = {self.key(d) for d in digests}
-        stale = [k for (k,) in self.db.execute("SELECT key FROM content") if k not in wanted]
-        self.db.executemany("DELETE FROM content WHERE key=?", ((k,) for k in stale))
+    def keep_only(self, digests: set[str], versions: dict[str, str]) -> None:
+        """Forget what no article has any more, and what analysers of other
+        versions (or analysers no longer run) made."""
+        stale = [(d, n) for d, n, v in self.db.execute("SELECT digest, name, version FROM analysis")
+                 if d not in digests or versions.get(n) != v]
+        self.db.executemany("DELETE FROM analysis WHERE digest=? AND name=?", stale)
         self.db.commit()
 
     def close(self) -> None:
         self.db.close()
 
 
+class ArticleRecord(NamedTuple):
+    """What a build keeps of an article between builds: enough to know
+    whether its file changed, and what the pages listing it and the
+    indexes' document tables show, without reading it again."""
+
+    digest: str                 # of the file's bytes
+    size: int                   # the file's size and modification time (ns) when it was hashed
+    mtime: int
+    card: tuple                 # site.render.Card: what lists show of it
+    lengths: tuple[int, int]    # headline and body characters, as the indexes count them
+
+
+class OutputRecord(NamedTuple):
+    """One file of the site as a build wrote it."""
+
+    group: str                  # the stage's name for the kind of file (pages, shards, …)
+    inputs: str                 # the digest of everything it was made from
+    digest: str                 # of its bytes
+    size: int                   # its size and modification time (ns) when published
+    mtime: int
+
+
+@dataclass
 class Manifest:
-    """What the last build read and wrote."""
+    """What the last build read and wrote (`manifest.marshal`)."""
 
-    def __init__(self, data: dict | None = None):
-        self.data = data or {"format": MANIFEST_FORMAT, "settings": None, "articles": {}, "pages": {},
-                             "files": {}, "shards": 0, "stamp": None, "stats": {}, "index_files": {}}
-
-    @property
-    def settings(self):
-        return self.data["settings"]
-
-    @property
-    def articles(self) -> dict[str, dict]:
-        return self.data["articles"]
-
-    @property
-    def pages(self) -> dict[str, str]:
-        return self.data["pages"]
+    settings: str | None = None             # the folders and base URL these outputs are for
+    versions: dict[str, str] = field(default_factory=dict)      # of each analyser and stage, when last run
+    stamp: str | None = None                # the stamp the site and the index carry (`publish.py`)
+    articles: dict[str, ArticleRecord] = field(default_factory=dict)
+    outputs: dict[str, OutputRecord] = field(default_factory=dict)      # every file of the site, by path
+    groups: dict[str, str] = field(default_factory=dict)    # a group of outputs -> the digest all of it was made from
+    index_files: dict[str, list] = field(default_factory=dict)      # every file of the index: size, time, hash
+    order: list[str] = field(default_factory=list)          # the browser index's documents, by number
+    words: dict[str, int] = field(default_factory=dict)     # the vocabulary: word -> occurrences in the archive
+    chars: dict[str, int] = field(default_factory=dict)     # character -> occurrences
 
     @property
-    def files(self) -> dict[str, str]:
-        """Every file of the site: its hash."""
-        return self.data["files"]
+    def empty(self) -> bool:
+        return self.stamp is None
 
-    @property
-    def stats(self) -> dict[str, list[int]]:
-        """Every file of the site: its size and modification time (ns) when published."""
-        return self.data["stats"]
-
-    @property
-    def index_files(self) -> dict[str, list[int]]:
-        """Every file of the index: its size and modification time."""
-        return self.data["index_files"]
-
-    @property
-    def stamp(self) -> str | None:
-        """The stamp the site and the index carry (`publish.py`)."""
-        return self.data["stamp"]
+    def digests(self) -> dict[str, str]:
+        return {aid: record.digest for aid, record in self.articles.items()}
 
     @staticmethod
     def exists(folder: Path) -> bool:
         return (folder / "manifest.marshal").exists()
 
-    # marshal: several times faster than JSON for ten thousand articles' worth;
-    # a manifest another Python cannot read is simply a first build again
+    # marshal: several times faster than JSON for a hundred thousand articles'
+    # worth; a manifest another Python cannot read is simply a first build again
     @classmethod
     def load(cls, folder: Path) -> "Manifest":
         try:
@@ -231,10 +248,26 @@ class Manifest:
             return cls()
         if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
             return cls()
-        return cls(data)
+        return cls.from_plain(data)
+
+    def to_bytes(self) -> bytes:
+        return marshal.dumps({
+            "format": MANIFEST_FORMAT, "settings": self.settings, "versions": self.versions, "stamp": self.stamp,
+            "articles": {aid: tuple(r) for aid, r in self.articles.items()},
+            "outputs": {path: tuple(r) for path, r in self.outputs.items()},
+            "groups": self.groups, "index_files": self.index_files, "order": self.order,
+            "words": self.words, "chars": self.chars})
+
+    @classmethod
+    def from_plain(cls, data: dict) -> "Manifest":
+        record, output = ArticleRecord._make, OutputRecord._make
+        return cls(data["settings"], data["versions"], data["stamp"],
+                   {aid: record(r) for aid, r in data["articles"].items()},
+                   {path: output(r) for path, r in data["outputs"].items()},
+                   data["groups"], data["index_files"], data["order"], data["words"], data["chars"])
 
     def save(self, folder: Path) -> None:
-        atomic_write(folder / "manifest.marshal", marshal.dumps(self.data))
+        atomic_write(folder / "manifest.marshal", self.to_bytes())
 
 
 def file_digest(data: str | bytes) -> str:
@@ -250,3 +283,23 @@ def tree_digest(*folders: Path, suffixes: tuple[str, ...] = ()) -> str:
                 h.update(path.relative_to(folder).as_posix().encode())
                 h.update(path.read_bytes())
     return h.hexdigest()
+
+
+def code_digest(*paths: Path) -> str:
+    """One digest of some source files or folders (what a stage's or an analyser's results are made by)."""
+    h = hashlib.sha256()
+    for path in paths:
+        path = Path(path)
+        for item in ([path] if path.is_file() else sorted(path.rglob("*"))):
+            if item.is_file() and "__pycache__" not in item.parts:
+                h.update(item.name.encode())
+                h.update(item.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def digest_of(*parts) -> str:
+    """The digest of some plain data (strings, numbers, tuples, lists, dicts).
+    Marshal's format 0: later formats mark an object met twice by a
+    reference, so equal data held in shared or separate objects would give
+    other bytes."""
+    return hashlib.sha256(marshal.dumps(parts, 0)).hexdigest()

@@ -1,41 +1,61 @@
-"""The index stage: the Whoosh index the command-line search reads, from
-nothing with Whoosh's multi-process writer, else article by article."""
+"""The index stage: the Whoosh index the command-line search reads
+(`search_index/`), staged beside the published one.
+
+It is written anew — from the cache, article by article, with Whoosh's
+multi-process writer — when there is none, when this stage's version
+changed (its code, the analysers it reads, the base URL) or when a file
+of it is damaged; otherwise the changed articles are updated in a
+hard-linked copy and the removed ones deleted, and when no article
+changed the copy only gets its statistics anew: a template edit does not
+touch the index.
+"""
 from __future__ import annotations
 
-from collections import Counter
-from pathlib import Path
-
 from quzhou_archive.analyse.segment import TOKENIZER_VERSION
-from quzhou_archive.pipeline.analyse import Segmented
-from quzhou_archive.pipeline.sources import ArticleInfo, Plan
-from quzhou_archive.pipeline.state import ContentCache
+from quzhou_archive.pipeline import analyse
+from quzhou_archive.pipeline.state import digest_of
+from quzhou_archive.pipeline.timing import timed
 from quzhou_archive.progress import progress
 from quzhou_archive.search import whoosh_index
+from quzhou_archive.site.render import article_url
+
+NAME = "whoosh"
+READS = ("meta", "content", "tokens")
 
 
-def index_doc(info: ArticleInfo, seg: Segmented) -> whoosh_index.IndexDoc:
-    m = info.meta
+def version(code: str, results: dict[str, str], base_url: str) -> str:
+    return digest_of(code, [results[name] for name in READS], base_url)[:16]
+
+
+def index_doc(article_id: str, found: analyse.Analysis) -> whoosh_index.IndexDoc:
+    m, tokens = found.meta, found.tokens
     return whoosh_index.IndexDoc(
-        id=info.id, url=info.url, title=m["title"], subtitle=m.get("subtitle"), kicker=m.get("kicker"),
-        body_text=seg.body_text, date=m.get("date"), counties=list(m.get("counties") or []),
-        topics=list(m.get("topics") or []), paper=m.get("paper"), kind=m.get("kind", "news"),
-        authors=list(m.get("authors") or []), headline=seg.tokens.headline, body=seg.tokens.body)
+        id=article_id, url=article_url(article_id), title=m.title, subtitle=m.subtitle, kicker=m.kicker,
+        body_text=found.content.body_text, date=m.date, counties=list(m.counties), topics=list(m.topics),
+        paper=m.paper, kind=m.kind, authors=list(m.authors), headline=tokens.headline, body=tokens.body)
 
 
-def collection_stats(plan: Plan, base_url: str, options: dict) -> dict:
-    n = len(plan.infos) or 1
-    return {
-        "tokenizer": TOKENIZER_VERSION, "docs": len(plan.infos), "base_url": base_url, "filters": options,
-        "average": {"headline": sum(i.lengths[0] for i in plan.infos.values()) / n,
-                    "body": sum(i.lengths[1] for i in plan.infos.values()) / n},
-    }
+def collection_stats(ctx) -> dict:
+    return {"tokenizer": TOKENIZER_VERSION, "docs": len(ctx.records), "base_url": ctx.base_url,
+            "filters": ctx.collection.options, "average": ctx.collection.averages}
 
 
-def write_index(plan: Plan, index_dir: Path, cache: ContentCache, stats: dict, words: Counter, jobs: int) -> Path:
-    if plan.full_index or not Path(index_dir).exists():
-        docs = (index_doc(plan.infos[aid], Segmented.from_plain(cache.get(plan.infos[aid].digest)))
-                for aid in progress(plan.order, desc="index", unit="article"))
-        return whoosh_index.write_index(index_dir, docs, stats, dict(sorted(words.items())), procs=jobs)
-    changed = [index_doc(plan.infos[aid], Segmented.from_plain(cache.get(plan.infos[aid].digest)))
-               for aid in sorted(plan.changed)]
-    return whoosh_index.update_index(index_dir, changed, sorted(plan.removed), stats, dict(sorted(words.items())))
+def run(ctx) -> None:
+    with timed("index"):
+        stats, words = collection_stats(ctx), dict(sorted(ctx.words.items()))
+        if must_rebuild(ctx):
+            docs = (index_doc(aid, analyse.read(ctx.cache, ctx.records[aid].digest, *READS))
+                    for aid in progress(ctx.order, desc="index", unit="article"))
+            ctx.staged_index = whoosh_index.write_index(ctx.index_dir, docs, stats, words, procs=ctx.jobs)
+        elif ctx.plan.changed or ctx.plan.removed:
+            changed = [index_doc(aid, analyse.read(ctx.cache, ctx.records[aid].digest, *READS))
+                       for aid in sorted(ctx.plan.changed)]
+            ctx.staged_index = whoosh_index.update_index(ctx.index_dir, changed, sorted(ctx.plan.removed), stats,
+                                                         words)
+        else:
+            ctx.staged_index = whoosh_index.relink(ctx.index_dir, stats, words)
+
+
+def must_rebuild(ctx) -> bool:
+    return (ctx.fresh or ctx.repair.index or not ctx.index_dir.exists()
+            or ctx.last.versions.get("stages", {}).get(NAME) != ctx.versions.stages[NAME])

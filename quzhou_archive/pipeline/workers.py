@@ -1,105 +1,100 @@
-"""Worker processes for the stages that split their work, and what each
-worker keeps open for the tasks it is given (the content cache)."""
+"""Worker processes for the stages that split their work.
+
+A stage maps a function over its items with `Workers.map`; with enough
+items the work goes to a pool of forked processes, else it is done in this
+process (a pool costs more than a few items). What the function needs
+besides its item — the analysis cache, the renderer, the vocabulary — is
+the stage's *kit*: one object, set up once in each worker (inherited
+through the fork, never sent), and handed to every call as `func(kit,
+item)`. No stage keeps anything for its workers in module globals.
+
+Pools start only when a stage has the work for them, and each is gone when
+its stage is: a pool forked for rendering never loaded jieba, and the ones
+that loaded it do not outlive segmenting.
+"""
 from __future__ import annotations
 
+import functools
+import gc
 import multiprocessing
-from pathlib import Path
 
-from quzhou_archive.pipeline.state import ContentCache
 from quzhou_archive.progress import progress
 
 PARALLEL_FROM = 64          # fewer items than this are done in this process
 
 
+class Kit:
+    """What a stage's tasks need besides their items. `setup` runs once in
+    each worker before its first task (loading what every task uses),
+    `close` once the stage is done with it in this process."""
+
+    def setup(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+_KIT: Kit | None = None     # in a worker process: the kit of the pool it belongs to
+
+
+def _start_worker(kit: Kit) -> None:
+    global _KIT
+    _KIT = kit
+    kit.setup()
+
+
+def _call(func, item):
+    return func(_KIT, item)
+
+
 class Workers:
-    """Worker processes for the stages that split their work. With `warm`, they
-    load jieba at once, while this process reads the articles. When little
-    work is expected (`few`: an incremental build), one warm worker is
-    started, on a core of its own, and the whole set only if a stage turns
-    out to have many items after all. Small jobs are done in this process."""
+    """A pool of `jobs` worker processes for one stage, started on the first
+    `map` that has enough work, stopped when the stage leaves the `with`."""
 
-    def __init__(self, jobs: int, warm: bool = False, few: bool = False):
+    def __init__(self, jobs: int, kit: Kit):
         self.jobs = jobs
-        self.warm = warm
-        self._pool = self._single = None
-        self._used = False
-        if warm and few:
-            self._single = self._start(1)
-        elif warm and jobs > 1:
-            self._pool = self._start(jobs)
+        self.kit = kit
+        self._pool = None
+        self._local_ready = False
 
-    def _start(self, n: int):
-        return multiprocessing.get_context("fork").Pool(n, initializer=_warm_up if self.warm else None)
+    def _start(self):
+        # objects the parent already holds are frozen out of the collector's
+        # reach, so that the workers' collections do not copy the pages
+        # holding them (fork shares them until either process writes)
+        gc.collect()
+        gc.freeze()
+        try:
+            return multiprocessing.get_context("fork").Pool(self.jobs, initializer=_start_worker, initargs=(self.kit,))
+        finally:
+            gc.unfreeze()
 
-    def map(self, func, items: list, desc: str, unit: str, chunksize: int = 16, always: bool = False,
-            size: int | None = None):
-        """func over items, in order: in the workers when there is enough work
-        (`size`, if an item is more than one article's worth), or `always`."""
-        many = (len(items) if size is None else size) >= PARALLEL_FROM
-        if items and always and self._single is not None and not many:
-            self._used = True
-            results = self._single.imap(func, items, chunksize=chunksize)
-        elif self.jobs > 1 and items and (always or many):
+    def map(self, func, items: list, desc: str | None, unit: str, chunksize: int = 16, size: int | None = None):
+        """func(kit, item) over items, in order: in the workers when there is
+        enough work (`size`: how much is expected, where an item is more than
+        one article's worth or `items` one batch of many). A progress bar
+        shows it under `desc`, if given."""
+        expected = len(items) if size is None else size
+        if self.jobs > 1 and expected >= PARALLEL_FROM:
             if self._pool is None:
-                self._pool = self._start(self.jobs)
-            self._used = True
-            results = self._pool.imap(func, items, chunksize=chunksize)
+                self._pool = self._start()
+            results = self._pool.imap(functools.partial(_call, func), items, chunksize=chunksize)
         else:
-            results = map(func, items)
-        return progress(results, desc=desc, unit=unit, total=len(items))
+            if not self._local_ready:
+                self.kit.setup()
+                self._local_ready = True
+            results = (func(self.kit, item) for item in items)
+        return results if desc is None else progress(results, desc=desc, unit=unit, total=len(items))
 
     def __enter__(self):
         return self
 
     def __exit__(self, kind, error, trace):
-        for pool in (self._pool, self._single):
-            if pool is not None:
-                if kind is None:
-                    pool.close()
-                else:
-                    pool.terminate()
-                pool.join()
-        self._pool = self._single = None
-
-    def cool_down(self) -> None:
-        """Let the workers that loaded jieba go (a hundred megabytes each): the
-        stages after segmenting fork new ones when they need them. Workers
-        that were never given work are stopped, not waited for (they may
-        still be loading jieba)."""
-        if self._used:
-            self.__exit__(None, None, None)
-        else:
-            self.cancel()
-        self.warm = False
-        self._used = False
-
-    def cancel(self) -> None:
-        """Stop at once (nothing to do after all)."""
-        for pool in (self._pool, self._single):
-            if pool is not None:
-                pool.terminate()
-                pool.join()
-        self._pool = self._single = None
-
-
-def _warm_up() -> None:
-    from quzhou_archive.analyse.segment import _jieba
-
-    _jieba()
-
-
-_WORKER_CACHE: dict = {}
-
-
-def _worker_cache(folder: str, version: str) -> ContentCache:
-    """The content cache, opened once per worker process."""
-    if (folder, version) not in _WORKER_CACHE:
-        _WORKER_CACHE[(folder, version)] = ContentCache(Path(folder), version)
-    return _WORKER_CACHE[(folder, version)]
-
-
-def _close_worker_caches() -> None:
-    """(When the work was done in this process.)"""
-    for cache in _WORKER_CACHE.values():
-        cache.close()
-    _WORKER_CACHE.clear()
+        if self._pool is not None:
+            if kind is None:
+                self._pool.close()
+            else:
+                self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+        self.kit.close()

@@ -380,7 +380,8 @@ def shard_chunks(docnum: int, tokens: DocTokens, count: int) -> list[tuple[int, 
             chunks.setdefault(k, []).append(record)
     _, char_head = _heads(_CHAR_HEADS, "c", count)
     hc, bc = Counter("".join(tokens.headline)), Counter("".join(tokens.body))
-    for ch in hc.keys() | bc.keys():
+    # in an order that is the same in every process (a set's is not): the export digests these bytes
+    for ch in [*bc, *(ch for ch in hc if ch not in bc)]:
         k, head = char_head(ch)
         chunks.setdefault(k, []).append(head + where + _code(hc.get(ch, 0), bc.get(ch, 0)) + b"\0")
     return [(k, b"".join(parts)) for k, parts in chunks.items()]
@@ -533,16 +534,22 @@ def small_files(rows: list[DocRow], options: dict, corpus_chars, averages: dict,
     every file, so that pages never mix a new index with a cached old one."""
     files = {"search/docs.bin": doc_table(rows, options), "search/ids.bin": ids or id_table(rows),
              "search/fold.bin": fold_table(corpus_chars, pairs)}
+    hashes = {**shard_hashes, **{n: hashlib.sha256(d).hexdigest() for n, d in files.items()}}
+    files["search/meta.json"] = meta_file(len(rows), averages, shards, options, hashes)
+    return files
+
+
+def meta_file(docs: int, averages: dict, shards: int, options: dict, hashes: dict[str, str]) -> bytes:
+    """meta.json; `hashes`: the hash of every other file of the index."""
     fingerprint = hashlib.sha256()
-    for name, digest in sorted({**shard_hashes, **{n: hashlib.sha256(d).hexdigest() for n, d in files.items()}}.items()):
+    for name, digest in sorted(hashes.items()):
         fingerprint.update(f"{name}:{digest}\n".encode())
     meta = {
-        "format": FORMAT_VERSION, "tokenizer": TOKENIZER_VERSION, "docs": len(rows), "average": averages,
+        "format": FORMAT_VERSION, "tokenizer": TOKENIZER_VERSION, "docs": docs, "average": averages,
         "shards": shards, "block": BLOCK, "char_cost": rank.CHAR_COST, "article_url": ARTICLE_URL,
         "filters": options, "build": fingerprint.hexdigest()[:12],
     }
-    files["search/meta.json"] = json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return files
+    return json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def shard_path(k: int) -> str:

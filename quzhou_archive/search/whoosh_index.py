@@ -14,7 +14,8 @@ every article's streams — about half a second for ten thousand articles,
 in exchange for an index Whoosh builds in seconds.
 
 A build from nothing writes a new index with Whoosh's multi-process writer;
-later builds update, add and delete single articles. Either way the work
+later builds update, add and delete single articles, or, when none of them
+changed, only link its files into the copy (`relink`). Either way the work
 happens in a copy that replaces the index only when complete.
 
 `Searcher` answers queries with the ranking of `rank.py`.
@@ -157,6 +158,14 @@ def update_index(index_dir: Path, changed, removed: list[str], stats: dict, voca
         for doc in changed:
             writer.update_document(**doc.whoosh_fields())
         writer.commit()
+        _finish(new, stats, vocabulary)
+        return new
+
+
+def relink(index_dir: Path, stats: dict, vocabulary: dict[str, int]) -> Path:
+    """A copy of the index (hard links: nothing is copied) with its
+    statistics written anew, for a build that changed none of its documents."""
+    with staging(Path(index_dir), linked=True) as new:
         _finish(new, stats, vocabulary)
         return new
 

@@ -17,11 +17,12 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from quzhou_archive.articles import slugify
+from quzhou_archive.articles import ArticleMeta, slugify
 from quzhou_archive.analyse.content import typeset
 from quzhou_archive.gazetteer import load as load_gazetteer
 from quzhou_archive.analyse.topics import load as load_taxonomy
@@ -63,6 +64,29 @@ def cn_date(date: str | None) -> str:
 
 
 # -- what the pages list -------------------------------------------------------
+
+class Card(NamedTuple):
+    """What the site shows of an article outside its own page: in lists,
+    feeds, as a neighbour or a related story. Kept from build to build
+    (`pipeline.state.ArticleRecord`), so that other pages can be made
+    without reading the article again."""
+
+    title: str
+    kicker: str | None
+    subtitle: str | None
+    date: str | None
+    paper: str | None
+    page: int | None
+    counties: tuple[str, ...]
+    topics: tuple[str, ...]
+    kind: str
+    summary: str
+
+    @classmethod
+    def of(cls, meta: ArticleMeta, summary: str) -> "Card":
+        return cls(meta.title, meta.kicker, meta.subtitle, meta.date, meta.paper, meta.page, tuple(meta.counties),
+                   tuple(meta.topics), meta.kind, summary)
+
 
 @dataclass
 class Item:
@@ -142,18 +166,17 @@ def paper_slugs(papers: set[str]) -> dict[str, str]:
 
 # -- pages ---------------------------------------------------------------------
 
-def paginate(path_stem: str, items: list[dict], context: dict, template: str = "list.html") -> list[Page]:
-    """A list as pages of PER_PAGE: STEM.html, STEM-2.html …"""
-    chunks = [items[i:i + PER_PAGE] for i in range(0, len(items), PER_PAGE)] or [[]]
-    paths = [f"{path_stem}.html"] + [f"{path_stem}-{n}.html" for n in range(2, len(chunks) + 1)]
-    pages = []
-    for n, chunk in enumerate(chunks, start=1):
-        pager = {"current": n, "count": len(chunks), "links": pager_links(paths, n),
-                 "prev": paths[n - 2] if n > 1 else None, "next": paths[n] if n < len(chunks) else None}
+def paginate(path_stem: str, items, context: dict, template: str = "list.html"):
+    """A list as pages of PER_PAGE: STEM.html, STEM-2.html … (one at a time)."""
+    count = max(1, -(-len(items) // PER_PAGE))
+    paths = [f"{path_stem}.html"] + [f"{path_stem}-{n}.html" for n in range(2, count + 1)]
+    for n in range(1, count + 1):
+        chunk = items[(n - 1) * PER_PAGE:n * PER_PAGE]
+        pager = {"current": n, "count": count, "links": pager_links(paths, n),
+                 "prev": paths[n - 2] if n > 1 else None, "next": paths[n] if n < count else None}
         title = context["page_title"] + (f"(第{n}页)" if n > 1 else "")
-        pages.append(Page(paths[n - 1], template, {**context, "items": chunk, "pager": pager, "page_title": title,
-                                                   "total": len(items)}))
-    return pages
+        yield Page(paths[n - 1], template, {**context, "items": chunk, "pager": pager, "page_title": title,
+                                            "total": len(items)})
 
 
 def pager_links(paths: list[str], current: int, around: int = 2) -> list[tuple[int, str] | None]:
@@ -170,12 +193,12 @@ def pager_links(paths: list[str], current: int, around: int = 2) -> list[tuple[i
 
 
 class SiteModel:
-    """Everything the pages show, derived once from the articles' metadata
-    (`build.ArticleInfo`): no page needs another article's text."""
+    """Everything the pages show, derived once from the articles' cards: no
+    page needs another article's text."""
 
-    def __init__(self, infos):
-        self.infos = infos
-        self.items = sorted((self._item(i) for i in infos), key=newest_first_key)
+    def __init__(self, cards):
+        """`cards`: (article ID, Card) for every article."""
+        self.items = sorted((self._item(aid, card) for aid, card in cards), key=newest_first_key)
         for n, item in enumerate(self.items):
             item.order = n
         self.by_id = {i.id: i for i in self.items}
@@ -195,11 +218,9 @@ class SiteModel:
         self.topic_position = {(t, i.id): n for t, members in self.topic_members.items() for n, i in enumerate(members)}
 
     @staticmethod
-    def _item(info) -> Item:
-        m = info.meta
-        return Item(info.id, info.url, m["title"], m.get("kicker"), m.get("subtitle"), m.get("date"), m.get("paper"),
-                    m.get("page"), list(m.get("counties") or []), list(m.get("topics") or []), m.get("kind", "news"),
-                    info.summary)
+    def _item(article_id: str, card: Card) -> Item:
+        return Item(article_id, article_url(article_id), card.title, card.kicker, card.subtitle, card.date, card.paper,
+                    card.page, list(card.counties), list(card.topics), card.kind, card.summary)
 
     # urls
     def county_url(self, name: str) -> str:
@@ -220,17 +241,37 @@ class SiteModel:
     def cards(self, items: list[Item]) -> list[dict]:
         return [i.card() for i in items]
 
+    def card_list(self, items: list[Item]) -> "Cards":
+        return Cards(items)
 
-def site_pages(model: SiteModel) -> list[Page]:
-    pages: list[Page] = []
-    pages.append(home_page(model))
-    pages.append(Page("search.html", "search.html", {"page_title": "全文搜索", "section": "search"}))
-    pages += county_pages(model)
-    pages += topic_pages(model)
-    pages += date_pages(model)
-    pages += paper_pages(model)
-    pages += [article_page(model, info) for info in model.infos]
-    return pages
+
+class Cards:
+    """A list's cards, made a page's worth at a time (`paginate` slices it):
+    a list of fifty thousand articles is not held as fifty thousand cards."""
+
+    def __init__(self, items: list[Item]):
+        self.items = items
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, at: slice) -> list[dict]:
+        return [i.card() for i in self.items[at]]
+
+
+def site_pages(model: SiteModel, contents: dict[str, str]):
+    """Every page of the site, one after the other (a hundred thousand
+    articles' pages are not held at once). `contents`: each article's
+    content digest, by which its page's own part is found when it is
+    rendered (`complete_article_page`)."""
+    yield home_page(model)
+    yield Page("search.html", "search.html", {"page_title": "全文搜索", "section": "search"})
+    yield from county_pages(model)
+    yield from topic_pages(model)
+    yield from date_pages(model)
+    yield from paper_pages(model)
+    for item in model.items:
+        yield article_page(model, item, contents[item.id])
 
 
 def home_page(model: SiteModel) -> Page:
@@ -253,7 +294,7 @@ def home_page(model: SiteModel) -> Page:
     })
 
 
-def county_pages(model: SiteModel) -> list[Page]:
+def county_pages(model: SiteModel):
     members: dict[str, list[Item]] = defaultdict(list)
     for item in model.items:
         for c in item.counties:
@@ -261,37 +302,35 @@ def county_pages(model: SiteModel) -> list[Page]:
     groups = [{"city": city, "places": [{"name": n, "url": model.county_url(n), "count": len(members.get(n, []))}
                                         for n in names]}
               for city, names in model.places.groups]
-    pages = [Page("counties/index.html", "counties.html", {"groups": groups, "page_title": "按地区浏览",
-                                                            "section": "counties"})]
+    yield Page("counties/index.html", "counties.html", {"groups": groups, "page_title": "按地区浏览",
+                                                            "section": "counties"})
     for city, names in model.places.groups:
         for name in names:
             slug = model.places.slugs[name]
             items = members.get(name, [])
             intro = f"{city}" if city != name and city != model.places.groups[0][0] else ""
-            pages += paginate(f"counties/{slug}", model.cards(items), {
+            yield from paginate(f"counties/{slug}", model.card_list(items), {
                 "page_title": name, "heading": name, "intro": intro, "section": "counties",
                 "feed": f"counties/{slug}.xml", "crumbs": [("地区", "counties/index.html")],
             })
-    return pages
 
 
-def topic_pages(model: SiteModel) -> list[Page]:
+def topic_pages(model: SiteModel):
     members: dict[str, list[Item]] = defaultdict(list)
     for item in model.items:
         for t in item.topics:
             members[t].append(item)
     topics = [{"name": t.name, "url": f"topics/{t.slug}.html", "count": len(members.get(t.name, [])), "about": t.about}
               for t in model.taxonomy.topics]
-    pages = [Page("topics/index.html", "topics.html", {"topics": topics, "page_title": "按主题浏览", "section": "topics"})]
+    yield Page("topics/index.html", "topics.html", {"topics": topics, "page_title": "按主题浏览", "section": "topics"})
     for t in model.taxonomy.topics:
-        pages += paginate(f"topics/{t.slug}", model.cards(members.get(t.name, [])), {
+        yield from paginate(f"topics/{t.slug}", model.card_list(members.get(t.name, [])), {
             "page_title": t.name, "heading": t.name, "intro": "", "section": "topics", "feed": None,
             "crumbs": [("主题", "topics/index.html")],
         })
-    return pages
 
 
-def date_pages(model: SiteModel) -> list[Page]:
+def date_pages(model: SiteModel):
     years: dict[int, list[Item]] = defaultdict(list)
     undated = []
     for item in model.items:
@@ -300,18 +339,17 @@ def date_pages(model: SiteModel) -> list[Page]:
         else:
             undated.append(item)
     index = [{"year": y, "url": f"dates/{y}.html", "count": len(items)} for y, items in sorted(years.items(), reverse=True)]
-    pages = [Page("dates/index.html", "dates.html", {"years": index, "undated": len(undated),
-                                                     "page_title": "按日期浏览", "section": "dates"})]
+    yield Page("dates/index.html", "dates.html", {"years": index, "undated": len(undated),
+                                                     "page_title": "按日期浏览", "section": "dates"})
     for year, items in sorted(years.items()):
-        pages += year_pages(model, year, items)
-    pages += paginate("dates/undated", model.cards(undated), {
+        yield from year_pages(model, year, items)
+    yield from paginate("dates/undated", model.card_list(undated), {
         "page_title": "日期不详的报道", "heading": "日期不详", "section": "dates", "feed": None,
         "intro": "原版面上没有印出年份,无法确定日期。", "crumbs": [("日期", "dates/index.html")],
     })
-    return pages
 
 
-def year_pages(model: SiteModel, year: int, items: list[Item]) -> list[Page]:
+def year_pages(model: SiteModel, year: int, items: list[Item]):
     months: dict[int, list[Item]] = defaultdict(list)
     year_only = []
     for item in items:
@@ -321,16 +359,15 @@ def year_pages(model: SiteModel, year: int, items: list[Item]) -> list[Page]:
             year_only.append(item)
     grid = [{"month": m, "url": f"dates/{year}-{m:02d}.html" if m in months else None, "count": len(months.get(m, []))}
             for m in range(1, 13)]
-    pages = paginate(f"dates/{year}", model.cards(year_only), {
+    yield from paginate(f"dates/{year}", model.card_list(year_only), {
         "page_title": f"{year}年", "heading": f"{year}年", "year": year, "months": grid, "section": "dates",
         "crumbs": [("日期", "dates/index.html")],
     }, template="year.html")
     for month, month_items in sorted(months.items()):
-        pages += month_pages(model, year, month, month_items)
-    return pages
+        yield from month_pages(model, year, month, month_items)
 
 
-def month_pages(model: SiteModel, year: int, month: int, items: list[Item]) -> list[Page]:
+def month_pages(model: SiteModel, year: int, month: int, items: list[Item]):
     days: dict[int, list[Item]] = defaultdict(list)
     month_only = []
     for item in items:
@@ -346,14 +383,13 @@ def month_pages(model: SiteModel, year: int, month: int, items: list[Item]) -> l
                  "url": f"dates/{year}-{month:02d}-{d:02d}.html", "count": len(its)}
                 for d, its in sorted(days.items())]
     stem = f"dates/{year}-{month:02d}"
-    pages = paginate(stem, model.cards(month_only), {
+    yield from paginate(stem, model.card_list(month_only), {
         "page_title": f"{year}年{month}月", "heading": f"{year}年{month}月", "weeks": weeks, "weekdays": WEEKDAYS,
         "days": day_list, "section": "dates",
         "crumbs": [("日期", "dates/index.html"), (f"{year}年", f"dates/{year}.html")],
     }, template="month.html")
     for day, day_items in sorted(days.items()):
-        pages.append(day_page(model, year, month, day, day_items))
-    return pages
+        yield day_page(model, year, month, day, day_items)
 
 
 def _group_by_paper_page(model: SiteModel, items: list[Item]) -> list[dict]:
@@ -380,7 +416,7 @@ def day_page(model: SiteModel, year: int, month: int, day: int, items: list[Item
     })
 
 
-def paper_pages(model: SiteModel) -> list[Page]:
+def paper_pages(model: SiteModel):
     by_paper: dict[str, list[Item]] = defaultdict(list)
     unknown = []
     for item in model.items:
@@ -390,8 +426,8 @@ def paper_pages(model: SiteModel) -> list[Page]:
         dated = sorted(i.date for i in items if i.date)
         listing.append({"name": paper, "url": f"papers/{model.papers[paper]}.html", "count": len(items),
                         "span": f"{cn_date(dated[0])} — {cn_date(dated[-1])}" if dated else "日期不详"})
-    pages = [Page("papers/index.html", "papers.html", {"papers": listing, "unknown": len(unknown),
-                                                       "page_title": "按报纸版面浏览", "section": "papers"})]
+    yield Page("papers/index.html", "papers.html", {"papers": listing, "unknown": len(unknown),
+                                                       "page_title": "按报纸版面浏览", "section": "papers"})
     for paper, items in by_paper.items():
         slug = model.papers[paper]
         issues: dict[str, list[Item]] = defaultdict(list)
@@ -400,17 +436,16 @@ def paper_pages(model: SiteModel) -> list[Page]:
         rows = [{"date": d, "label": cn_date(d) if d else "日期不详", "url": model.issue_url(paper, d) if d else None,
                  "pages": len({i.page for i in its}), "count": len(its)}
                 for d, its in sorted(issues.items(), key=lambda kv: _neg_date(kv[0] or None))]
-        pages += paginate(f"papers/{slug}", rows, {
+        yield from paginate(f"papers/{slug}", rows, {
             "page_title": paper, "heading": paper, "section": "papers", "crumbs": [("报纸", "papers/index.html")],
         }, template="paper.html")
         for date, its in issues.items():
             if date:
-                pages.append(issue_page(model, paper, date, its))
-    pages += paginate("papers/unknown", model.cards(unknown), {
+                yield issue_page(model, paper, date, its)
+    yield from paginate("papers/unknown", model.card_list(unknown), {
         "page_title": "报纸不详的报道", "heading": "报纸不详", "section": "papers", "feed": None,
         "intro": "原版面上没有报头或出处,无法确定是哪一份报纸。", "crumbs": [("报纸", "papers/index.html")],
     })
-    return pages
 
 
 def issue_page(model: SiteModel, paper: str, date: str, items: list[Item]) -> Page:
@@ -441,28 +476,21 @@ def related_items(model: SiteModel, item: Item) -> list[Item]:
     return [other for _, other in ranked[:RELATED]]
 
 
-def article_page(model: SiteModel, info) -> Page:
-    """An article's page; its text (`content`) is filled in when it is rendered."""
-    m = info.meta
-    item = model.by_id[info.id]
+def article_page(model: SiteModel, item: Item, content: str) -> Page:
+    """An article's page as the other articles make it: its place among
+    them (neighbours, related stories, lists). What its own file says
+    besides its card (credits, photos, notes, source, the text) is added
+    when it is rendered (`complete_article_page`), from the analysis of the
+    file whose digest is `content`: that digest stands for all of it."""
     neighbours = model.issues.get((item.paper, item.date), []) if item.paper and item.date else []
     at = neighbours.index(item) if item in neighbours else -1
     prev_item = neighbours[at - 1] if at > 0 else None
     next_item = neighbours[at + 1] if 0 <= at < len(neighbours) - 1 else None
-    source = m.get("source") if isinstance(m.get("source"), dict) else {}
-    lines = source.get("lines")
-    authors = [str(a) for a in m.get("authors") or []]
-    return Page(info.url, "article.html", {
-        "a": {"id": info.id, "title": item.title, "kicker": item.kicker, "subtitle": item.subtitle, "date": item.date,
+    return Page(item.url, "article.html", {
+        "a": {"id": item.id, "title": item.title, "kicker": item.kicker, "subtitle": item.subtitle, "date": item.date,
               "date_label": cn_date(item.date), "paper": item.paper, "page": item.page,
-              "kind": KIND_NAMES.get(item.kind, item.kind), "authors": authors,
-              "photographers": [str(p) for p in m.get("photographers") or []],
-              "byline": [str(b) for b in m.get("byline") or []],
-              "photos": [p for p in m.get("photos") or [] if isinstance(p, dict)],
-              "notes": [str(n) for n in m.get("notes") or []],
-              "source_file": source.get("file"),
-              "source_lines": lines if isinstance(lines, list) and len(lines) == 2 else None},
-        "content": info.digest,
+              "kind": KIND_NAMES.get(item.kind, item.kind)},
+        "content": content,
         "counties": [(c, model.county_url(c)) for c in item.counties],
         "topics": [(t, model.topic_url(t)) for t in item.topics],
         "date_url": model.date_url(item.date),
@@ -470,10 +498,21 @@ def article_page(model: SiteModel, info) -> Page:
         "prev": prev_item.card() if prev_item else None,
         "next": next_item.card() if next_item else None,
         "related": model.cards(related_items(model, item)),
-        "citation": citation(item.title, item.subtitle, authors, item.paper, item.date, item.page),
         "page_title": item.title, "og_type": "article", "description": (item.summary or item.title)[:DESCRIPTION_CHARS],
         "published": item.date if item.date and len(item.date) == 10 else None,
     })
+
+
+def complete_article_page(page: Page, meta: ArticleMeta) -> Page:
+    """An article's page with what its own file says besides its card."""
+    a = page.context["a"]
+    authors = list(meta.authors)
+    own = {"authors": authors, "photographers": list(meta.photographers), "byline": list(meta.byline),
+           "photos": list(meta.photos), "notes": list(meta.notes), "source_file": meta.source_file,
+           "source_lines": list(meta.source_lines) if meta.source_lines else None}
+    return Page(page.path, page.template, {
+        **page.context, "a": {**a, **own},
+        "citation": citation(a["title"], a["subtitle"], authors, a["paper"], a["date"], a["page"])})
 
 
 def citation(title: str, subtitle: str | None, authors: list[str], paper: str | None, date: str | None,

@@ -19,6 +19,11 @@ import pytest
 
 from quzhou_archive import articles as store
 from quzhou_archive import pipeline as build_module
+from quzhou_archive.pipeline import export as export_stage
+from quzhou_archive.pipeline import workers as workers_module
+from quzhou_archive.pipeline.publish import SITE_RECORD
+from quzhou_archive.search.whoosh_index import STATS_FILE
+from quzhou_archive.site import render
 from quzhou_archive.pipeline import PARALLEL_FROM, build
 from quzhou_archive.search.whoosh_index import Searcher
 from quzhou_archive.search.browser_index import read_varint
@@ -116,19 +121,19 @@ IN_PLACE = [True, True, False]     # whether the browser index can be updated in
 @pytest.fixture(scope="module")
 def history(tmp_path_factory):
     """Round after round: (incremental build's output, the same articles built from nothing)."""
-    plans = []
+    passes = []
 
-    def make_plan(*args):
-        plans.append(real_make_plan(*args))
-        return plans[-1]
+    def postings_pass(*args):
+        passes.append(args[0].out_dir)
+        return real_postings_pass(*args)
 
-    real_make_plan = build_module.make_plan
+    real_postings_pass = export_stage.postings_pass
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(build_module, "make_plan", make_plan)
-        return _history(tmp_path_factory.mktemp("history"), plans)
+        patch.setattr(export_stage, "postings_pass", postings_pass)
+        return _history(tmp_path_factory.mktemp("history"), passes)
 
 
-def _history(root: Path, plans: list) -> dict:
+def _history(root: Path, passes: list) -> dict:
     articles = root / "articles"
     generate(PARALLEL_FROM + 26, articles, ROOT / "articles", seed=3)    # enough for the worker processes
     paths = sorted(store.article_paths(articles))
@@ -137,9 +142,10 @@ def _history(root: Path, plans: list) -> dict:
     rounds = []
     for n, change in enumerate(ROUNDS):
         expected = change(articles, paths)
+        passes.clear()
         with contextlib.redirect_stdout(io.StringIO()) as said:
             assert build(articles, root / "site", root / "index", "/REPO/") == 0
-        in_place = not plans[-1].full_export
+        in_place = not passes       # no document's postings collected again: the changed shards spliced
         fresh_site, fresh_index = root / f"fresh{n}" / "site", root / f"fresh{n}" / "index"
         assert build(articles, fresh_site, fresh_index, "/REPO/", full=True) == 0
         rounds.append({
@@ -409,7 +415,9 @@ def test_a_build_after_the_content_cache_was_deleted_segments_anew(damaged, caps
         path.unlink()
     insert_mid_paragraph(sorted(store.article_paths(articles))[0], INSERTED)
     assert build(articles, tmp_path / "site", tmp_path / "index") == 0
-    assert "from nothing" in capsys.readouterr().out
+    assert f"1 changed, 0 removed; {len(store.article_paths(articles))} segmented" in capsys.readouterr().out
+    assert build(articles, tmp_path / "fresh" / "site", tmp_path / "fresh" / "index", full=True) == 0
+    assert snapshot(tmp_path / "site") == snapshot(tmp_path / "fresh" / "site")
 
 
 # -- what a build refuses to replace ---------------------------------------------------------
@@ -430,3 +438,65 @@ def test_a_build_never_replaces_a_folder_it_did_not_write(tmp_path, case):
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
     assert snapshot(tmp_path) == before
+
+
+# -- no work without a reason ------------------------------------------------------------
+
+def inodes(folder: Path) -> dict[str, tuple[int, int]]:
+    """Each file's inode and time: a file kept from the last build keeps both (it is a hard link)."""
+    return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def pools(monkeypatch):
+    """The kind of every worker pool started (by its kit), and whether it loaded jieba."""
+    started = []
+    real = workers_module.Workers._start
+
+    def start(self):
+        started.append((type(self.kit).__name__, getattr(self.kit, "jieba", False)))
+        return real(self)
+
+    monkeypatch.setattr(workers_module.Workers, "_start", start)
+    return started
+
+
+def test_a_template_edit_renders_the_pages_again_and_leaves_both_indexes(tmp_path, monkeypatch, capsys, pools):
+    templates = tmp_path / "templates"
+    shutil.copytree(render.TEMPLATES, templates)
+    monkeypatch.setattr(render, "TEMPLATES", templates)
+    articles, site, index = tmp_path / "articles", tmp_path / "site", tmp_path / "index"
+    generate(PARALLEL_FROM + 26, articles, ROOT / "articles", seed=5)
+    assert build(articles, site, index, jobs=2) == 0
+    assert ("AnalyseKit", True) in pools
+    search, whoosh = inodes(site / "search"), inodes(index)
+    base = templates / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("</body>", "<!-- 衢州 -->\n</body>"), encoding="utf-8")
+    passes = []
+    monkeypatch.setattr(export_stage, "postings_pass", lambda *args: passes.append(args))
+    pools.clear()
+    capsys.readouterr()
+    assert build(articles, site, index, jobs=2) == 0
+    assert "0 changed, 0 removed; 0 segmented" in capsys.readouterr().out
+    assert not [kit for kit, _ in pools if kit != "RenderKit"]      # no worker read or segmented an article
+    assert passes == [] and inodes(site / "search") == search       # the browser index: not a file touched
+    rewritten = {name for name, seen in inodes(index).items() if whoosh.get(name) != seen}
+    assert rewritten <= {SITE_RECORD, STATS_FILE, "README.md"}       # the Whoosh index: its records only
+    pages = list(site.glob("articles/**/*.html"))
+    assert len(pages) == PARALLEL_FROM + 26 and all("<!-- 衢州 -->" in p.read_text(encoding="utf-8") for p in pages)
+    monkeypatch.undo()
+    monkeypatch.setattr(render, "TEMPLATES", templates)
+    assert build(articles, tmp_path / "fresh" / "site", tmp_path / "fresh" / "index", full=True) == 0
+    assert snapshot(site) == snapshot(tmp_path / "fresh" / "site")
+
+
+def test_one_changed_article_starts_no_worker(tmp_path, pools, capsys):
+    articles, site, index = tmp_path / "articles", tmp_path / "site", tmp_path / "index"
+    generate(PARALLEL_FROM + 26, articles, ROOT / "articles", seed=6)
+    assert build(articles, site, index, jobs=2) == 0
+    pools.clear()
+    insert_mid_paragraph(sorted(store.article_paths(articles))[7], INSERTED)
+    assert build(articles, site, index, jobs=2) == 0
+    assert "1 changed, 0 removed; 1 segmented" in capsys.readouterr().out
+    assert pools == []

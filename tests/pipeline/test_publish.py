@@ -96,7 +96,7 @@ def archive(tmp_path_factory) -> Archive:
     # spend their time publishing, not segmenting
     with sqlite3.connect(state_dir(template / "index") / "cache.db") as db:
         db.execute("ATTACH ? AS fresh", (str(state_dir(fresh / "index") / "cache.db"),))
-        db.execute("INSERT OR IGNORE INTO content SELECT * FROM fresh.content")
+        db.execute("INSERT OR IGNORE INTO analysis SELECT * FROM fresh.analysis")
     return Archive(work, template, old_site, old_index, new_site, new_index)
 
 

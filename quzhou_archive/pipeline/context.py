@@ -1,0 +1,98 @@
+"""What the stages of one build share: `BuildContext`, and the versions
+of everything the outputs are made by (`Versions`)."""
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from quzhou_archive.pipeline.state import AnalysisCache, ArticleRecord, Manifest, digest_of, tree_digest
+
+PACKAGE = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Versions:
+    """What the outputs are made by, besides the articles. An analyser's
+    version decides whether its cached results can be used; a stage's
+    whether its outputs of the last build can be kept (each output also
+    has the digest of its own inputs: `outputs.py`)."""
+
+    analysers: dict[str, str]       # each analyser's own: what the cache is keyed by
+    results: dict[str, str]         # each analyser's, with those of the results it reads
+    stages: dict[str, str]          # each output stage's: its code, what it reads, the base URL where it shows
+
+    @classmethod
+    def now(cls, base_url: str) -> "Versions":
+        from quzhou_archive.pipeline import analyse, export, pages, whoosh
+
+        own = analyse.own_versions()
+        results = analyse.result_versions(own)
+        code = tree_digest(PACKAGE, suffixes=(".py", ".yaml", ".txt"))
+        stages = {stage.NAME: stage.version(code, results, base_url) for stage in (whoosh, export, pages)}
+        return cls(own, results, stages)
+
+    def plain(self) -> dict:
+        return {"analysers": self.analysers, "results": self.results, "stages": self.stages}
+
+
+def settings_digest(articles_dir: Path, out_dir: Path, index_dir: Path) -> str:
+    """The folders a manifest describes: another one is another site."""
+    return digest_of(*(str(Path(p).resolve()) for p in (articles_dir, out_dir, index_dir)))
+
+
+@dataclass
+class BuildContext:
+    """One build: its options, what the last build left (`last`), and what
+    each stage hands the next."""
+
+    articles_dir: Path
+    out_dir: Path
+    index_dir: Path
+    base_url: str
+    jobs: int
+    full: bool
+    state: Path                             # the build state folder, beside the index
+    settings: str
+    versions: Versions
+    last: Manifest                          # what the last build read and wrote (empty: build from nothing)
+    known: dict[str, ArticleRecord] = field(default_factory=dict)  # the last build's records, for their files' times
+    cache: AnalysisCache | None = None
+    repair: object = None                   # outputs.Repair: what of the published outputs is damaged
+    sources: list = field(default_factory=list)         # sources.Source: every article file
+    plan: object = None                     # sources.Plan: what changed
+    records: dict[str, ArticleRecord] = field(default_factory=dict)     # every article, by ID
+    last_tokens_kept: bool = False          # the cache holds the tokens the last build counted and exported
+    words: Counter = field(default_factory=Counter)     # the archive's vocabulary
+    chars: Counter = field(default_factory=Counter)
+    collection: object = None               # whoosh.Collection: filter values, average lengths
+    order: list[str] = field(default_factory=list)      # the browser index's documents, by number
+    staged_index: Path | None = None        # the new Whoosh index, staged
+    site: object = None                     # outputs.StagedSite: the new site, staged
+    outputs: object = None                  # outputs.Outputs: every file of the new site, made or kept
+    index_files: dict[str, list] = field(default_factory=dict)
+    stamp: str | None = None
+    segmented: int = 0
+    publishing: bool = False                # the staged folders are publish.py's from here on
+
+    @property
+    def fresh(self) -> bool:
+        """Built from nothing: no earlier output is kept."""
+        return self.last.empty
+
+    def manifest(self) -> Manifest:
+        """What this build read and wrote, for the next one."""
+        return Manifest(
+            settings=self.settings, versions=self.versions.plain(), stamp=self.stamp, articles=self.records,
+            outputs=self.outputs.records, groups=self.outputs.groups, index_files=self.index_files,
+            order=self.order, words=dict(self.words), chars=dict(self.chars))
+
+
+def megabytes(size: int) -> str:
+    """A size for people: "0.2 MB", "37 MB"."""
+    return f"{size / 1e6:.1f} MB" if size < 10**7 else f"{size / 1e6:.0f} MB"
+
+
+def short_digest(*parts: str) -> str:
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]

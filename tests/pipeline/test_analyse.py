@@ -1,0 +1,102 @@
+"""The analysers: each result cached by the article file's digest and its
+analyser's own version, so that a new analyser runs once on every article
+and a changed one runs again alone; nothing is segmented again unless the
+text segmenting reads changed."""
+from __future__ import annotations
+
+import hashlib
+import shutil
+
+import pytest
+
+from quzhou_archive.pipeline import analyse, build
+from quzhou_archive.pipeline.sources import scan
+from quzhou_archive.pipeline.state import AnalysisCache, digest_of, state_dir
+from tests.conftest import ROOT
+from tests.pipeline.test_build import snapshot
+
+
+class Letters(analyse.Analyser):
+    """A new analyser, as the next one (economic figures) will be: one class."""
+
+    name = "letters"
+    needs = ("content",)
+
+    def __init__(self):
+        self.ran: list[str] = []
+
+    def version(self) -> str:
+        return "1"
+
+    def inputs(self, earlier) -> str:
+        return digest_of(earlier["content"].body_parts)
+
+    def analyse(self, article, earlier) -> int:
+        self.ran.append(article.id)
+        return len(earlier["content"].body_text)
+
+
+@pytest.fixture
+def built(tmp_path, capsys):
+    articles = tmp_path / "articles"
+    shutil.copytree(ROOT / "articles", articles)
+    assert build(articles, tmp_path / "site", tmp_path / "index", jobs=1) == 0
+    capsys.readouterr()
+    return articles, tmp_path / "site", tmp_path / "index"
+
+
+def test_a_new_analyser_runs_once_on_every_article_and_nothing_else_runs_again(built, monkeypatch, capsys):
+    articles, site, index = built
+    before = snapshot(site)
+    letters = Letters()
+    monkeypatch.setattr(analyse, "ANALYSERS", analyse.ANALYSERS + (letters,))
+    assert build(articles, site, index, jobs=1) == 0
+    assert "0 changed, 0 removed; 0 segmented, 0 files written" in capsys.readouterr().out
+    ids = sorted(s.id for s in analyse_sources(articles))
+    assert sorted(letters.ran) == ids
+    assert snapshot(site) == before
+    cache = AnalysisCache(state_dir(index))
+    try:
+        digest = store_digest(articles, ids[0])
+        found = analyse.read(cache, digest, "letters", "content")
+        assert found.get("letters") == len(found.content.body_text) > 0
+    finally:
+        cache.close()
+    assert build(articles, site, index, jobs=1) == 0
+    assert capsys.readouterr().out.startswith("nothing changed")
+    assert len(letters.ran) == len(ids)
+
+
+def test_a_new_version_of_the_html_that_leaves_the_text_segments_nothing_again(built, monkeypatch, capsys):
+    articles, site, index = built
+    before = snapshot(site)
+    monkeypatch.setattr(analyse.ContentAnalyser, "version", lambda self: "a new rule")
+    assert build(articles, site, index, jobs=1) == 0
+    assert "; 0 segmented, 0 files written" in capsys.readouterr().out
+    assert snapshot(site) == before
+
+
+def test_a_new_version_of_the_html_that_changes_the_text_segments_those_articles_again(built, monkeypatch, capsys):
+    articles, site, index = built
+    real = analyse.ContentAnalyser.analyse
+
+    def with_a_note(self, article, earlier):
+        content = real(self, article, earlier)
+        if article.id.startswith("2024/"):
+            content.body_parts.append("编者按")
+        return content
+
+    monkeypatch.setattr(analyse.ContentAnalyser, "version", lambda self: "a new rule")
+    monkeypatch.setattr(analyse.ContentAnalyser, "analyse", with_a_note)
+    assert build(articles, site, index, jobs=1) == 0
+    changed = sum(s.id.startswith("2024/") for s in analyse_sources(articles))
+    assert 0 < changed < len(analyse_sources(articles))
+    assert f"; {changed} segmented" in capsys.readouterr().out
+
+
+def analyse_sources(articles):
+    return scan(articles)
+
+
+def store_digest(articles, article_id: str) -> str:
+    return hashlib.sha256((articles / f"{article_id}.md").read_bytes()).hexdigest()

@@ -1,0 +1,108 @@
+"""The one rule for every file of the site: made when the digest of its
+inputs changed or the file is damaged, kept otherwise; removed when no
+stage names it any more; a whole group kept when its stage says none of it
+can have changed."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from quzhou_archive.pipeline.outputs import Outputs, Repair, StagedSite, check_outputs
+from quzhou_archive.pipeline.publish import STAMP_FILE
+from quzhou_archive.pipeline.state import Manifest
+
+
+def first_build(tmp_path: Path) -> tuple[Path, Manifest]:
+    """A published site of four files in two groups, and its manifest."""
+    site = StagedSite(tmp_path / "site")
+    outputs = Outputs(site, Manifest(), Repair())
+    for group, path, inputs in [("pages", "a.html", "A1"), ("pages", "b.html", "B1"), ("pages", "c.html", "C1"),
+                                ("feeds", "feed.xml", "F1")]:
+        outputs.write(group, path, inputs, lambda: f"{path} made from {inputs}")
+    for group in ("pages", "feeds"):
+        outputs.keep_group(group, f"{group} 1")
+    stamp = outputs.finish()
+    return site.root, Manifest(settings="s", stamp=stamp, outputs=outputs.records, groups=outputs.groups)
+
+
+class Build:
+    """A later build in the same folder; what it makes is logged in `made`."""
+
+    def __init__(self, root: Path, last: Manifest):
+        self.outputs = Outputs(StagedSite(root), last, check_outputs(last, root, root))
+        self.made: list[str] = []
+
+    def name(self, group: str, path: str, inputs: str) -> None:
+        self.outputs.write(group, path, inputs, lambda: self.made.append(path) or f"{path} made from {inputs}")
+
+
+def test_a_file_whose_inputs_are_the_same_is_kept_and_one_whose_inputs_changed_is_made(tmp_path):
+    root, last = first_build(tmp_path)
+    before = os.stat(root / "a.html").st_mtime_ns
+    build = Build(root, last)
+    build.name("pages", "a.html", "A1")
+    build.name("pages", "b.html", "B2")
+    build.name("pages", "c.html", "C1")
+    build.name("feeds", "feed.xml", "F1")
+    build.outputs.finish()
+    assert build.made == ["b.html"]
+    assert (root / "b.html").read_text() == "b.html made from B2"
+    assert os.stat(root / "a.html").st_mtime_ns == before
+    assert build.outputs.records["b.html"].inputs == "B2"
+
+
+def test_a_file_no_stage_names_any_more_is_removed(tmp_path):
+    root, last = first_build(tmp_path)
+    build = Build(root, last)
+    build.name("pages", "a.html", "A1")
+    build.name("feeds", "feed.xml", "F1")
+    build.outputs.finish()
+    assert not (root / "b.html").exists() and not (root / "c.html").exists()
+    assert set(build.outputs.records) == {"a.html", "feed.xml", STAMP_FILE}
+    assert build.made == []
+
+
+def test_a_damaged_file_is_made_again_though_its_inputs_are_the_same(tmp_path):
+    root, last = first_build(tmp_path)
+    (root / "a.html").write_text("someone's edit")
+    (root / "c.html").unlink()
+    build = Build(root, last)
+    for path, inputs in [("a.html", "A1"), ("b.html", "B1"), ("c.html", "C1")]:
+        build.name("pages", path, inputs)
+    build.name("feeds", "feed.xml", "F1")
+    build.outputs.finish()
+    assert build.made == ["a.html", "c.html"]
+    assert (root / "a.html").read_text() == "a.html made from A1"
+
+
+def test_a_kept_group_keeps_the_files_not_named_again(tmp_path):
+    root, last = first_build(tmp_path)
+    build = Build(root, last)
+    assert build.outputs.keep_group("pages", "pages 1")
+    build.name("pages", "b.html", "B2")           # the one page whose own inputs changed
+    assert not build.outputs.keep_group("feeds", "feeds 2")
+    build.name("feeds", "feed.xml", "F2")
+    build.outputs.finish()
+    assert build.made == ["b.html", "feed.xml"]
+    assert set(build.outputs.records) == {"a.html", "b.html", "c.html", "feed.xml", STAMP_FILE}
+    assert build.outputs.paths("pages") == ["a.html", "b.html", "c.html"]
+
+
+def test_a_group_with_a_damaged_file_is_not_kept(tmp_path):
+    root, last = first_build(tmp_path)
+    (root / "c.html").unlink()
+    build = Build(root, last)
+    assert not build.outputs.keep_group("pages", "pages 1")
+    assert build.outputs.keep_group("feeds", "feeds 1")
+
+
+def test_the_stamp_is_the_same_when_the_files_are(tmp_path):
+    root, last = first_build(tmp_path)
+    build = Build(root, last)
+    for path, inputs in [("a.html", "A1"), ("b.html", "B1"), ("c.html", "C1")]:
+        build.name("pages", path, inputs)
+    build.name("feeds", "feed.xml", "F1")
+    assert build.outputs.finish() == last.stamp
+    build = Build(root, last)
+    build.name("pages", "a.html", "A2")
+    assert build.outputs.finish() != last.stamp
