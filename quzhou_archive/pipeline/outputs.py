@@ -106,7 +106,10 @@ class Outputs:
         return True
 
     def made(self, file: "SiteFile") -> None:
-        group, inputs = self.pending.pop(file.path)
+        entry = self.pending.pop(file.path, None)
+        if entry is None:       # two pages whose names slug alike (a county spelt two ways): the last one stands
+            entry = self.records[file.path].group, self.records[file.path].inputs
+        group, inputs = entry
         self.records[file.path] = OutputRecord(group, inputs, file.digest, file.size, file.mtime)
         self.written += file.written
 
