@@ -88,7 +88,8 @@ function readDocTable(bytes, meta) {
     const topics = r.varint();
     const counties = [];
     for (let k = r.varint(); k > 0; k--) counties.push(r.varint());
-    docs[n] = { headline, body, date, paper, kind, topics, counties };
+    // kind 0: the number of a removed article (browser_index.doc_table)
+    docs[n] = kind ? { headline, body, date, paper, kind: kind - 1, topics, counties } : null;
   }
   return docs;
 }
@@ -460,7 +461,7 @@ async function rankAll(s, query, filters) {
   const scored = [];
   for (const doc of candidates) {
     const meta = s.docs[doc];
-    if (excluded.has(doc) || !passes(meta, filters, options)) continue;
+    if (!meta || excluded.has(doc) || !passes(meta, filters, options)) continue;
     const lengths = { headline: meta.headline, body: meta.body };
     let tier = 1, score = 0, ok = true;
     for (let c = 0; c < query.clauses.length; c++) {

@@ -67,7 +67,7 @@ class BuildContext:
     words: Counter = field(default_factory=Counter)     # the archive's vocabulary
     chars: Counter = field(default_factory=Counter)
     collection: object = None               # whoosh.Collection: filter values, average lengths
-    order: list[str] = field(default_factory=list)      # the browser index's documents, by number
+    order: list[str | None] = field(default_factory=list)   # the browser index's documents, by number (None: removed)
     staged_index: Path | None = None        # the new Whoosh index, staged
     site: object = None                     # outputs.StagedSite: the new site, staged
     outputs: object = None                  # outputs.Outputs: every file of the new site, made or kept

@@ -207,7 +207,7 @@ def _finish_bucket(kit: ShardKit, args) -> list[SiteFile]:
 def postings_pass(ctx, count: int, vocabulary: export.Vocabulary) -> None:
     """Every document's postings collected again; the shards whose inputs
     changed (all of them, from nothing) finished."""
-    items = [(ctx.records[aid].digest, n) for n, aid in enumerate(ctx.order)]
+    items = [(ctx.records[aid].digest, n) for n, aid in enumerate(ctx.order) if aid is not None]
     runs = [items[r * len(items) // EXPORT_PARTS:(r + 1) * len(items) // EXPORT_PARTS] for r in range(EXPORT_PARTS)]
     with tempfile.TemporaryDirectory(prefix=SCRATCH_PREFIX, dir=ctx.cache.path) as tmp:
         tasks = [(run, count, tmp, r) for r, run in enumerate(runs)]
@@ -234,12 +234,17 @@ def in_place(ctx, count: int) -> bool:
     """Can the shards be spliced: the last build's are of this version and
     count, intact, the tokens they were made from still cached, and no
     unchanged document's number moved?"""
-    if ctx.fresh or not ctx.last_tokens_kept or count != export.shard_count(len(ctx.last.order)):
+    if ctx.fresh or not ctx.last_tokens_kept or count != export.shard_count(live(ctx.last.order)):
         return False
     if any(rel.startswith("search/s/") for rel in ctx.repair.site):
         return False
-    docnum = {aid: n for n, aid in enumerate(ctx.order)}
-    return all(docnum.get(aid, n) == n for n, aid in enumerate(ctx.last.order) if aid not in ctx.plan.changed)
+    docnum = numbers(ctx.order)
+    return all(docnum.get(aid, n) == n for n, aid in enumerate(ctx.last.order)
+               if aid is not None and aid not in ctx.plan.changed)
+
+
+def numbers(order: list[str | None]) -> dict[str, int]:
+    return {aid: n for n, aid in enumerate(order) if aid is not None}
 
 
 def update_shards(ctx, count: int, vocabulary: export.Vocabulary) -> bool:
@@ -248,8 +253,7 @@ def update_shards(ctx, count: int, vocabulary: export.Vocabulary) -> bool:
     sums = previous_sums(ctx, count)
     if sums is None:
         return False
-    docnum = {aid: n for n, aid in enumerate(ctx.order)}
-    old_docnum = {aid: n for n, aid in enumerate(ctx.last.order)}
+    docnum, old_docnum = numbers(ctx.order), numbers(ctx.last.order)
     edits: dict[int, dict[str, list[tuple[int, export.Posting | None]]]] = {}
     for aid in sorted(ctx.plan.changed | ctx.plan.removed):
         old = ctx.last.articles.get(aid)
@@ -322,10 +326,14 @@ def _splice_one(kit: ShardKit, args) -> SiteFile:
 
 # -- the small files ----------------------------------------------------------------------------
 
-def doc_rows(ctx) -> list[export.DocRow]:
-    """Every article's row of the browser's document table, in document order."""
+def doc_rows(ctx) -> list[export.DocRow | None]:
+    """Every article's row of the browser's document table, in document
+    order (a removed article's number: None)."""
     rows = []
     for n, aid in enumerate(ctx.order):
+        if aid is None:
+            rows.append(None)
+            continue
         record = ctx.records[aid]
         card = Card._make(record.card)
         rows.append(export.DocRow(n, aid, *record.lengths, card.date, card.paper, card.kind, list(card.topics),
@@ -338,7 +346,7 @@ def small_files(ctx, count: int) -> None:
     meta.json, with the fingerprint of every file of the browser index."""
     stage, outputs, options = ctx.versions.stages[NAME], ctx.outputs, ctx.collection.options
     rows = doc_rows(ctx)
-    outputs.write(SEARCH, "search/docs.bin", digest_of(stage, options, [tuple(vars(r).values()) for r in rows]),
+    outputs.write(SEARCH, "search/docs.bin", digest_of(stage, options, [r and tuple(vars(r).values()) for r in rows]),
                   lambda: export.doc_table(rows, options))
     outputs.write(SEARCH, "search/ids.bin", digest_of(stage, ctx.order), lambda: export.id_table(rows))
     chars = sorted(ctx.chars)
@@ -346,7 +354,7 @@ def small_files(ctx, count: int) -> None:
     outputs.write(SEARCH, "search/fold.bin", digest_of(stage, pairs, chars), lambda: export.fold_table(set(chars), pairs))
     hashes = {rel: outputs.digest(rel) for rel in [export.shard_path(k) for k in range(count)]
               + ["search/docs.bin", "search/ids.bin", "search/fold.bin"]}
-    meta = export.meta_file(len(rows), ctx.collection.averages, count, options, hashes)
+    meta = export.meta_file(len(ctx.records), ctx.collection.averages, count, options, hashes)
     outputs.write(SEARCH, "search/meta.json", digest_of(stage, meta), lambda: meta)
 
 
@@ -369,15 +377,45 @@ def cached_foldings(folder: Path):
 
 # -- the stage ---------------------------------------------------------------------------------
 
+TOMBSTONE_SHARE = 0.03     # past this share of numbers held by removed articles, the numbers are made dense again
+
+
 def number_documents(ctx) -> None:
-    """Each document's number in the browser index: by date, then ID."""
-    ctx.order = export.doc_order([(aid, Card._make(record.card).date) for aid, record in ctx.records.items()])
+    """Each document's number in the browser index, kept for life: a removed
+    article leaves its number empty (a tombstone), a new one gets the next
+    number wherever its date falls. So removing or inserting an article
+    moves no other article's postings and touches only the shards of its
+    own terms. Ranking never reads the numbers (ties go by date, then ID).
+    A build from nothing, or one whose tombstones pass TOMBSTONE_SHARE, or
+    one that needs another shard count anyway numbers the documents densely
+    by date, then ID: the same bytes as a build from nothing."""
+    dense = export.doc_order([(aid, Card._make(record.card).date) for aid, record in ctx.records.items()])
+    ctx.order = dense if ctx.fresh else stable_order(ctx.last.order, dense) or dense
+
+
+def stable_order(last: list[str | None], dense: list[str]) -> list[str | None] | None:
+    """The last build's numbers for the articles that stayed, tombstones for
+    those that went, new numbers for new articles (in date, ID order among
+    themselves); None when the numbers should be made dense again."""
+    present = set(dense)
+    kept = [aid if aid in present else None for aid in last]
+    known = set(last)
+    order = kept + [aid for aid in dense if aid not in known]
+    tombstones = len(order) - len(dense)
+    live_before = sum(aid is not None for aid in last)
+    if tombstones > TOMBSTONE_SHARE * len(order) or export.shard_count(len(dense)) != export.shard_count(live_before):
+        return None
+    return order
+
+
+def live(order: list[str | None]) -> int:
+    return sum(aid is not None for aid in order)
 
 
 def run(ctx) -> None:
     with timed("export"):
         number_documents(ctx)
-        count = export.shard_count(len(ctx.order))
+        count = export.shard_count(len(ctx.records))
         vocabulary = export.Vocabulary(dict(ctx.words))
         if not (in_place(ctx, count) and update_shards(ctx, count, vocabulary)):
             postings_pass(ctx, count, vocabulary)

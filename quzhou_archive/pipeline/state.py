@@ -223,7 +223,7 @@ class Manifest:
     outputs: dict[str, OutputRecord] = field(default_factory=dict)      # every file of the site, by path
     groups: dict[str, str] = field(default_factory=dict)    # a group of outputs -> the digest all of it was made from
     index_files: dict[str, list] = field(default_factory=dict)      # every file of the index: size, time, hash
-    order: list[str] = field(default_factory=list)          # the browser index's documents, by number
+    order: list[str | None] = field(default_factory=list)   # the browser index's documents, by number (None: removed)
     words: dict[str, int] = field(default_factory=dict)     # the vocabulary: word -> occurrences in the archive
     chars: dict[str, int] = field(default_factory=dict)     # character -> occurrences
 

@@ -45,7 +45,7 @@ def run(ctx) -> None:
         stats, words = collection_stats(ctx), dict(sorted(ctx.words.items()))
         if must_rebuild(ctx):
             docs = (index_doc(aid, analyse.read(ctx.cache, ctx.records[aid].digest, *READS))
-                    for aid in progress(ctx.order, desc="index", unit="article"))
+                    for aid in progress([a for a in ctx.order if a is not None], desc="index", unit="article"))
             ctx.staged_index = whoosh_index.write_index(ctx.index_dir, docs, stats, words, procs=ctx.jobs)
         elif ctx.plan.changed or ctx.plan.removed:
             changed = [index_doc(aid, analyse.read(ctx.cache, ctx.records[aid].digest, *READS))

@@ -7,8 +7,9 @@ as small static files that `static/search.js` fetches on demand.
     search/fold.bin       the character foldings queries need
     search/s/K.bin        shard K: the terms whose hash falls in it
 
-A document's number follows (date, ID), so new articles usually come last
-and the numbers of the others do not move. A term is `b` + a character
+A document keeps its number for life (`pipeline/export.py`): a removed
+one leaves an empty row, a new one takes the next number; a build from
+nothing numbers by date, then ID. Ranking never reads the numbers. A term is `b` + a character
 bigram (postings with positions per field, then the vocabulary words that
 start with it and their costs) or `c` + one character (postings with counts
 per field). Its postings are cut into blocks of BLOCK document numbers, so
@@ -37,7 +38,7 @@ from quzhou_archive.site.render import ARTICLE_URL
 from quzhou_archive.analyse.segment import TOKENIZER_VERSION, DocTokens, bigram_positions
 from quzhou_archive.textnorm import search_fold_char
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 BLOCK = 256                 # document numbers per posting block
 DOCS_PER_SHARD = 5          # shards grow with the archive: about five articles' worth of terms each
 
@@ -455,7 +456,10 @@ def doc_order(rows: list[tuple[str, str | None]]) -> list[str]:
     return [aid for aid, _ in sorted(rows, key=lambda r: (rank.date_key(r[1]), r[0]))]
 
 
-def doc_table(rows: list[DocRow], options: dict) -> bytes:
+def doc_table(rows: list[DocRow | None], options: dict) -> bytes:
+    """Per document number: field lengths, date, paper, kind + 1, topics,
+    counties; a removed article's number (None) is a row of zeros (kind 0:
+    no document)."""
     counties = {c: i for i, c in enumerate(options["counties"])}
     topics = {name: i for i, (name, _) in enumerate(options["topics"])}
     papers = {p: i + 1 for i, p in enumerate(options["papers"])}
@@ -463,11 +467,14 @@ def doc_table(rows: list[DocRow], options: dict) -> bytes:
     out = bytearray()
     varint(len(rows), out)
     for row in rows:
+        if row is None:
+            out += TOMBSTONE_ROW
+            continue
         varint(row.headline, out)
         varint(row.body, out)
         varint(rank.date_key(row.date), out)
         varint(papers.get(row.paper, 0), out)
-        varint(kinds[row.kind], out)
+        varint(kinds[row.kind] + 1, out)
         varint(sum(1 << topics[t] for t in row.topics if t in topics), out)
         varint(len(row.counties), out)
         for c in row.counties:
@@ -475,14 +482,18 @@ def doc_table(rows: list[DocRow], options: dict) -> bytes:
     return gz(bytes(out))
 
 
-def id_table(rows: list[DocRow]) -> bytes:
+TOMBSTONE_ROW = bytes(7)    # lengths, date, paper, kind, topics, county count: all 0
+
+
+def id_table(rows: list[DocRow | None]) -> bytes:
     """Article IDs in document-number order, front-coded: each ID as the length
-    it shares with the one before and the rest (neighbouring IDs share much)."""
+    it shares with the one before and the rest (neighbouring IDs share much);
+    a removed article's number has the empty ID."""
     out = bytearray()
     varint(len(rows), out)
     previous = b""
     for row in rows:
-        current = row.id.encode("utf-8")
+        current = row.id.encode("utf-8") if row else b""
         shared = 0
         while shared < min(len(previous), len(current)) and previous[shared] == current[shared]:
             shared += 1
@@ -526,17 +537,6 @@ def filter_options(rows: list[DocRow], taxonomy, county_order: list[str]) -> dic
         "kinds": sorted({r.kind for r in rows}),
         "years": sorted({int(r.date[:4]) for r in rows if r.date}, reverse=True),
     }
-
-
-def small_files(rows: list[DocRow], options: dict, corpus_chars, averages: dict, shards: int,
-                shard_hashes: dict[str, str], ids: bytes | None = None, pairs=None) -> dict[str, bytes]:
-    """docs.bin, ids.bin, fold.bin and meta.json; meta carries a fingerprint of
-    every file, so that pages never mix a new index with a cached old one."""
-    files = {"search/docs.bin": doc_table(rows, options), "search/ids.bin": ids or id_table(rows),
-             "search/fold.bin": fold_table(corpus_chars, pairs)}
-    hashes = {**shard_hashes, **{n: hashlib.sha256(d).hexdigest() for n, d in files.items()}}
-    files["search/meta.json"] = meta_file(len(rows), averages, shards, options, hashes)
-    return files
 
 
 def meta_file(docs: int, averages: dict, shards: int, options: dict, hashes: dict[str, str]) -> bytes:

@@ -11,14 +11,18 @@ finds). Substrings that the query syntax would read differently (a leading
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 
 import pytest
 
+from quzhou_archive import articles as store
+from quzhou_archive.pipeline import build
 from quzhou_archive.synthetic import sample_queries, searchable_parts
-from tests.browser.conftest import run_search
+from tests.browser.conftest import BASE, run_search, serving
 from tests.conftest import ROOT
+from tests.pipeline.test_build import decode_ids
 
 SEED = 20241130
 SAMPLES = 300
@@ -56,12 +60,43 @@ def test_recall_and_r_precision_in_chromium(page, server, queries):
 
 
 def test_browser_and_command_line_rank_alike(page, server, built, queries, tmp_path):
-    texts = list(queries)
+    assert_ranked_alike(page, server, built[1], list(queries), tmp_path)
+
+
+@pytest.fixture(scope="module")
+def renumbered(tmp_path_factory):
+    """The bundled archive built, then one article removed and an old one
+    added and built again: a removed article's number is empty and the new
+    one's number is last, though its date is the oldest."""
+    root = tmp_path_factory.mktemp("renumbered")
+    articles = root / "articles"
+    shutil.copytree(ROOT / "articles", articles)
+    paths = sorted(store.article_paths(articles))
+    assert build(articles, root / "site", root / "index", BASE) == 0
+    old = store.read_article(articles, paths[0])
+    meta = {k: v for k, v in old.meta.items() if k != store.DIGEST_KEY}
+    backfill = articles / "1999" / "01" / "01" / "quzhou-ribao-p01-01.md"
+    backfill.parent.mkdir(parents=True)
+    backfill.write_text(store.article_file_text({**meta, "date": "1999-01-01"}, old.body), encoding="utf-8")
+    paths[len(paths) // 2].unlink()
+    assert build(articles, root / "site", root / "index", BASE) == 0
+    ids = decode_ids(root / "site")
+    assert "" in ids and ids[-1] == "1999/01/01/quzhou-ribao-p01-01"
+    return root / "site", root / "index"
+
+
+def test_browser_and_command_line_rank_alike_after_a_removal_and_a_backfill(page, renumbered, queries, tmp_path):
+    site, index = renumbered
+    with serving(site) as url:
+        assert_ranked_alike(page, url, index, list(queries) + ["衢州", "常山", "项目"], tmp_path)
+
+
+def assert_ranked_alike(page, server, index, texts, tmp_path):
     browser = run_search(page, server, texts, limit=10)
     listing = tmp_path / "queries.txt"
     listing.write_text("\n".join(texts) + "\n", encoding="utf-8")
     result = subprocess.run([sys.executable, str(ROOT / "build_site.py"), "search", "--queries", str(listing), "--json",
-                             "--limit", "10", "--index", str(built[1])], capture_output=True, text=True, cwd=ROOT,
+                             "--limit", "10", "--index", str(index)], capture_output=True, text=True, cwd=ROOT,
                             timeout=600)
     assert result.returncode == 0, result.stderr
     command_line = [[hit["id"] for hit in json.loads(line)] for line in result.stdout.splitlines()]
