@@ -62,7 +62,7 @@ function load() {
         const pairs = Array.from(new TextDecoder().decode(foldBytes));
         for (let i = 0; i + 1 < pairs.length; i += 2) foldTable.set(pairs[i], pairs[i + 1]);
       }
-      return { meta, v, docs: readDocTable(table, meta), ids: readIds(idBytes), foldTable, shards: new Map(), texts: new Map() };
+      return { meta, v, docs: readDocTable(table, meta), ids: readIds(idBytes), foldTable, shards: new Map(), records: new Map(), texts: new Map() };
     })();
     state.catch(() => { state = null; });
   }
@@ -125,9 +125,10 @@ function termHash(text) {
   return (c ^ 0xffffffff) >>> 0;
 }
 
-async function shard(s, k) {
-  if (!s.shards.has(k)) {
-    const p = fetchBytes(`s/${k}.bin${s.v}`).then((bytes) => {
+// The terms of one shard file: "s/K.bin" (main) or "d/K.bin" (the delta).
+async function shard(s, path) {
+  if (!s.shards.has(path)) {
+    const p = fetchBytes(`${path}${s.v}`).then((bytes) => {
       const terms = new Map();
       if (!bytes) return terms;
       const r = new Reader(bytes);
@@ -139,21 +140,43 @@ async function shard(s, k) {
       }
       return terms;
     });
-    s.shards.set(k, p);
-    p.catch(() => s.shards.delete(k));
+    s.shards.set(path, p);
+    p.catch(() => s.shards.delete(path));
   }
-  return s.shards.get(k);
+  return s.shards.get(path);
 }
 
+// A term's postings and (bigrams) word list: from its main shard and, when
+// the index has a delta, its delta shard, whose documents are numbered after
+// the main shards' (browser_index: "search/d/K.bin"). Postings of a removed
+// article's number are passed over, so counts are as a build from nothing
+// gives them. The word list is the main record's, or the delta's when the
+// main shards have none.
 async function record(s, term) {
-  const terms = await shard(s, termHash(term) % s.meta.shards);
-  const entry = terms.get(term);
-  if (!entry) return null;
-  if (entry.decoded) return entry.decoded;
-  const [bytes, offset] = entry;
+  if (!s.records.has(term)) {
+    const hash = termHash(term);
+    const places = [`s/${hash % s.meta.shards}.bin`];
+    if (s.meta.delta) places.push(`d/${hash % s.meta.delta}.bin`);
+    const found = await Promise.all(places.map(async (path) => (await shard(s, path)).get(term)));
+    const entries = found.filter(Boolean);
+    s.records.set(term, entries.length ? decodeRecords(s, term, entries) : null);
+  }
+  return s.records.get(term);
+}
+
+function decodeRecords(s, term, entries) {
+  const postings = new Map();
+  let words = null;
+  for (const [bytes, offset] of entries) {
+    const listed = decodeRecord(s, term, bytes, offset, postings);
+    if (words === null) words = listed;
+  }
+  return { postings, words };
+}
+
+function decodeRecord(s, term, bytes, offset, postings) {
   const r = new Reader(bytes, offset);
   const bigram = term[0] === "b";
-  const postings = new Map();
   let block = -1;
   for (let blocks = r.varint(); blocks > 0; blocks--) {
     block += r.varint() + 1;
@@ -170,7 +193,8 @@ async function record(s, term) {
     }
     for (let k = 0; k < df; k++) {
       const [headline, body] = counts[k];
-      if (!bigram) { postings.set(docs[k], { headline, body }); continue; }
+      const live = s.docs[docs[k]] !== null;
+      if (!bigram) { if (live) postings.set(docs[k], { headline, body }); continue; }
       const fields = {};
       for (const [name, count] of [["headline", headline], ["body", body]]) {
         const positions = new Array(count);
@@ -178,7 +202,7 @@ async function record(s, term) {
         for (let i = 0; i < count; i++) { p += r.varint(); positions[i] = p; }
         fields[name] = positions;
       }
-      postings.set(docs[k], fields);
+      if (live) postings.set(docs[k], fields);
     }
     r.i = end;
   }
@@ -189,8 +213,7 @@ async function record(s, term) {
       words.push([word, r.varint()]);
     }
   }
-  entry.decoded = { postings, words };
-  return entry.decoded;
+  return words;
 }
 
 // -- text ----------------------------------------------------------------------

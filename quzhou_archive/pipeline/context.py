@@ -68,6 +68,7 @@ class BuildContext:
     chars: Counter = field(default_factory=Counter)
     collection: object = None               # whoosh.Collection: filter values, average lengths
     order: list[str | None] = field(default_factory=list)   # the browser index's documents, by number (None: removed)
+    delta_from: int = 0                     # the first number whose postings are in the delta shards
     staged_index: Path | None = None        # the new Whoosh index, staged
     site: object = None                     # outputs.StagedSite: the new site, staged
     outputs: object = None                  # outputs.Outputs: every file of the new site, made or kept
@@ -86,7 +87,7 @@ class BuildContext:
         return Manifest(
             settings=self.settings, versions=self.versions.plain(), stamp=self.stamp, articles=self.records,
             outputs=self.outputs.records, groups=self.outputs.groups, index_files=self.index_files,
-            order=self.order, words=dict(self.words), chars=dict(self.chars))
+            order=self.order, delta_from=self.delta_from, words=dict(self.words), chars=dict(self.chars))
 
 
 def megabytes(size: int) -> str:

@@ -36,7 +36,7 @@ from quzhou_archive.analyse.segment import tokenizer_fingerprint
 from quzhou_archive.fsutil import atomic_write
 from quzhou_archive.pipeline import analyse
 from quzhou_archive.pipeline.outputs import SiteFile, StagedSite
-from quzhou_archive.pipeline.state import SCRATCH_PREFIX, AnalysisCache, digest_of
+from quzhou_archive.pipeline.state import SCRATCH_PREFIX, AnalysisCache, digest_of, file_digest
 from quzhou_archive.pipeline.timing import timed
 from quzhou_archive.pipeline.workers import Kit, Workers
 from quzhou_archive.search import browser_index as export
@@ -46,7 +46,7 @@ from quzhou_archive.site.render import Card
 NAME = "export"
 READS = ("meta", "tokens")
 EXPORT_PARTS = 8             # the documents are cut into this many runs, each a worker task
-SHARDS, SEARCH = "shards", "search"     # the groups of outputs this stage makes
+SHARDS, DELTA, SEARCH = "shards", "delta", "search"     # the groups of outputs this stage makes
 MASK = (1 << 128) - 1
 
 
@@ -205,8 +205,9 @@ def _finish_bucket(kit: ShardKit, args) -> list[SiteFile]:
 
 
 def postings_pass(ctx, count: int, vocabulary: export.Vocabulary) -> None:
-    """Every document's postings collected again; the shards whose inputs
-    changed (all of them, from nothing) finished."""
+    """Every document's postings collected again, all into the main shards;
+    the shards whose inputs changed (all of them, from nothing) finished."""
+    ctx.delta_from = len(ctx.order)
     items = [(ctx.records[aid].digest, n) for n, aid in enumerate(ctx.order) if aid is not None]
     runs = [items[r * len(items) // EXPORT_PARTS:(r + 1) * len(items) // EXPORT_PARTS] for r in range(EXPORT_PARTS)]
     with tempfile.TemporaryDirectory(prefix=SCRATCH_PREFIX, dir=ctx.cache.path) as tmp:
@@ -232,15 +233,16 @@ def postings_pass(ctx, count: int, vocabulary: export.Vocabulary) -> None:
 
 def in_place(ctx, count: int) -> bool:
     """Can the shards be spliced: the last build's are of this version and
-    count, intact, the tokens they were made from still cached, and no
-    unchanged document's number moved?"""
+    count, intact, the tokens they were made from still cached, no
+    document's number moved and the delta begins where it did (a delta
+    made part of the main shards means a full pass)?"""
     if ctx.fresh or not ctx.last_tokens_kept or count != export.shard_count(live(ctx.last.order)):
         return False
     if any(rel.startswith("search/s/") for rel in ctx.repair.site):
         return False
     docnum = numbers(ctx.order)
-    return all(docnum.get(aid, n) == n for n, aid in enumerate(ctx.last.order)
-               if aid is not None and aid not in ctx.plan.changed)
+    return ctx.delta_from == last_delta_from(ctx.last) and all(
+        docnum.get(aid, n) == n for n, aid in enumerate(ctx.last.order) if aid is not None)
 
 
 def numbers(order: list[str | None]) -> dict[str, int]:
@@ -248,29 +250,31 @@ def numbers(order: list[str | None]) -> dict[str, int]:
 
 
 def update_shards(ctx, count: int, vocabulary: export.Vocabulary) -> bool:
-    """Splice the shards whose inputs changed; False if that cannot be done
-    (the last build's shards are of another version)."""
+    """Splice the main shards whose inputs changed — the postings of edited
+    articles, the word lists whose words came, went or changed their cost;
+    False if that cannot be done (the last build's shards are of another
+    version). A removed article's postings stay where they are: its number's
+    empty row tells the browser to pass over them."""
     sums = previous_sums(ctx, count)
     if sums is None:
         return False
-    docnum, old_docnum = numbers(ctx.order), numbers(ctx.last.order)
+    docnum = numbers(ctx.order)
     edits: dict[int, dict[str, list[tuple[int, export.Posting | None]]]] = {}
-    for aid in sorted(ctx.plan.changed | ctx.plan.removed):
-        old = ctx.last.articles.get(aid)
-        old_tokens = analyse.read(ctx.cache, old.digest, "tokens").tokens if old else None
-        new_tokens = analyse.read(ctx.cache, ctx.records[aid].digest, "tokens").tokens if aid in ctx.records else None
-        before = export.doc_postings(docnum.get(aid, -1), old_tokens) if old else {}
-        after = export.doc_postings(docnum[aid], new_tokens) if new_tokens else {}
-        n = docnum[aid] if aid in docnum else old_docnum[aid]
+    for aid in sorted(ctx.plan.changed):
+        n = docnum[aid]
+        if n >= ctx.delta_from:         # a new article: its postings are the delta's
+            continue
+        # an edited article of the main shards (a removed one's postings stay there, under its tombstone)
+        old_tokens = analyse.read(ctx.cache, ctx.last.articles[aid].digest, "tokens").tokens
+        new_tokens = analyse.read(ctx.cache, ctx.records[aid].digest, "tokens").tokens
+        before, after = export.doc_postings(n, old_tokens), export.doc_postings(n, new_tokens)
         for term in before.keys() | after.keys():
             if before.get(term) != after.get(term):    # a shard none of whose terms changed stays as it is
                 edits.setdefault(export.term_hash(term) % count, {}).setdefault(term, []).append((n, after.get(term)))
-        if old:
-            for k, c in doc_contributions(old_docnum[aid], old_tokens, count):
-                sums[k] = (sums[k] - c) & MASK
-        if new_tokens:
-            for k, c in doc_contributions(docnum[aid], new_tokens, count):
-                sums[k] = (sums[k] + c) & MASK
+        for k, c in doc_contributions(n, old_tokens, count):
+            sums[k] = (sums[k] - c) & MASK
+        for k, c in doc_contributions(n, new_tokens, count):
+            sums[k] = (sums[k] + c) & MASK
     renewed = renewed_word_lists(ctx, vocabulary)
     before_lists = export.Vocabulary({w: c for w, c in ctx.last.words.items() if w[:2] in renewed})
     for gram in renewed:
@@ -324,6 +328,32 @@ def _splice_one(kit: ShardKit, args) -> SiteFile:
     return kit.site.write(rel, export.encode_shard(records))
 
 
+# -- the delta -------------------------------------------------------------------------------
+
+def delta_pass(ctx, vocabulary: export.Vocabulary) -> int:
+    """The delta shards (`search/d/K.bin`): the postings of the articles
+    numbered from `ctx.delta_from` on, with their bigrams' word lists. A
+    few dozen articles, at most a percent of the archive: made again
+    whenever any article changed (a new word changes word lists), written
+    only where their bytes change. Returns their count (0: no delta)."""
+    items = [(ctx.records[aid].digest, n) for n, aid in enumerate(ctx.order)
+             if n >= ctx.delta_from and aid is not None]
+    count = export.shard_count(len(items)) if items else 0
+    digest = digest_of(ctx.versions.stages[NAME], count, items)
+    if not (ctx.plan.changed or ctx.plan.removed) and ctx.outputs.keep_group(DELTA, digest):
+        return count
+    ctx.outputs.name_group(DELTA, digest)
+    with timed("export: delta"):
+        parts: dict[int, list[bytes]] = {}
+        for digest, n in items:
+            for k, chunk in export.shard_chunks(n, analyse.read(ctx.cache, digest, "tokens").tokens, count):
+                parts.setdefault(k, []).append(chunk)
+        for k, chunks in sorted(parts.items()):
+            data = export.finish_shard(b"".join(chunks), vocabulary)
+            ctx.outputs.write(DELTA, export.delta_path(k), file_digest(data), lambda: data)
+    return count
+
+
 # -- the small files ----------------------------------------------------------------------------
 
 def doc_rows(ctx) -> list[export.DocRow | None]:
@@ -341,7 +371,7 @@ def doc_rows(ctx) -> list[export.DocRow | None]:
     return rows
 
 
-def small_files(ctx, count: int) -> None:
+def small_files(ctx, count: int, delta: int) -> None:
     """docs.bin, ids.bin, fold.bin, each made when what it holds changed;
     meta.json, with the fingerprint of every file of the browser index."""
     stage, outputs, options = ctx.versions.stages[NAME], ctx.outputs, ctx.collection.options
@@ -353,8 +383,8 @@ def small_files(ctx, count: int) -> None:
     pairs = cached_foldings(ctx.state)
     outputs.write(SEARCH, "search/fold.bin", digest_of(stage, pairs, chars), lambda: export.fold_table(set(chars), pairs))
     hashes = {rel: outputs.digest(rel) for rel in [export.shard_path(k) for k in range(count)]
-              + ["search/docs.bin", "search/ids.bin", "search/fold.bin"]}
-    meta = export.meta_file(len(ctx.records), ctx.collection.averages, count, options, hashes)
+              + outputs.paths(DELTA) + ["search/docs.bin", "search/ids.bin", "search/fold.bin"]}
+    meta = export.meta_file(len(ctx.records), ctx.collection.averages, count, options, hashes, delta)
     outputs.write(SEARCH, "search/meta.json", digest_of(stage, meta), lambda: meta)
 
 
@@ -378,19 +408,31 @@ def cached_foldings(folder: Path):
 # -- the stage ---------------------------------------------------------------------------------
 
 TOMBSTONE_SHARE = 0.03     # past this share of numbers held by removed articles, the numbers are made dense again
+DELTA_SHARE, DELTA_AT_LEAST = 0.01, 64     # the delta holds at most this share of the articles (or this many)
 
 
 def number_documents(ctx) -> None:
     """Each document's number in the browser index, kept for life: a removed
     article leaves its number empty (a tombstone), a new one gets the next
-    number wherever its date falls. So removing or inserting an article
-    moves no other article's postings and touches only the shards of its
-    own terms. Ranking never reads the numbers (ties go by date, then ID).
-    A build from nothing, or one whose tombstones pass TOMBSTONE_SHARE, or
-    one that needs another shard count anyway numbers the documents densely
-    by date, then ID: the same bytes as a build from nothing."""
+    number wherever its date falls, and its postings go to the delta shards
+    (numbers from `ctx.delta_from` on). So removing or adding an article
+    rewrites no main shard, and editing one only the shards of the terms it
+    changed. Ranking never reads the numbers (ties go by date, then ID).
+    A build from nothing — or one whose tombstones pass TOMBSTONE_SHARE,
+    whose delta passes DELTA_SHARE, or that needs another shard count
+    anyway — numbers the documents densely by date, then ID, and puts them
+    all in the main shards: the same bytes as a build from nothing."""
     dense = export.doc_order([(aid, Card._make(record.card).date) for aid, record in ctx.records.items()])
-    ctx.order = dense if ctx.fresh else stable_order(ctx.last.order, dense) or dense
+    order = None if ctx.fresh else stable_order(ctx.last.order, dense)
+    delta_from = last_delta_from(ctx.last)
+    if order is None or live(order[delta_from:]) > max(DELTA_AT_LEAST, DELTA_SHARE * len(dense)):
+        ctx.order, ctx.delta_from = dense, len(dense)
+    else:
+        ctx.order, ctx.delta_from = order, delta_from
+
+
+def last_delta_from(last) -> int:
+    return min(last.delta_from, len(last.order))
 
 
 def stable_order(last: list[str | None], dense: list[str]) -> list[str | None] | None:
@@ -402,8 +444,7 @@ def stable_order(last: list[str | None], dense: list[str]) -> list[str | None] |
     known = set(last)
     order = kept + [aid for aid in dense if aid not in known]
     tombstones = len(order) - len(dense)
-    live_before = sum(aid is not None for aid in last)
-    if tombstones > TOMBSTONE_SHARE * len(order) or export.shard_count(len(dense)) != export.shard_count(live_before):
+    if tombstones > TOMBSTONE_SHARE * len(order) or export.shard_count(len(dense)) != export.shard_count(live(last)):
         return None
     return order
 
@@ -419,4 +460,5 @@ def run(ctx) -> None:
         vocabulary = export.Vocabulary(dict(ctx.words))
         if not (in_place(ctx, count) and update_shards(ctx, count, vocabulary)):
             postings_pass(ctx, count, vocabulary)
-        small_files(ctx, count)
+        delta = delta_pass(ctx, vocabulary)
+        small_files(ctx, count, delta)

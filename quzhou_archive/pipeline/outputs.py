@@ -23,6 +23,7 @@ bytes change, and the staging folder is put in place by `publish.py`.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from dataclasses import dataclass, field
@@ -72,8 +73,14 @@ class StagedSite:
         return SiteFile(rel, file_digest(data), len(data), True, target.stat().st_mtime_ns)
 
     def remove(self, rels: list[str]) -> None:
+        """Remove files, and the folders they leave empty."""
+        folders = set()
         for rel in rels:
             (self.root / rel).unlink(missing_ok=True)
+            folders.update((self.root / rel).parents)
+        for folder in sorted((f for f in folders if self.root in f.parents), key=lambda f: -len(f.parts)):
+            with contextlib.suppress(OSError):      # not empty
+                folder.rmdir()
 
 
 class Outputs:
@@ -126,6 +133,11 @@ class Outputs:
             return False
         self.kept_groups.add(group)
         return True
+
+    def name_group(self, group: str, digest: str) -> None:
+        """All of `group`'s files are named now, made from `digest` (so that
+        a later build may keep them with `keep_group`)."""
+        self.groups[group] = digest
 
     def paths(self, group: str) -> list[str]:
         """The group's files, named or kept, sorted."""

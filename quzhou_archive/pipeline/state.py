@@ -34,7 +34,7 @@ from typing import NamedTuple
 from quzhou_archive.errors import ArchiveError
 from quzhou_archive.fsutil import atomic_write
 
-MANIFEST_FORMAT = 3     # 3: every output with the digest of its inputs; compact article records
+MANIFEST_FORMAT = 4     # 4: the delta of the browser index; 3: every output with the digest of its inputs; compact article records
 SCRATCH_PREFIX = "scratch-"   # temporary folders of a running build, in the state folder
 
 
@@ -224,6 +224,7 @@ class Manifest:
     groups: dict[str, str] = field(default_factory=dict)    # a group of outputs -> the digest all of it was made from
     index_files: dict[str, list] = field(default_factory=dict)      # every file of the index: size, time, hash
     order: list[str | None] = field(default_factory=list)   # the browser index's documents, by number (None: removed)
+    delta_from: int = 0                     # the first number whose postings are in the delta shards
     words: dict[str, int] = field(default_factory=dict)     # the vocabulary: word -> occurrences in the archive
     chars: dict[str, int] = field(default_factory=dict)     # character -> occurrences
 
@@ -256,7 +257,7 @@ class Manifest:
             "articles": {aid: tuple(r) for aid, r in self.articles.items()},
             "outputs": {path: tuple(r) for path, r in self.outputs.items()},
             "groups": self.groups, "index_files": self.index_files, "order": self.order,
-            "words": self.words, "chars": self.chars})
+            "delta_from": self.delta_from, "words": self.words, "chars": self.chars})
 
     @classmethod
     def from_plain(cls, data: dict) -> "Manifest":
@@ -264,7 +265,7 @@ class Manifest:
         return cls(data["settings"], data["versions"], data["stamp"],
                    {aid: record(r) for aid, r in data["articles"].items()},
                    {path: output(r) for path, r in data["outputs"].items()},
-                   data["groups"], data["index_files"], data["order"], data["words"], data["chars"])
+                   data["groups"], data["index_files"], data["order"], data["delta_from"], data["words"], data["chars"])
 
     def save(self, folder: Path) -> None:
         atomic_write(folder / "manifest.marshal", self.to_bytes())

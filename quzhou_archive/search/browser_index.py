@@ -6,6 +6,8 @@ as small static files that `static/search.js` fetches on demand.
     search/ids.bin        per document: its article ID (front-coded)
     search/fold.bin       the character foldings queries need
     search/s/K.bin        shard K: the terms whose hash falls in it
+    search/d/K.bin        delta shard K: the same, for the articles added
+                          since the numbers were last made dense
 
 A document keeps its number for life (`pipeline/export.py`): a removed
 one leaves an empty row, a new one takes the next number; a build from
@@ -539,14 +541,15 @@ def filter_options(rows: list[DocRow], taxonomy, county_order: list[str]) -> dic
     }
 
 
-def meta_file(docs: int, averages: dict, shards: int, options: dict, hashes: dict[str, str]) -> bytes:
-    """meta.json; `hashes`: the hash of every other file of the index."""
+def meta_file(docs: int, averages: dict, shards: int, options: dict, hashes: dict[str, str], delta: int = 0) -> bytes:
+    """meta.json; `hashes`: the hash of every other file of the index;
+    `delta`: the count of delta shards (0: none)."""
     fingerprint = hashlib.sha256()
     for name, digest in sorted(hashes.items()):
         fingerprint.update(f"{name}:{digest}\n".encode())
     meta = {
         "format": FORMAT_VERSION, "tokenizer": TOKENIZER_VERSION, "docs": docs, "average": averages,
-        "shards": shards, "block": BLOCK, "char_cost": rank.CHAR_COST, "article_url": ARTICLE_URL,
+        "shards": shards, "delta": delta, "block": BLOCK, "char_cost": rank.CHAR_COST, "article_url": ARTICLE_URL,
         "filters": options, "build": fingerprint.hexdigest()[:12],
     }
     return json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -554,3 +557,7 @@ def meta_file(docs: int, averages: dict, shards: int, options: dict, hashes: dic
 
 def shard_path(k: int) -> str:
     return f"search/s/{k}.bin"
+
+
+def delta_path(k: int) -> str:
+    return f"search/d/{k}.bin"

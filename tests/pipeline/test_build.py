@@ -103,21 +103,29 @@ def decode_docs(site: Path) -> list[tuple | None]:
 
 
 def browser_index_contents(site: Path) -> dict:
-    """What the browser index says, by article ID rather than document number:
-    each article's row, each term's postings and word list, and meta.json
-    but for the fingerprint of the files' bytes. Two indexes that agree here
-    give the same answer to every query (ranking never reads the numbers)."""
+    """What the browser index says, by article ID rather than document number,
+    as search.js reads it: each article's row; each term's postings (main
+    and delta shards together, passing over removed articles' numbers) and
+    word list (the main record's, else the delta's); and meta.json but for
+    the delta's shard count and the fingerprint of the files' bytes. Two
+    indexes that agree here give the same answer to every query (ranking
+    never reads the numbers)."""
     ids = decode_ids(site)
     rows = {ids[n]: row for n, row in enumerate(decode_docs(site)) if row is not None}
     meta = json.loads((site / "search" / "meta.json").read_text(encoding="utf-8"))
-    terms = {}
-    for k in range(meta["shards"]):
-        for term, record in browser_index.decode_shard((site / "search" / "s" / f"{k}.bin").read_bytes()).items():
+    shards = [site / "search" / "s" / f"{k}.bin" for k in range(meta["shards"])]
+    shards += sorted((site / "search" / "d").glob("*.bin"))
+    terms: dict[str, tuple[dict, bytes]] = {}
+    for path in shards:
+        for term, record in browser_index.decode_shard(path.read_bytes()).items():
             blocks, words = browser_index.split_record(record)
-            postings = {ids[p.docnum]: (p.headline, p.body, p.positions) for block, body in blocks
-                        for p in browser_index.decode_block(body, block, term[0] == "b")}
-            terms[term] = (postings, words)
-    del meta["build"]
+            postings, listed = terms.get(term, ({}, words))
+            postings.update({ids[p.docnum]: (p.headline, p.body, p.positions) for block, body in blocks
+                             for p in browser_index.decode_block(body, block, term[0] == "b") if ids[p.docnum]})
+            terms[term] = (postings, listed)
+    terms = {t: v for t, v in terms.items() if v[0] or v[1] not in (b"", b"\0")}
+    for name in ("build", "delta"):
+        del meta[name]
     return {"rows": rows, "terms": terms, "meta": meta, "fold": (site / "search" / "fold.bin").read_bytes()}
 
 
@@ -146,16 +154,25 @@ def backfill_and_removal(articles: Path, paths: list[Path]) -> str:
     return "1 changed, 1 removed"
 
 
+def new_articles_edited_and_removed(articles: Path, paths: list[Path]) -> str:
+    # both added since the numbers were dense: the delta is made again, the main shards stay
+    newest = articles / "2099/01/01/quzhou-ribao-p01-01.md"
+    append_paragraph(newest, "开化县新增国家级专精特新企业两家。")
+    (articles / "1999/12/31/quzhou-ribao-p02-01.md").unlink()
+    return "1 changed, 1 removed"
+
+
 def removals_past_the_tombstone_share(articles: Path, paths: list[Path]) -> str:
-    # three of about ninety numbers empty: past TOMBSTONE_SHARE, so the numbers are made dense again
+    # four of about ninety numbers empty: past TOMBSTONE_SHARE, so the numbers are made dense again
     paths[30].unlink()
     paths[31].unlink()
     return "0 changed, 2 removed"
 
 
-ROUNDS = [body_edit, metadata_and_newest, backfill_and_removal, removals_past_the_tombstone_share]
-IN_PLACE = [True, True, True, False]    # whether the browser index was updated in place (no number moved)
-DENSE = [True, True, False, True]       # whether the document numbers are as a build from nothing gives them
+ROUNDS = [body_edit, metadata_and_newest, backfill_and_removal, new_articles_edited_and_removed,
+          removals_past_the_tombstone_share]
+IN_PLACE = [True, True, True, True, False]  # whether the main shards were updated in place (no number moved)
+DENSE = [True, False, False, False, True]   # whether the numbers and shards are as a build from nothing has them
 
 
 @pytest.fixture(scope="module")
@@ -206,9 +223,12 @@ def test_the_rounds_take_the_paths_they_are_meant_to(history):
 @pytest.mark.parametrize("n", range(len(ROUNDS)), ids=[r.__name__ for r in ROUNDS])
 def test_incremental_build_gives_the_pages_and_answers_of_a_build_from_nothing(history, n):
     got = history["rounds"][n]
-    assert set(got["site"]) == set(got["fresh_site"])
-    pages = [p for p in got["site"] if not p.startswith("search/") and p != STAMP_FILE]   # the stamp: of all bytes
-    assert [p for p in pages if got["site"][p] != got["fresh_site"][p]] == []
+
+    def pages(files):       # the stamp is a digest of all bytes, the search index is compared below
+        return {p: data for p, data in files.items() if not p.startswith("search/") and p != STAMP_FILE}
+
+    assert set(pages(got["site"])) == set(pages(got["fresh_site"]))
+    assert [p for p, data in pages(got["site"]).items() if data != got["fresh_site"][p]] == []
     assert got["search"] == got["fresh_search"]
     assert got["index"] == got["fresh_index"]
 
@@ -216,8 +236,8 @@ def test_incremental_build_gives_the_pages_and_answers_of_a_build_from_nothing(h
 @pytest.mark.parametrize("n", range(len(ROUNDS)), ids=[r.__name__ for r in ROUNDS])
 def test_dense_numbers_give_the_bytes_of_a_build_from_nothing(history, n):
     got = history["rounds"][n]
-    search = [p for p in got["site"] if p.startswith("search/") or p == STAMP_FILE]
-    assert ([p for p in search if got["site"][p] != got["fresh_site"][p]] == []) == DENSE[n]
+    search = {p for p in got["site"] | got["fresh_site"] if p.startswith("search/") or p == STAMP_FILE}
+    assert ([p for p in search if got["site"].get(p) != got["fresh_site"].get(p)] == []) == DENSE[n]
 
 
 def test_a_removed_article_keeps_its_number_empty_and_a_backfilled_one_takes_the_next(history):
@@ -226,6 +246,33 @@ def test_a_removed_article_keeps_its_number_empty_and_a_backfilled_one_takes_the
     ids_after = decode_ids_of(after)
     assert ids_after[:len(ids_before)] == [i if i != history["removed"].id else "" for i in ids_before]
     assert ids_after[len(ids_before):] == ["1999/12/31/quzhou-ribao-p02-01"]
+
+
+def test_new_and_removed_articles_change_no_postings_of_the_main_shards(history):
+    """Only word lists (a new word, a word whose cost moved) change there; the postings go to the delta."""
+    rounds = history["rounds"]
+    for before, after in ((rounds[1], rounds[2]), (rounds[2], rounds[3])):
+        for rel in (p for p in after["site"] if p.startswith("search/s/")):
+            old, new = (browser_index.decode_shard(r["site"][rel]) for r in (before, after))
+            assert {t: browser_index.split_record(r)[0] for t, r in old.items()} == \
+                   {t: browser_index.split_record(r)[0] for t, r in new.items()}, rel
+        assert any(p.startswith("search/d/") and after["site"][p] != before["site"].get(p) for p in after["site"])
+
+
+def test_a_delta_past_its_share_is_made_part_of_the_main_shards(tmp_path, monkeypatch):
+    articles = tmp_path / "articles"
+    shutil.copytree(ROOT / "articles", articles)
+    monkeypatch.setattr(export_stage, "DELTA_AT_LEAST", 1)
+    site, index = tmp_path / "site", tmp_path / "index"
+    assert build(articles, site, index) == 0
+    write_article(articles, "2099/01/01/quzhou-ribao-p01-01", "新的一天", "衢州市规上工业增加值同比增长9%。", "2099-01-01")
+    assert build(articles, site, index) == 0
+    assert (site / "search" / "d").is_dir()
+    write_article(articles, "2099/01/02/quzhou-ribao-p01-01", "又一天", "常山县胡柚丰收。", "2099-01-02")
+    assert build(articles, site, index) == 0
+    assert not (site / "search" / "d").exists()
+    assert build(articles, tmp_path / "fresh" / "site", tmp_path / "fresh" / "index", full=True) == 0
+    assert snapshot(site) == snapshot(tmp_path / "fresh" / "site")
 
 
 def decode_ids_of(files: dict[str, bytes]) -> list[str]:
