@@ -540,8 +540,8 @@ export async function searchDetailed(queryText, { limit = 10, offset = 0, filter
 }
 
 // Document numbers of every match, best first, fetching no document text:
-// for measuring recall over a whole archive. Numbers follow the articles'
-// IDs in sorted order.
+// for measuring recall over a whole archive. A number is the article's place
+// in ids.bin; the order is by ranking, ties by article ID, never by number.
 export async function matchingDocs(queryText) {
   const s = await load();
   const query = parseQuery(String(queryText || ""), s.foldTable, s.meta.ranking.max_query_chars);
