@@ -1,7 +1,7 @@
 // The search page: reads ?q= (and county, topic, year, page) so that links
 // can be shared, runs the search module and shows the results. Everything
 // from the query or the archive is put on the page as text nodes.
-import { searchDetailed, filterOptions, MAX_QUERY_CHARS } from "./search.js";
+import { searchDetailed, filterOptions } from "./search.js";
 
 const PER_PAGE = 10;
 const form = document.getElementById("search-form");
@@ -100,7 +100,7 @@ async function run() {
     const filters = { county: p.county, topic: p.topic, year: p.year };
     const found = await searchDetailed(p.q, { limit: PER_PAGE, offset: (p.page - 1) * PER_PAGE, filters });
     const notes = [];
-    if (found.truncated) notes.push(`查询太长,只用了前 ${MAX_QUERY_CHARS} 个字。`);
+    if (found.truncated) notes.push(`查询太长,只用了前 ${found.maxQueryChars} 个字。`);
     if (found.message) notes.push(MESSAGES[found.message]);
     else {
       const pages = Math.ceil(found.total / PER_PAGE);

@@ -14,12 +14,9 @@
 const SITE = new URL("../", import.meta.url);
 const INDEX = new URL("search/", SITE);
 
-const K1 = 1.2;
-const FIELDS = ["headline", "body"];
-const WEIGHT = { headline: 3.0, body: 1.0 };
-const B = { headline: 0.3, body: 0.75 };
-const TIER2_FACTOR = 0.5;
-export const MAX_QUERY_CHARS = 200;
+// The meta.json format this file reads (browser_index.FORMAT_VERSION). The
+// ranking's numbers are in it ("ranking", from rank.constants()), not here.
+export const INDEX_FORMAT = 3;
 const FILTER_KEYS = {
   county: "county", 县: "county", 县区: "county", 地区: "county",
   topic: "topic", 主题: "topic",
@@ -54,6 +51,7 @@ function load() {
       const response = await fetch(new URL("meta.json", INDEX), { cache: "no-cache" });
       if (!response.ok) throw new Error(`search index: meta.json: HTTP ${response.status}`);
       const meta = await response.json();
+      if (meta.format !== INDEX_FORMAT) throw new Error(`search index: format ${meta.format}, this page reads ${INDEX_FORMAT}: reload the page`);
       const v = `?v=${meta.build}`;
       const [table, idBytes, foldBytes] = await Promise.all(
         [fetchBytes(`docs.bin${v}`), fetchBytes(`ids.bin${v}`), fetchBytes(`fold.bin${v}`)]);
@@ -237,9 +235,11 @@ function stream(text, table) {
 
 // -- the query (rank.parse_query) ----------------------------------------------
 
-export function parseQuery(text, table) {
+// `maxChars` counts code points, as Python's len() does.
+export function parseQuery(text, table, maxChars) {
   const query = { clauses: [], exclude: [], filters: {}, truncated: false };
-  if (text.length > MAX_QUERY_CHARS) { text = text.slice(0, MAX_QUERY_CHARS); query.truncated = true; }
+  const chars = Array.from(text);
+  if (chars.length > maxChars) { text = chars.slice(0, maxChars).join(""); query.truncated = true; }
   for (const m of text.matchAll(TOKEN)) {
     const negative = m[1], quoted = m[2], bare = m[3];
     const raw = quoted !== undefined ? quoted : bare;
@@ -258,24 +258,46 @@ export function parseQuery(text, table) {
 }
 
 // -- ranking (rank.py) ---------------------------------------------------------
+//
+// `ranking` is meta.json's "ranking": { k1, fields, weight, b, tier2_factor,
+// score_scale, char_cost, max_query_chars }. These functions are pure, so
+// tests/search/ranking_cases.mjs runs them against rank.py's answers.
 
 const idf = (df, n) => Math.log(1 + (n - df + 0.5) / (df + 0.5));
-const saturate = (x) => (x * (K1 + 1)) / (x + K1);
-const quantize = (score) => Math.floor(score * 1e6 + 0.5);
+const saturate = (x, k1) => (x * (k1 + 1)) / (x + k1);
+export const quantize = (ranking, score) => Math.floor(score * ranking.score_scale + 0.5);
 
-function clauseScore(tf, lengths, averages, df, n) {
+export function clauseScore(ranking, tf, lengths, averages, df, n) {
+  const { b, weight } = ranking;
   let total = 0;
-  for (const name of FIELDS) {
+  for (const name of ranking.fields) {
     const count = tf[name] || 0;
     if (count) {
-      const norm = 1 - B[name] + (B[name] * lengths[name]) / (averages[name] || 1);
-      total += (WEIGHT[name] * count) / norm;
+      const norm = 1 - b[name] + (b[name] * lengths[name]) / (averages[name] || 1);
+      total += (weight[name] * count) / norm;
     }
   }
-  return idf(df, n) * saturate(total);
+  return idf(df, n) * saturate(total, ranking.k1);
 }
 
-function splitWords(clause, candidates, charCost) {
+// Python orders str by code point, JavaScript by UTF-16 unit; the two differ
+// only where a surrogate meets a unit of U+E000..U+FFFF, so move those apart.
+const unitInCodePointOrder = (u) => (u >= 0xd800 && u <= 0xdfff ? u + 0x2000 : u >= 0xe000 ? u - 0x800 : u);
+
+export function compareCodePoints(a, b) {
+  for (let i = 0; i < a.length && i < b.length; i++) {
+    const x = a.charCodeAt(i), y = b.charCodeAt(i);
+    if (x !== y) return unitInCodePointOrder(x) - unitInCodePointOrder(y);
+  }
+  return a.length - b.length;
+}
+
+// rank.sort_key: exact before words-only, higher score, newer, then the
+// article ID. Entries are { tier, q (quantized score), date (key), id }.
+export const compareResults = (a, b) =>
+  a.tier - b.tier || b.q - a.q || b.date - a.date || compareCodePoints(a.id, b.id);
+
+export function splitWords(clause, candidates, charCost) {
   const n = clause.length;
   const best = new Array(n + 1).fill(null).map(() => [0, n]);
   for (let i = n - 1; i >= 0; i--) {
@@ -292,17 +314,18 @@ function splitWords(clause, candidates, charCost) {
   return out;
 }
 
-function tier2Words(split) {
+export function tier2Words(split) {
   if (split.length < 2 || split.every((w) => w.length < 2)) return [];
   return split;
 }
 
 async function occurrences(s, clause) {
+  const fields = s.meta.ranking.fields;
   const found = new Map();
   if (clause.length === 1) {
     const rec = await record(s, "c" + clause[0]);
     if (rec) for (const [doc, tf] of rec.postings) found.set(doc, { ...tf });
-    for (const [doc, tf] of found) for (const name of FIELDS) if (!tf[name]) delete tf[name];
+    for (const [doc, tf] of found) for (const name of fields) if (!tf[name]) delete tf[name];
     return found;
   }
   const grams = [];
@@ -310,12 +333,12 @@ async function occurrences(s, clause) {
   const records = await Promise.all(grams.map((g) => record(s, g)));
   if (records.some((r) => !r)) return found;
   const [first, ...rest] = records;
-  for (const [doc, fields] of first.postings) {
+  for (const [doc, positions] of first.postings) {
     if (!rest.every((r) => r.postings.has(doc))) continue;
-    for (const name of FIELDS) {
+    for (const name of fields) {
       const follow = rest.map((r) => new Set(r.postings.get(doc)[name]));
       let count = 0;
-      for (const start of fields[name]) if (follow.every((set, i) => set.has(start + i + 1))) count++;
+      for (const start of positions[name]) if (follow.every((set, i) => set.has(start + i + 1))) count++;
       if (count) {
         if (!found.has(doc)) found.set(doc, {});
         found.get(doc)[name] = count;
@@ -338,12 +361,12 @@ async function split(s, clause) {
       }
     }
   }
-  return splitWords(clause, candidates, s.meta.char_cost);
+  return splitWords(clause, candidates, s.meta.ranking.char_cost);
 }
 
 // -- filters (rank.resolve_filters) --------------------------------------------
 
-function dateBound(text, low) {
+export function dateBound(text, low) {
   const parts = text.trim().split("-");
   if (!/^\d{4}$/.test(parts[0]) || parts.length > 3 || !parts.every((p) => /^\d+$/.test(p))) throw new Error(text);
   const year = +parts[0];
@@ -352,7 +375,7 @@ function dateBound(text, low) {
   return year * 10000 + month * 100 + day;
 }
 
-function dateRange(value) {
+export function dateRange(value) {
   const at = value.indexOf("..");
   const low = at < 0 ? value : value.slice(0, at);
   const high = at < 0 ? value : value.slice(at + 2);
@@ -467,6 +490,7 @@ export function snippet(body, terms, table, width = 90) {
 // fetching any document's text. (`doc` is the document number in the index.)
 async function rankAll(s, query, filters) {
   const options = s.meta.filters;
+  const ranking = s.meta.ranking;
   const n = s.meta.docs;
   const averages = s.meta.average;
   const exact = await Promise.all(query.clauses.map((c) => occurrences(s, c)));
@@ -490,20 +514,20 @@ async function rankAll(s, query, filters) {
     for (let c = 0; c < query.clauses.length; c++) {
       const hits = exact[c];
       if (hits.has(doc)) {
-        score += clauseScore(hits.get(doc), lengths, averages, hits.size, n);
+        score += clauseScore(ranking, hits.get(doc), lengths, averages, hits.size, n);
       } else if (words[c].length && words[c].every((w) => wordHits.get(w.join("")).has(doc))) {
         tier = 2;
         let part = 0;
         for (const w of words[c]) {
           const wh = wordHits.get(w.join(""));
-          part += clauseScore(wh.get(doc), lengths, averages, wh.size, n);
+          part += clauseScore(ranking, wh.get(doc), lengths, averages, wh.size, n);
         }
-        score += TIER2_FACTOR * part;
+        score += ranking.tier2_factor * part;
       } else { ok = false; break; }
     }
-    if (ok) scored.push({ doc, tier, score, q: quantize(score), date: meta.date });
+    if (ok) scored.push({ doc, id: s.ids[doc], tier, score, q: quantize(ranking, score), date: meta.date });
   }
-  scored.sort((a, b) => a.tier - b.tier || b.q - a.q || b.date - a.date || a.doc - b.doc);
+  scored.sort(compareResults);
   const terms = query.clauses.concat(words.flat().filter((w) => w.length > 1));
   return { scored, terms };
 }
@@ -512,9 +536,10 @@ async function rankAll(s, query, filters) {
 // matched in all, and a message for the reader when there is nothing to show.
 export async function searchDetailed(queryText, { limit = 10, offset = 0, filters = {} } = {}) {
   const s = await load();
-  const query = parseQuery(String(queryText || ""), s.foldTable);
+  const maxQueryChars = s.meta.ranking.max_query_chars;
+  const query = parseQuery(String(queryText || ""), s.foldTable, maxQueryChars);
   const wanted = { ...query.filters, ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v)) };
-  const base = { results: [], total: 0, truncated: query.truncated, query };
+  const base = { results: [], total: 0, truncated: query.truncated, maxQueryChars, query };
   if (!query.clauses.length) {
     const message = String(queryText || "").trim() ? "punctuation" : "empty";
     return { ...base, message };
@@ -531,7 +556,7 @@ export async function searchDetailed(queryText, { limit = 10, offset = 0, filter
     return {
       id: t.id, url: articleUrl(s, t.id),
       title: t.title, subtitle: t.subtitle, kicker: t.kicker, date: displayDate(meta.date),
-      counties: meta.counties.map((i) => options.counties[i]), score: q / 1e6, tier,
+      counties: meta.counties.map((i) => options.counties[i]), score: q / s.meta.ranking.score_scale, tier,
       snippet: snip.text, marks: snip.marks,
     };
   }));
@@ -539,11 +564,11 @@ export async function searchDetailed(queryText, { limit = 10, offset = 0, filter
 }
 
 // Document numbers of every match, best first, fetching no document text:
-// for measuring recall over a whole archive. Numbers follow the articles'
-// IDs in sorted order.
+// for measuring recall over a whole archive. A number is the article's place
+// in ids.bin; the order is by ranking, ties by article ID, never by number.
 export async function matchingDocs(queryText) {
   const s = await load();
-  const query = parseQuery(String(queryText || ""), s.foldTable);
+  const query = parseQuery(String(queryText || ""), s.foldTable, s.meta.ranking.max_query_chars);
   if (!query.clauses.length) return [];
   const resolved = resolveFilters(query.filters, s.meta.filters, s.foldTable);
   if (resolved === null) return [];

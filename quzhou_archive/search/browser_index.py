@@ -40,7 +40,7 @@ from quzhou_archive.site.render import ARTICLE_URL
 from quzhou_archive.analyse.segment import TOKENIZER_VERSION, DocTokens, bigram_positions
 from quzhou_archive.textnorm import search_fold_char
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 3     # 3: the ranking's numbers in meta.json ("ranking"); removed articles' numbers left empty
 BLOCK = 256                 # document numbers per posting block
 DOCS_PER_SHARD = 5          # shards grow with the archive: about five articles' worth of terms each
 
@@ -549,7 +549,7 @@ def meta_file(docs: int, averages: dict, shards: int, options: dict, hashes: dic
         fingerprint.update(f"{name}:{digest}\n".encode())
     meta = {
         "format": FORMAT_VERSION, "tokenizer": TOKENIZER_VERSION, "docs": docs, "average": averages,
-        "shards": shards, "delta": delta, "block": BLOCK, "char_cost": rank.CHAR_COST, "article_url": ARTICLE_URL,
+        "shards": shards, "delta": delta, "block": BLOCK, "ranking": rank.constants(), "article_url": ARTICLE_URL,
         "filters": options, "build": fingerprint.hexdigest()[:12],
     }
     return json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

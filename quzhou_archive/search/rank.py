@@ -13,9 +13,9 @@ contiguously:
 
 Within a tier the score is BM25F: per-field counts of the clause, the
 headline weighted above the body, length-normalised per field, saturated,
-times the clause's idf. Scores are rounded to 1e-6 before sorting so that
-floating point differences between languages cannot reorder results; ties
-go to the newer article, then to the article ID.
+times the clause's idf. Scores are rounded to 1/SCORE_SCALE before sorting
+so that floating point differences between languages cannot reorder
+results; ties go to the newer article, then to the article ID.
 """
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ FIELDS = ("headline", "body")
 WEIGHT = {"headline": 3.0, "body": 1.0}
 B = {"headline": 0.3, "body": 0.75}
 TIER2_FACTOR = 0.5
+SCORE_SCALE = 1_000_000        # scores are compared as integers of this many parts
 MAX_QUERY_CHARS = 200          # a longer query is cut here (the UI says so)
 WORD_COST_SCALE = 1000         # word costs are integers: identical in every language
 # Word costs are -log of a count against a fixed base, not the archive's
@@ -110,7 +111,7 @@ def clause_score(tf: dict[str, int], lengths: dict[str, int], averages: dict[str
 
 
 def quantize(score: float) -> int:
-    return math.floor(score * 1e6 + 0.5)
+    return math.floor(score * SCORE_SCALE + 0.5)
 
 
 def word_cost(count: int) -> int:
@@ -119,6 +120,16 @@ def word_cost(count: int) -> int:
 
 
 CHAR_COST = round(WORD_COST_SCALE * COST_BASE) + WORD_COST_SCALE   # a lone character: rarer than any word
+
+
+def constants() -> dict:
+    """Every number of the ranking that the browser needs, as the browser
+    index's meta.json ships it: search.js keeps no copy of its own."""
+    return {
+        "k1": K1, "fields": list(FIELDS), "weight": dict(WEIGHT), "b": dict(B),
+        "tier2_factor": TIER2_FACTOR, "score_scale": SCORE_SCALE, "char_cost": CHAR_COST,
+        "max_query_chars": MAX_QUERY_CHARS,
+    }
 
 
 def tier2_words(split: list[str]) -> list[str]:
@@ -154,11 +165,11 @@ def split_words(clause: str, candidates: dict[int, list[tuple[str, int]]], char_
     return out
 
 
-def sort_key(tier: int, score: float, date_key: int, tiebreak) -> tuple:
+def sort_key(tier: int, score: float, date_key: int, article_id: str) -> tuple:
     """Best first: exact before words-only, higher score, newer; then the
-    article ID (the browser uses the document number, which follows the same
-    order among articles of one date)."""
-    return (tier, -quantize(score), -date_key, tiebreak)
+    article ID, by code point (the browser compares IDs the same way, never
+    document numbers, which need not follow dates)."""
+    return (tier, -quantize(score), -date_key, article_id)
 
 
 def date_key(date: str | None) -> int:
@@ -171,9 +182,12 @@ def date_key(date: str | None) -> int:
 
 # -- filters -------------------------------------------------------------------
 
+_DIGITS = re.compile(r"[0-9]+")      # ASCII digits only, as the browser's \d
+
+
 def date_bound(text: str, low: bool) -> int:
     parts = text.strip().split("-")
-    if not parts[0].isdigit() or len(parts[0]) != 4 or len(parts) > 3 or not all(p.isdigit() for p in parts):
+    if len(parts[0]) != 4 or len(parts) > 3 or not all(_DIGITS.fullmatch(p) for p in parts):
         raise ValueError(text)
     year = int(parts[0])
     month = int(parts[1]) if len(parts) > 1 else (0 if low else 99)
@@ -209,7 +223,7 @@ def resolve_filters(filters: dict[str, str], options: dict) -> dict[str, str] | 
             except ValueError:
                 return None
             match = value.strip()
-            if key == "year" and not (match.isdigit() and len(match) == 4):
+            if key == "year" and not (len(match) == 4 and _DIGITS.fullmatch(match)):
                 return None
         if match is None:
             return None

@@ -364,5 +364,5 @@ class Searcher:
             stored = self.stored(doc)
             hits.append(Hit(id=stored["id"], title=stored["title"], url=stored["url"], date=stored["date"] or None,
                             counties=[c for c in stored["counties"].split(",") if c],
-                            score=rank.quantize(score) / 1e6, tier=tier, fields=stored))
+                            score=rank.quantize(score) / rank.SCORE_SCALE, tier=tier, fields=stored))
         return query, hits, len(scored)

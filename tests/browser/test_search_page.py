@@ -8,6 +8,7 @@ import pytest
 
 from quzhou_archive import articles as store
 from quzhou_archive.pipeline import build
+from quzhou_archive.search import rank
 from quzhou_archive.synthetic import generate
 from tests.browser.conftest import BASE, serving
 from tests.conftest import ROOT
@@ -80,7 +81,7 @@ def test_friendly_messages(page, site, query, words):
 
 def test_a_10_kb_query_is_cut_and_said_so(page, site):
     open_search(page, site, "工业" * 2600)
-    assert "太长" in page.inner_text("#status")
+    assert f"只用了前 {rank.MAX_QUERY_CHARS} 个字" in page.inner_text("#status")     # the limit from meta.json
     assert page.evaluate("document.querySelector('#results').dataset.state") == "done"
 
 
