@@ -98,6 +98,7 @@ class Outputs:
         self.groups: dict[str, str] = {}
         self.kept_groups: set[str] = set()
         self.pending: dict[str, tuple[str, str]] = {}
+        self.dropped: set[str] = set()
         self.written = 0
 
     def want(self, group: str, path: str, inputs: str) -> bool:
@@ -134,6 +135,10 @@ class Outputs:
         self.kept_groups.add(group)
         return True
 
+    def drop(self, paths: list[str]) -> None:
+        """Files of a kept group that are to go all the same (a removed article's page)."""
+        self.dropped.update(paths)
+
     def name_group(self, group: str, digest: str) -> None:
         """All of `group`'s files are named now, made from `digest` (so that
         a later build may keep them with `keep_group`)."""
@@ -143,7 +148,7 @@ class Outputs:
         """The group's files, named or kept, sorted."""
         named = {p for p, r in self.records.items() if r.group == group}
         if group in self.kept_groups:
-            named |= {p for p, r in self.last.items() if r.group == group}
+            named |= {p for p, r in self.last.items() if r.group == group and p not in self.dropped}
         return sorted(named)
 
     def digest(self, path: str) -> str:
@@ -157,7 +162,7 @@ class Outputs:
         if self.pending:
             raise RuntimeError(f"named but never made: {sorted(self.pending)[:3]}")
         for path, record in self.last.items():
-            if path not in self.records and record.group in self.kept_groups:
+            if path not in self.records and record.group in self.kept_groups and path not in self.dropped:
                 self.records[path] = record
         stamp = self.stamp()
         self.site.remove(sorted(p for p in self.last if p not in self.records))

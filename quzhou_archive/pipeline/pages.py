@@ -30,7 +30,7 @@ from quzhou_archive.site import render
 
 NAME = "pages"
 READS = ("meta", "content")
-PAGES, FILES = "pages", "files"     # the groups of outputs this stage makes
+LISTS, ARTICLES, FILES = "lists", "articles", "files"     # the groups of outputs this stage makes
 PAGES_PER_ARTICLE = 1.4             # about: the article's own, and its share of the lists
 
 
@@ -85,21 +85,47 @@ def run(ctx) -> None:
         stage = ctx.versions.stages[NAME]
         cards = [(aid, ctx.records[aid].card) for aid in sorted(ctx.records)]
         model = render.SiteModel((aid, render.Card._make(card)) for aid, card in cards)
-        contents = {aid: record.digest for aid, record in ctx.records.items()}
         same_cards = digest_of(stage, cards)
-        if ctx.outputs.keep_group(PAGES, same_cards):
-            # no card changed: only the changed articles' own pages can have
-            pages = [render.article_page(model, model.by_id[aid], contents[aid])
-                     for aid in sorted(ctx.plan.changed)]
-            expected = len(pages)
-        else:
-            pages = render.site_pages(model, contents)
-            expected = int(len(ctx.records) * PAGES_PER_ARTICLE)
-        todo = (page for page in pages if ctx.outputs.want(PAGES, page.path, page_inputs(stage, page)))
+        lists_kept = ctx.outputs.keep_group(LISTS, same_cards)
+        articles_kept = ctx.outputs.keep_group(ARTICLES, stage)
+        pages = itertools.chain(() if lists_kept else render.list_pages(model),
+                                article_pages(ctx, model) if articles_kept else every_article_page(ctx, model))
+        todo = (page for page in pages if ctx.outputs.want(page_group(page), page.path, page_inputs(stage, page)))
+        expected = len(ctx.plan.changed) if lists_kept and articles_kept else int(len(ctx.records) * PAGES_PER_ARTICLE)
         with Workers(ctx.jobs, RenderKit(ctx.site, ctx.base_url, ctx.cache.path)) as pool:
             for made in progress(rendered(pool, todo, expected), desc="render", unit="page"):
                 ctx.outputs.made(made)
         fixed_files(ctx, model, stage, same_cards)
+
+
+def page_group(page: render.Page) -> str:
+    """Home and the lists are decided again, all of them, when any card
+    changed (and kept when none did); the articles' own pages are decided
+    one by one (`article_pages`)."""
+    return ARTICLES if "content" in page.context else LISTS
+
+
+def every_article_page(ctx, model: render.SiteModel):
+    for item in model.items:
+        yield render.article_page(model, item, ctx.records[item.id].digest)
+
+
+def article_pages(ctx, model: render.SiteModel):
+    """The articles' own pages that may have changed (the others are kept,
+    and a removed article's goes): those of the changed articles, and of the
+    articles whose page shows one whose card changed, came or went — its
+    neighbours in its issue and those it may be a related story of
+    (`render.showing`), where it was and where it is."""
+    ctx.outputs.drop([render.article_url(aid) for aid in ctx.plan.removed])
+    affected = set(ctx.plan.changed)
+    for aid in ctx.plan.changed | ctx.plan.removed:
+        old = ctx.last.articles[aid].card if aid in ctx.last.articles else None
+        new = ctx.records[aid].card if aid in ctx.records else None
+        if old != new:
+            for card in filter(None, (old, new)):
+                affected |= render.showing(model, render.SiteModel.item_of(aid, render.Card._make(card)))
+    for aid in sorted(affected & model.by_id.keys()):
+        yield render.article_page(model, model.by_id[aid], ctx.records[aid].digest)
 
 
 def rendered(pool: Workers, pages, expected: int, batch: int = 2048):
@@ -118,6 +144,6 @@ def fixed_files(ctx, model: render.SiteModel, stage: str, same_cards: str) -> No
     if ctx.outputs.keep_group(FILES, same_cards):
         return
     renderer = render.Renderer(ctx.base_url)
-    for rel, data in render.fixed_files(model, renderer, ctx.outputs.paths(PAGES)).items():
+    for rel, data in render.fixed_files(model, renderer, ctx.outputs.paths(LISTS) + ctx.outputs.paths(ARTICLES)).items():
         data = data.encode("utf-8") if isinstance(data, str) else data
         ctx.outputs.write(FILES, rel, digest_of(stage, hashlib.sha256(data).hexdigest()), lambda: data)

@@ -10,7 +10,9 @@ links carry the base path.
 """
 from __future__ import annotations
 
+import bisect
 import calendar
+import functools
 import datetime as _dt
 import hashlib
 import json
@@ -104,7 +106,6 @@ class Item:
     topics: list[str]
     kind: str
     summary: str
-    order: int = 0          # position in the archive's newest-first order
 
     def card(self) -> dict:
         """The plain data a list shows for this article."""
@@ -198,9 +199,7 @@ class SiteModel:
 
     def __init__(self, cards):
         """`cards`: (article ID, Card) for every article."""
-        self.items = sorted((self._item(aid, card) for aid, card in cards), key=newest_first_key)
-        for n, item in enumerate(self.items):
-            item.order = n
+        self.items = sorted((self.item_of(aid, card) for aid, card in cards), key=newest_first_key)
         self.by_id = {i.id: i for i in self.items}
         self.places = places_for({c for i in self.items for c in i.counties})
         self.taxonomy = load_taxonomy()
@@ -218,7 +217,7 @@ class SiteModel:
         self.topic_position = {(t, i.id): n for t, members in self.topic_members.items() for n, i in enumerate(members)}
 
     @staticmethod
-    def _item(article_id: str, card: Card) -> Item:
+    def item_of(article_id: str, card: Card) -> Item:
         return Item(article_id, article_url(article_id), card.title, card.kicker, card.subtitle, card.date, card.paper,
                     card.page, list(card.counties), list(card.topics), card.kind, card.summary)
 
@@ -264,14 +263,20 @@ def site_pages(model: SiteModel, contents: dict[str, str]):
     articles' pages are not held at once). `contents`: each article's
     content digest, by which its page's own part is found when it is
     rendered (`complete_article_page`)."""
+    yield from list_pages(model)
+    for item in model.items:
+        yield article_page(model, item, contents[item.id])
+
+
+def list_pages(model: SiteModel):
+    """Every page but the articles' own: home, search, the lists by county,
+    topic, date and paper."""
     yield home_page(model)
     yield Page("search.html", "search.html", {"page_title": "全文搜索", "section": "search"})
     yield from county_pages(model)
     yield from topic_pages(model)
     yield from date_pages(model)
     yield from paper_pages(model)
-    for item in model.items:
-        yield article_page(model, item, contents[item.id])
 
 
 def home_page(model: SiteModel) -> Page:
@@ -460,20 +465,54 @@ def issue_page(model: SiteModel, paper: str, date: str, items: list[Item]) -> Pa
 
 def related_items(model: SiteModel, item: Item) -> list[Item]:
     """Up to RELATED articles sharing a topic, nearest in time: those about the
-    same place first, then others; never one from the same issue."""
+    same place first, then others; never one from the same issue. (Nearness
+    is by date, not by place in the archive's order, so that an article
+    added or removed changes the related stories only of articles near it
+    in one of its topics: `showing`.)"""
     near: dict[str, tuple[int, Item]] = {}
     for topic in item.topics:
         group = model.topic_members[topic]          # newest first, like model.items
         at = model.topic_position[(topic, item.id)]
-        for index in range(max(0, at - 3 * RELATED), min(len(group), at + 3 * RELATED + 1)):
+        for index in range(max(0, at - TOPIC_WINDOW), min(len(group), at + TOPIC_WINDOW + 1)):
             other = group[index]
             same_issue = other.paper and other.paper == item.paper and other.date == item.date
             if other.id != item.id and not same_issue:
-                distance = abs(other.order - item.order)
+                distance = days_apart(other.date, item.date)
                 if other.id not in near or distance < near[other.id][0]:
                     near[other.id] = (distance, other)
     ranked = sorted(near.values(), key=lambda pair: (not set(pair[1].counties) & set(item.counties), pair[0], pair[1].id))
     return [other for _, other in ranked[:RELATED]]
+
+
+TOPIC_WINDOW = 3 * RELATED      # the articles either side in a topic's list among which related stories are chosen
+UNDATED_APART = 10 ** 7         # days between a dated and an undated article: farther than any two dates
+
+
+def days_apart(a: str | None, b: str | None) -> int:
+    if not a or not b:
+        return 0 if a == b else UNDATED_APART
+    return abs(day_number(a) - day_number(b))
+
+
+@functools.lru_cache(maxsize=65536)
+def day_number(date: str) -> int:
+    """2024-11-30 -> its day number; a month or a year alone -> its first day."""
+    parts = [int(p) for p in date.split("-")] + [1, 1]
+    return _dt.date(parts[0], parts[1] or 1, parts[2] or 1).toordinal()
+
+
+def showing(model: SiteModel, item: Item) -> set[str]:
+    """The articles whose own page may show `item` (as a neighbour in its
+    issue or a related story), whether `item` is in the model or was just
+    removed from it: its issue's articles, and those near its place in each
+    of its topics' lists."""
+    ids = {i.id for i in model.issues.get((item.paper, item.date), [])} if item.paper and item.date else set()
+    key = newest_first_key(item)
+    for topic in item.topics:
+        group = model.topic_members.get(topic, [])
+        at = bisect.bisect_left(group, key, key=newest_first_key)
+        ids.update(i.id for i in group[max(0, at - TOPIC_WINDOW - 1):at + TOPIC_WINDOW + 2])
+    return ids
 
 
 def article_page(model: SiteModel, item: Item, content: str) -> Page:
