@@ -148,8 +148,8 @@ async function shard(s, path) {
 // the index has a delta, its delta shard, whose documents are numbered after
 // the main shards' (browser_index: "search/d/K.bin"). Postings of a removed
 // article's number are passed over, so counts are as a build from nothing
-// gives them. The word list is the main record's, or the delta's when the
-// main shards have none.
+// gives them. The word list is the delta's where the delta has the term
+// (the main record's may be older), else the main record's.
 async function record(s, term) {
   if (!s.records.has(term)) {
     const hash = termHash(term);
@@ -166,8 +166,7 @@ function decodeRecords(s, term, entries) {
   const postings = new Map();
   let words = null;
   for (const [bytes, offset] of entries) {
-    const listed = decodeRecord(s, term, bytes, offset, postings);
-    if (words === null) words = listed;
+    words = decodeRecord(s, term, bytes, offset, postings);     // the delta's, read last, stands
   }
   return { postings, words };
 }

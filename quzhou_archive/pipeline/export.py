@@ -249,12 +249,13 @@ def numbers(order: list[str | None]) -> dict[str, int]:
     return {aid: n for n, aid in enumerate(order) if aid is not None}
 
 
-def update_shards(ctx, count: int, vocabulary: export.Vocabulary) -> bool:
+def update_shards(ctx, count: int, vocabulary: export.Vocabulary, delta_grams: set[str], left: set[str]) -> bool:
     """Splice the main shards whose inputs changed — the postings of edited
     articles, the word lists whose words came, went or changed their cost;
     False if that cannot be done (the last build's shards are of another
     version). A removed article's postings stay where they are: its number's
-    empty row tells the browser to pass over them."""
+    empty row tells the browser to pass over them. The word lists of
+    bigrams the delta holds are left: the browser reads the delta's."""
     sums = previous_sums(ctx, count)
     if sums is None:
         return False
@@ -275,7 +276,7 @@ def update_shards(ctx, count: int, vocabulary: export.Vocabulary) -> bool:
             sums[k] = (sums[k] - c) & MASK
         for k, c in doc_contributions(n, new_tokens, count):
             sums[k] = (sums[k] + c) & MASK
-    renewed = renewed_word_lists(ctx, vocabulary)
+    renewed = (renewed_word_lists(ctx, vocabulary) - delta_grams) | left    # the delta's lists are the ones read
     before_lists = export.Vocabulary({w: c for w, c in ctx.last.words.items() if w[:2] in renewed})
     for gram in renewed:
         term = "b" + gram
@@ -284,8 +285,9 @@ def update_shards(ctx, count: int, vocabulary: export.Vocabulary) -> bool:
         sums[k] = (sums[k] - word_list_contribution(gram, before_lists.words_for(gram))
                    + word_list_contribution(gram, vocabulary.words_for(gram))) & MASK
     stage = ctx.versions.stages[NAME]
+    forced = {export.term_hash("b" + gram) % count for gram in left}    # renewed whatever their sums say
     stale = [k for k in range(count) if ctx.outputs.want(SHARDS, export.shard_path(k),
-                                                         shard_inputs(stage, count, sums[k]))]
+                                                         shard_inputs(stage, count, sums[k])) or k in forced]
     if any(k not in edits for k in stale):
         return False
     tasks = [(export.shard_path(k), edits[k]) for k in stale]
@@ -330,28 +332,61 @@ def _splice_one(kit: ShardKit, args) -> SiteFile:
 
 # -- the delta -------------------------------------------------------------------------------
 
-def delta_pass(ctx, vocabulary: export.Vocabulary) -> int:
-    """The delta shards (`search/d/K.bin`): the postings of the articles
-    numbered from `ctx.delta_from` on, with their bigrams' word lists. A
-    few dozen articles, at most a percent of the archive: made again
-    whenever any article changed (a new word changes word lists), written
-    only where their bytes change. Returns their count (0: no delta)."""
-    items = [(ctx.records[aid].digest, n) for n, aid in enumerate(ctx.order)
-             if n >= ctx.delta_from and aid is not None]
-    count = export.shard_count(len(items)) if items else 0
-    digest = digest_of(ctx.versions.stages[NAME], count, items)
-    if not (ctx.plan.changed or ctx.plan.removed) and ctx.outputs.keep_group(DELTA, digest):
-        return count
+@dataclass
+class Delta:
+    """The articles numbered from `ctx.delta_from` on, whose postings are in
+    the delta shards (`search/d/K.bin`), with their bigrams' word lists: a
+    few dozen articles, at most a percent of the archive. A bigram's word
+    list in the delta is the one the browser reads, so the main shards'
+    lists need not be renewed for words of new articles."""
+
+    items: list[tuple[str, int]]        # (file digest, number)
+    count: int                          # delta shards (0: no delta)
+    tokens: list | None                 # the items' tokens, when something changed
+    grams: set[str]                     # the bigrams the delta holds (when something changed)
+
+    @classmethod
+    def of(cls, ctx) -> "Delta":
+        items = [(ctx.records[aid].digest, n) for n, aid in enumerate(ctx.order)
+                 if n >= ctx.delta_from and aid is not None]
+        count = export.shard_count(len(items)) if items else 0
+        if not (ctx.fresh or ctx.plan.changed or ctx.plan.removed):
+            return cls(items, count, None, set())
+        tokens = [analyse.read(ctx.cache, digest, "tokens").tokens for digest, _ in items]
+        return cls(items, count, tokens, grams_of(tokens))
+
+
+def grams_of(tokens: list) -> set[str]:
+    return {s[i:i + 2] for t in tokens for s in t.headline + t.body for i in range(len(s) - 1)}
+
+
+def left_the_delta(ctx, delta: Delta) -> set[str]:
+    """Bigrams the last build's delta held and this one's does not: their
+    lists in the main shards were not kept current meanwhile, so they are
+    renewed whatever changed."""
+    if not ctx.plan.changed and not ctx.plan.removed:
+        return set()
+    start = last_delta_from(ctx.last)
+    last = [ctx.last.articles[aid].digest for aid in ctx.last.order[start:] if aid is not None]
+    return grams_of([analyse.read(ctx.cache, digest, "tokens").tokens for digest in last]) - delta.grams
+
+
+def write_delta(ctx, delta: Delta, vocabulary: export.Vocabulary) -> None:
+    """The delta shards, made again whenever any article changed (a new word
+    changes word lists), written only where their bytes change."""
+    digest = digest_of(ctx.versions.stages[NAME], delta.count, delta.items)
+    if delta.tokens is None and ctx.outputs.keep_group(DELTA, digest):
+        return
     ctx.outputs.name_group(DELTA, digest)
     with timed("export: delta"):
+        tokens = delta.tokens or [analyse.read(ctx.cache, d, "tokens").tokens for d, _ in delta.items]
         parts: dict[int, list[bytes]] = {}
-        for digest, n in items:
-            for k, chunk in export.shard_chunks(n, analyse.read(ctx.cache, digest, "tokens").tokens, count):
+        for (_, n), doc_tokens in zip(delta.items, tokens):
+            for k, chunk in export.shard_chunks(n, doc_tokens, delta.count):
                 parts.setdefault(k, []).append(chunk)
         for k, chunks in sorted(parts.items()):
             data = export.finish_shard(b"".join(chunks), vocabulary)
             ctx.outputs.write(DELTA, export.delta_path(k), file_digest(data), lambda: data)
-    return count
 
 
 # -- the small files ----------------------------------------------------------------------------
@@ -458,7 +493,9 @@ def run(ctx) -> None:
         number_documents(ctx)
         count = export.shard_count(len(ctx.records))
         vocabulary = export.Vocabulary(dict(ctx.words))
-        if not (in_place(ctx, count) and update_shards(ctx, count, vocabulary)):
+        delta = Delta.of(ctx)
+        if not (in_place(ctx, count) and update_shards(ctx, count, vocabulary, delta.grams, left_the_delta(ctx, delta))):
             postings_pass(ctx, count, vocabulary)
-        delta = delta_pass(ctx, vocabulary)
-        small_files(ctx, count, delta)
+            delta = Delta.of(ctx)       # none: every article is in the main shards now
+        write_delta(ctx, delta, vocabulary)
+        small_files(ctx, count, delta.count)
