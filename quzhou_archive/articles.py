@@ -385,9 +385,15 @@ def read_article(root: Path, path: Path) -> Article:
 
 def article_paths(root: Path) -> list[Path]:
     """Every `*.md` under `root`, hidden folders and files left out, sorted."""
+    return [Path(p) for p in article_files(str(root))]
+
+
+def article_files(root: str) -> list[str]:
+    """`article_paths` as strings: what a build scans every time, so no path objects."""
     found = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         found += [os.path.join(folder, f) for f in files if f.endswith(".md") and not f.startswith(".")]
-    return [Path(p) for p in sorted(found)]
+    found.sort()
+    return found
 

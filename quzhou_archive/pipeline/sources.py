@@ -36,8 +36,7 @@ def scan(root: Path, known: dict | None = None) -> list[Source]:
     known = known or {}
     sources = []
     prefix = len(str(root)) + 1
-    for path in store.article_paths(root):
-        path = str(path)
+    for path in store.article_files(str(root)):
         article_id = path[prefix:-3].replace(os.sep, "/")
         stat = os.stat(path)
         seen = known.get(article_id)
