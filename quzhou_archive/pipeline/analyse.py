@@ -249,9 +249,9 @@ class AnalyseKit(Kit):
 
     def setup(self) -> None:
         if self.jieba:
-            from quzhou_archive.analyse.segment import _jieba
+            from quzhou_archive.analyse.segment import load_segmenter
 
-            _jieba()
+            load_segmenter()
 
     @property
     def cache(self) -> AnalysisCache:
