@@ -193,10 +193,12 @@ def user_dictionary() -> list[tuple[str, int]]:
 
 @functools.lru_cache(maxsize=1)
 def tokenizer_fingerprint() -> str:
-    """TOKENIZER_VERSION and the data the tokens depend on (the user
-    dictionary, the search foldings): what cached tokens are keyed by, so
-    that an archivist's edit to the gazetteer is never answered from the cache."""
-    data = repr((TOKENIZER_VERSION, user_dictionary(), sorted(search_fold_pairs().items())))
+    """TOKENIZER_VERSION and the data the tokens depend on (jieba's dictionary,
+    the user dictionary, the search foldings): what cached tokens are keyed by,
+    so that an archivist's edit to the gazetteer is never answered from the
+    cache. Which implementation cuts (rjieba or Python jieba) is not part of
+    it: both give the same words (tests/analyse/test_segment.py)."""
+    data = repr((TOKENIZER_VERSION, jieba_dictionary(), user_dictionary(), sorted(search_fold_pairs().items())))
     return f"{TOKENIZER_VERSION}-{hashlib.sha256(data.encode()).hexdigest()[:12]}"
 
 
