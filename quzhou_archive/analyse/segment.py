@@ -135,11 +135,14 @@ def python_jieba_cut() -> Cut:
     return lambda text: tokenizer.cut(text, HMM=False)
 
 
+def _jieba_dictionary_text() -> str:
+    return resources.files("jieba").joinpath("dict.txt").read_text(encoding="utf-8")
+
+
 def jieba_dictionary() -> list[tuple[str, int, str]]:
     """jieba's own dict.txt (word, frequency, tag), as Python jieba reads it."""
-    text = resources.files("jieba").joinpath("dict.txt").read_text(encoding="utf-8")
     entries = []
-    for line in text.splitlines():
+    for line in _jieba_dictionary_text().splitlines():
         word, freq, *tag = line.strip().split(" ")
         entries.append((word, int(freq), tag[0] if tag else ""))
     return entries
@@ -198,7 +201,8 @@ def tokenizer_fingerprint() -> str:
     so that an archivist's edit to the gazetteer is never answered from the
     cache. Which implementation cuts (rjieba or Python jieba) is not part of
     it: both give the same words (tests/analyse/test_segment.py)."""
-    data = repr((TOKENIZER_VERSION, jieba_dictionary(), user_dictionary(), sorted(search_fold_pairs().items())))
+    jieba_digest = hashlib.sha256(_jieba_dictionary_text().encode()).hexdigest()
+    data = repr((TOKENIZER_VERSION, jieba_digest, user_dictionary(), sorted(search_fold_pairs().items())))
     return f"{TOKENIZER_VERSION}-{hashlib.sha256(data.encode()).hexdigest()[:12]}"
 
 
