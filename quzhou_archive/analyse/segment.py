@@ -1,6 +1,7 @@
 """All tokenising, for the Whoosh index, the browser index and queries.
 
-The only module that imports jieba. A text is folded (Traditional ->
+The only module that imports jieba (and rjieba, which runs jieba's
+dictionary and algorithm compiled, with the same words). A text is folded (Traditional ->
 Simplified, full-width -> half-width, lower case: `textnorm.search_fold`) and read
 as a stream of non-space characters; each character has a position. A field
 (headline, body) is a list of such streams, one per printed part; nothing
@@ -115,12 +116,19 @@ def load_segmenter() -> None:
 def _cut() -> Cut:
     """The segmenter words() uses: jieba's dictionary and algorithm run by
     rjieba (compiled, same tokens), or Python jieba where rjieba is missing."""
+    return rjieba_cut() if rjieba_available() else python_jieba_cut()
+
+
+@functools.lru_cache(maxsize=1)
+def rjieba_available() -> bool:
+    """Whether rjieba can be imported; if not, says so, once: workers forked
+    after a build has asked inherit the answer and stay silent."""
     try:
         import rjieba  # noqa: F401
     except ImportError:
         print(_RJIEBA_MISSING, file=sys.stderr)
-        return python_jieba_cut()
-    return rjieba_cut()
+        return False
+    return True
 
 
 @functools.lru_cache(maxsize=1)

@@ -113,7 +113,9 @@ def test_without_rjieba_python_jieba_cuts_and_says_so_once(monkeypatch, capsys):
     expected = count_words(python_jieba_cut(), text)
     monkeypatch.setitem(sys.modules, "rjieba", None)     # import rjieba now fails
     segment._cut.cache_clear()
+    segment.rjieba_available.cache_clear()
     try:
+        assert not segment.rjieba_available()
         assert words(text) == expected
         assert words(text + "。") == expected
         segment.load_segmenter()
@@ -121,6 +123,7 @@ def test_without_rjieba_python_jieba_cuts_and_says_so_once(monkeypatch, capsys):
         assert notices == ["segmentation: rjieba not installed; using Python jieba (slower)"]
     finally:
         segment._cut.cache_clear()
+        segment.rjieba_available.cache_clear()
 
 
 def test_rjieba_is_used_where_installed(capsys):
