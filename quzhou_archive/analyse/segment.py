@@ -166,17 +166,20 @@ def rjieba_cut() -> Cut:
     dictionary): the difference goes to a word no text contains, as the
     total weighs every path. And rjieba segments more characters as Chinese
     (CJK extensions, compatibility ideographs), so it is given only the runs
-    Python jieba segments, one per line."""
+    Python jieba segments, one per line.
+
+    A word of frequency 0 (written to force a split) is no word to Python
+    jieba but one rjieba can still choose: with such a word Python jieba cuts."""
     import rjieba
 
+    entries = jieba_dictionary()
+    entries += [(word, freq, None) for word, freq in user_dictionary()]
+    if any(freq <= 0 for _, freq, _ in entries):
+        return python_jieba_cut()
     tokenizer = rjieba.Jieba.empty()
     python_total, final_freqs = 0, {}
-    for word, freq, tag in jieba_dictionary():
+    for word, freq, tag in entries:
         tokenizer.add_word(word, freq, tag)
-        python_total += freq
-        final_freqs[word] = freq
-    for word, freq in user_dictionary():
-        tokenizer.add_word(word, freq, None)
         python_total += freq
         final_freqs[word] = freq
     balance = python_total - sum(final_freqs.values())

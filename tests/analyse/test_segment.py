@@ -145,3 +145,19 @@ def test_each_distinct_word_is_folded_once(monkeypatch):
     monkeypatch.setattr(segment, "search_fold", lambda w: folded.append(w) or real(w))
     assert words("衢州衢州衢州開化開化") == Counter({"衢州": 3, "开化": 2})
     assert sorted(folded) == sorted(["衢州", "开化"])   # jieba reads plainly folded text
+
+
+def test_a_user_word_of_frequency_zero_splits_as_python_jieba_splits_it(monkeypatch):
+    from quzhou_archive.analyse import segment
+
+    real = segment.user_dictionary
+    monkeypatch.setattr(segment, "user_dictionary", lambda: real() + [("种植胡柚", 0), ("有限公司", 0)])
+    segment.rjieba_cut.cache_clear()
+    segment.python_jieba_cut.cache_clear()
+    try:
+        text = "种植胡柚的有限公司"
+        assert count_words(segment.rjieba_cut(), text) == count_words(segment.python_jieba_cut(), text)
+        assert "有限公司" not in count_words(segment.rjieba_cut(), text)
+    finally:
+        segment.rjieba_cut.cache_clear()
+        segment.python_jieba_cut.cache_clear()
