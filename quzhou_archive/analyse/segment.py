@@ -143,22 +143,32 @@ def python_jieba_cut() -> Cut:
     return lambda text: tokenizer.cut(text, HMM=False)
 
 
-def _jieba_dictionary_text() -> str:
-    return resources.files("jieba").joinpath("dict.txt").read_text(encoding="utf-8")
+@functools.lru_cache(maxsize=1)
+def _jieba_dictionary_bytes() -> bytes:
+    return resources.files("jieba").joinpath("dict.txt").read_bytes()
 
 
 def jieba_dictionary() -> list[tuple[str, int, str]]:
     """jieba's own dict.txt (word, frequency, tag), as Python jieba reads it."""
     entries = []
-    for line in _jieba_dictionary_text().splitlines():
+    for line in _jieba_dictionary_bytes().decode("utf-8").splitlines():
         word, freq, *tag = line.strip().split(" ")
         entries.append((word, int(freq), tag[0] if tag else ""))
     return entries
 
 
+def jieba_frequencies() -> tuple[dict[bytes, int], int]:
+    """dict.txt's words (UTF-8) with their last frequency, and the sum of all
+    its lines' frequencies (a word listed twice counts twice, as in Python jieba)."""
+    pairs = re.findall(rb"^(\S+) (\d+)", _jieba_dictionary_bytes(), re.M)
+    return {w: int(f) for w, f in pairs}, sum(int(f) for _, f in pairs)
+
+
 @functools.lru_cache(maxsize=1)
 def rjieba_cut() -> Cut:
-    """rjieba over jieba's own dict.txt, cutting exactly as Python jieba does.
+    """rjieba with jieba's dictionary (its own copy of dict.txt, the same
+    words: tests/analyse/test_segment.py) and the user dictionary, cutting
+    exactly as Python jieba does.
 
     Two differences are evened out. rjieba's total frequency counts each word
     once, at its last frequency, where Python jieba adds every dict.txt line
@@ -172,17 +182,15 @@ def rjieba_cut() -> Cut:
     jieba but one rjieba can still choose: with such a word Python jieba cuts."""
     import rjieba
 
-    entries = jieba_dictionary()
-    entries += [(word, freq, None) for word, freq in user_dictionary()]
-    if any(freq <= 0 for _, freq, _ in entries):
+    user = user_dictionary()
+    if any(freq <= 0 for _, freq in user):
         return python_jieba_cut()
-    tokenizer = rjieba.Jieba.empty()
-    python_total, final_freqs = 0, {}
-    for word, freq, tag in entries:
-        tokenizer.add_word(word, freq, tag)
-        python_total += freq
-        final_freqs[word] = freq
-    balance = python_total - sum(final_freqs.values())
+    tokenizer = rjieba.Jieba()
+    for word, freq in user:
+        tokenizer.add_word(word, freq, None)
+    listed, lines_total = jieba_frequencies()
+    # Python jieba's total less rjieba's: the repeated lines, and the user words' earlier frequencies
+    balance = lines_total - sum(listed.values()) + sum(listed.get(w.encode("utf-8"), 0) for w, _ in user)
     if balance:
         tokenizer.add_word(_TOTAL_BALANCE_WORD, balance, None)
     return lambda text: tokenizer.cut("\n".join(_JIEBA_BLOCK.findall(text)), False)
@@ -212,7 +220,7 @@ def tokenizer_fingerprint() -> str:
     so that an archivist's edit to the gazetteer is never answered from the
     cache. Which implementation cuts (rjieba or Python jieba) is not part of
     it: both give the same words (tests/analyse/test_segment.py)."""
-    jieba_digest = hashlib.sha256(_jieba_dictionary_text().encode()).hexdigest()
+    jieba_digest = hashlib.sha256(_jieba_dictionary_bytes()).hexdigest()
     data = repr((TOKENIZER_VERSION, jieba_digest, user_dictionary(), sorted(search_fold_pairs().items())))
     return f"{TOKENIZER_VERSION}-{hashlib.sha256(data.encode()).hexdigest()[:12]}"
 
