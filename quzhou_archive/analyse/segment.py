@@ -1,6 +1,7 @@
 """All tokenising, for the Whoosh index, the browser index and queries.
 
-The only module that imports jieba. A text is folded (Traditional ->
+The only module that imports jieba (and rjieba, which runs jieba's
+dictionary and algorithm compiled, with the same words). A text is folded (Traditional ->
 Simplified, full-width -> half-width, lower case: `textnorm.search_fold`) and read
 as a stream of non-space characters; each character has a position. A field
 (headline, body) is a list of such streams, one per printed part; nothing
@@ -23,7 +24,9 @@ import functools
 import hashlib
 import logging
 import re
+import sys
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib import resources
 
@@ -93,8 +96,43 @@ def bigrams(s: str) -> list[str]:
     return [s[i:i + 2] for i in range(len(s) - 1)]
 
 
+# jieba's re_han_default: the runs it segments; everything between them it
+# yields a character (or a whitespace run) at a time, never a word of two.
+_JIEBA_BLOCK = re.compile("[\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+")
+_RJIEBA_MISSING = "segmentation: rjieba not installed; using Python jieba (slower)"
+# Weight that no text can reach (jieba never segments a control character):
+# it carries the part of Python jieba's total frequency that rjieba does not count.
+_TOTAL_BALANCE_WORD = "\x00"
+
+Cut = Callable[[str], Iterable[str]]
+
+
+def load_segmenter() -> None:
+    """Load the dictionaries now (before workers fork, say), not at the first words()."""
+    _cut()
+
+
 @functools.lru_cache(maxsize=1)
-def _jieba():
+def _cut() -> Cut:
+    """The segmenter words() uses: jieba's dictionary and algorithm run by
+    rjieba (compiled, same tokens), or Python jieba where rjieba is missing."""
+    return rjieba_cut() if rjieba_available() else python_jieba_cut()
+
+
+@functools.lru_cache(maxsize=1)
+def rjieba_available() -> bool:
+    """Whether rjieba can be imported; if not, says so, once: workers forked
+    after a build has asked inherit the answer and stay silent."""
+    try:
+        import rjieba  # noqa: F401
+    except ImportError:
+        print(_RJIEBA_MISSING, file=sys.stderr)
+        return False
+    return True
+
+
+@functools.lru_cache(maxsize=1)
+def python_jieba_cut() -> Cut:
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
@@ -102,7 +140,60 @@ def _jieba():
     tokenizer.initialize()
     for word, freq in user_dictionary():
         tokenizer.add_word(word, freq)
-    return tokenizer
+    return lambda text: tokenizer.cut(text, HMM=False)
+
+
+@functools.lru_cache(maxsize=1)
+def _jieba_dictionary_bytes() -> bytes:
+    return resources.files("jieba").joinpath("dict.txt").read_bytes()
+
+
+def jieba_dictionary() -> list[tuple[str, int, str]]:
+    """jieba's own dict.txt (word, frequency, tag), as Python jieba reads it."""
+    entries = []
+    for line in _jieba_dictionary_bytes().decode("utf-8").splitlines():
+        word, freq, *tag = line.strip().split(" ")
+        entries.append((word, int(freq), tag[0] if tag else ""))
+    return entries
+
+
+def jieba_frequencies() -> tuple[dict[bytes, int], int]:
+    """dict.txt's words (UTF-8) with their last frequency, and the sum of all
+    its lines' frequencies (a word listed twice counts twice, as in Python jieba)."""
+    pairs = re.findall(rb"^(\S+) (\d+)", _jieba_dictionary_bytes(), re.M)
+    return {w: int(f) for w, f in pairs}, sum(int(f) for _, f in pairs)
+
+
+@functools.lru_cache(maxsize=1)
+def rjieba_cut() -> Cut:
+    """rjieba with jieba's dictionary (its own copy of dict.txt, the same
+    words: tests/analyse/test_segment.py) and the user dictionary, cutting
+    exactly as Python jieba does.
+
+    Two differences are evened out. rjieba's total frequency counts each word
+    once, at its last frequency, where Python jieba adds every dict.txt line
+    and every add_word (a duplicate line, a user word already in the
+    dictionary): the difference goes to a word no text contains, as the
+    total weighs every path. And rjieba segments more characters as Chinese
+    (CJK extensions, compatibility ideographs), so it is given only the runs
+    Python jieba segments, one per line.
+
+    A word of frequency 0 (written to force a split) is no word to Python
+    jieba but one rjieba can still choose: with such a word Python jieba cuts."""
+    import rjieba
+
+    user = user_dictionary()
+    if any(freq <= 0 for _, freq in user):
+        return python_jieba_cut()
+    tokenizer = rjieba.Jieba()
+    for word, freq in user:
+        tokenizer.add_word(word, freq, None)
+    listed, lines_total = jieba_frequencies()
+    # Python jieba's total less rjieba's: the repeated lines, and the user words' earlier frequencies
+    balance = lines_total - sum(listed.values()) + sum(listed.get(w.encode("utf-8"), 0) for w, _ in user)
+    if balance:
+        tokenizer.add_word(_TOTAL_BALANCE_WORD, balance, None)
+    return lambda text: tokenizer.cut("\n".join(_JIEBA_BLOCK.findall(text)), False)
 
 
 def user_dictionary() -> list[tuple[str, int]]:
@@ -124,10 +215,13 @@ def user_dictionary() -> list[tuple[str, int]]:
 
 @functools.lru_cache(maxsize=1)
 def tokenizer_fingerprint() -> str:
-    """TOKENIZER_VERSION and the data the tokens depend on (the user
-    dictionary, the search foldings): what cached tokens are keyed by, so
-    that an archivist's edit to the gazetteer is never answered from the cache."""
-    data = repr((TOKENIZER_VERSION, user_dictionary(), sorted(search_fold_pairs().items())))
+    """TOKENIZER_VERSION and the data the tokens depend on (jieba's dictionary,
+    the user dictionary, the search foldings): what cached tokens are keyed by,
+    so that an archivist's edit to the gazetteer is never answered from the
+    cache. Which implementation cuts (rjieba or Python jieba) is not part of
+    it: both give the same words (tests/analyse/test_segment.py)."""
+    jieba_digest = hashlib.sha256(_jieba_dictionary_bytes()).hexdigest()
+    data = repr((TOKENIZER_VERSION, jieba_digest, user_dictionary(), sorted(search_fold_pairs().items())))
     return f"{TOKENIZER_VERSION}-{hashlib.sha256(data.encode()).hexdigest()[:12]}"
 
 
@@ -136,10 +230,16 @@ def words(text: str) -> Counter:
 
     Dictionary words only (no HMM guesses): the user dictionary supplies the
     local names, and the same text always gives the same words."""
+    return count_words(_cut(), text)
+
+
+def count_words(cut: Cut, text: str) -> Counter:
+    """words() by a given segmenter. Each distinct word is folded once."""
+    raw = Counter(word for word in cut(fold(text))   # jieba reads the plainly folded text
+                  if len(word) >= 2 and _WORD_CHARS.match(word))
     counts: Counter = Counter()
-    for word in _jieba().cut(fold(text), HMM=False):   # jieba reads the plainly folded text
-        if len(word) >= 2 and _WORD_CHARS.match(word):
-            counts[search_fold(word)] += 1
+    for word, n in raw.items():
+        counts[search_fold(word)] += n
     return counts
 
 

@@ -44,7 +44,7 @@ from pathlib import Path
 from quzhou_archive import articles as store
 from quzhou_archive.analyse import content as content_module
 from quzhou_archive.analyse.content import render_content
-from quzhou_archive.analyse.segment import DocTokens, field_length, tokenize, tokenizer_fingerprint
+from quzhou_archive.analyse.segment import DocTokens, field_length, rjieba_available, tokenize, tokenizer_fingerprint
 from quzhou_archive.articles import ArticleMeta
 from quzhou_archive.errors import ArchiveError
 from quzhou_archive.pipeline.state import AnalysisCache, ArticleRecord, code_digest, digest_of
@@ -249,9 +249,9 @@ class AnalyseKit(Kit):
 
     def setup(self) -> None:
         if self.jieba:
-            from quzhou_archive.analyse.segment import _jieba
+            from quzhou_archive.analyse.segment import load_segmenter
 
-            _jieba()
+            load_segmenter()
 
     @property
     def cache(self) -> AnalysisCache:
@@ -389,6 +389,8 @@ def analyse_all(ctx, todo: list, vocabulary: Vocabulary, jieba: bool) -> list[Ar
     first if some of it will be segmented), caching what is new; their
     records are filled in."""
     tasks = [(str(s.path), s.id, s.digest) for s in todo]
+    if jieba:
+        rjieba_available()      # asked here, so the workers do not each say it is missing
     kit = AnalyseKit(str(ctx.articles_dir), ctx.cache.path, ctx.versions.analysers, jieba=jieba)
     by_id = {s.id: s for s in todo}
     errors, batch = [], []

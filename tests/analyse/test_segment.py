@@ -1,7 +1,15 @@
 """Tokens: folding, streams, characters and bigrams with positions, jieba words with the local dictionary."""
+import sys
+from collections import Counter
+from pathlib import Path
+
 from quzhou_archive.analyse.segment import (
-    SLOT, bigram_positions, field_length, field_streams, fold_query, part_starts, tokenize, user_dictionary, words,
+    SLOT, bigram_positions, count_words, field_length, field_streams, fold_query, part_starts, python_jieba_cut,
+    rjieba_cut, tokenize, user_dictionary, words,
 )
+from quzhou_archive.synthetic import generate
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_folding_traditional_fullwidth_and_case():
@@ -51,3 +59,105 @@ def test_tokenizer_fingerprint_follows_the_user_dictionary(monkeypatch):
     finally:
         segment.tokenizer_fingerprint.cache_clear()
     assert after != before and after.startswith(f"{segment.TOKENIZER_VERSION}-")
+
+
+def test_tokenizer_fingerprint_is_the_same_whichever_implementation_cuts(monkeypatch):
+    from quzhou_archive.analyse import segment
+
+    compiled = segment.tokenizer_fingerprint()
+    segment.tokenizer_fingerprint.cache_clear()
+    monkeypatch.setitem(sys.modules, "rjieba", None)
+    try:
+        assert segment.tokenizer_fingerprint() == compiled
+    finally:
+        segment.tokenizer_fingerprint.cache_clear()
+
+
+# rjieba and Python jieba: the same words, on every text the archive has and makes.
+
+TRICKY = ("常山縣 ＡＢＣ　Ｒ＆Ｄ 4S店 AT&T C++ c# 3.5% 1,200万元 2021-06-01 a_b x.y "
+          "㐀中文 鿐鿿字 兀字 𠀀衢州 \r\n\t 衢州市\n\n柯城区。“双十一”——开化龙顶 B超 B 超 "
+          "abc123def 一二三 ＡＢＣ１２３ e-mail IPv6 ① Ⅻ")
+
+
+def both_words(text: str) -> tuple[Counter, Counter]:
+    return (count_words(rjieba_cut(), text), count_words(python_jieba_cut(), text))
+
+
+def test_rjieba_and_python_jieba_agree_on_odd_characters():
+    compiled, python = both_words(TRICKY)
+    assert compiled == python and python
+
+
+def test_rjieba_and_python_jieba_agree_on_the_whole_bundled_archive():
+    paths = sorted((ROOT / "articles").glob("**/*.md"))
+    assert paths
+    for path in paths:
+        text = path.read_text(encoding="utf-8")       # front matter and body, as written
+        compiled, python = both_words(text)
+        assert compiled == python, path
+
+
+def test_rjieba_and_python_jieba_agree_on_a_synthetic_archive(tmp_path):
+    paths = generate(300, tmp_path, ROOT / "articles", seed=11)
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        compiled, python = both_words(text)
+        assert compiled == python, path
+
+
+def test_without_rjieba_python_jieba_cuts_and_says_so_once(monkeypatch, capsys):
+    from quzhou_archive.analyse import segment
+
+    text = "浙江珏芯微电子有限公司在辉埠镇投资,种植胡柚"
+    expected = count_words(python_jieba_cut(), text)
+    monkeypatch.setitem(sys.modules, "rjieba", None)     # import rjieba now fails
+    segment._cut.cache_clear()
+    segment.rjieba_available.cache_clear()
+    try:
+        assert not segment.rjieba_available()
+        assert words(text) == expected
+        assert words(text + "。") == expected
+        segment.load_segmenter()
+        notices = capsys.readouterr().err.splitlines()
+        assert notices == ["segmentation: rjieba not installed; using Python jieba (slower)"]
+    finally:
+        segment._cut.cache_clear()
+        segment.rjieba_available.cache_clear()
+
+
+def test_rjieba_is_used_where_installed(capsys):
+    from quzhou_archive.analyse import segment
+
+    segment._cut.cache_clear()
+    try:
+        assert segment._cut() is rjieba_cut()
+        assert capsys.readouterr().err == ""
+    finally:
+        segment._cut.cache_clear()
+
+
+def test_each_distinct_word_is_folded_once(monkeypatch):
+    from quzhou_archive.analyse import segment
+
+    folded = []
+    real = segment.search_fold
+    monkeypatch.setattr(segment, "search_fold", lambda w: folded.append(w) or real(w))
+    assert words("衢州衢州衢州開化開化") == Counter({"衢州": 3, "开化": 2})
+    assert sorted(folded) == sorted(["衢州", "开化"])   # jieba reads plainly folded text
+
+
+def test_a_user_word_of_frequency_zero_splits_as_python_jieba_splits_it(monkeypatch):
+    from quzhou_archive.analyse import segment
+
+    real = segment.user_dictionary
+    monkeypatch.setattr(segment, "user_dictionary", lambda: real() + [("种植胡柚", 0), ("有限公司", 0)])
+    segment.rjieba_cut.cache_clear()
+    segment.python_jieba_cut.cache_clear()
+    try:
+        text = "种植胡柚的有限公司"
+        assert count_words(segment.rjieba_cut(), text) == count_words(segment.python_jieba_cut(), text)
+        assert "有限公司" not in count_words(segment.rjieba_cut(), text)
+    finally:
+        segment.rjieba_cut.cache_clear()
+        segment.python_jieba_cut.cache_clear()

@@ -100,3 +100,27 @@ def analyse_sources(articles):
 
 def store_digest(articles, article_id: str) -> str:
     return hashlib.sha256((articles / f"{article_id}.md").read_bytes()).hexdigest()
+
+
+def test_without_rjieba_a_build_with_workers_says_so_once_and_gives_the_same_site(tmp_path, monkeypatch, capfd):
+    import sys
+
+    from quzhou_archive.analyse import segment
+    from quzhou_archive.pipeline.workers import PARALLEL_FROM
+    from quzhou_archive.synthetic import generate
+
+    articles = tmp_path / "articles"
+    generate(PARALLEL_FROM + 6, articles, ROOT / "articles", seed=9)
+    assert build(articles, tmp_path / "compiled" / "site", tmp_path / "compiled" / "index", jobs=2) == 0
+    capfd.readouterr()
+    monkeypatch.setitem(sys.modules, "rjieba", None)     # import rjieba now fails, in the workers too
+    segment._cut.cache_clear()
+    segment.rjieba_available.cache_clear()
+    try:
+        assert build(articles, tmp_path / "python" / "site", tmp_path / "python" / "index", jobs=2) == 0
+        out, err = capfd.readouterr()                     # workers' output included
+    finally:
+        segment._cut.cache_clear()
+        segment.rjieba_available.cache_clear()
+    assert f"{PARALLEL_FROM + 6} segmented" in out and err.count("rjieba not installed") == 1
+    assert snapshot(tmp_path / "python" / "site") == snapshot(tmp_path / "compiled" / "site")

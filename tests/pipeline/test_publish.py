@@ -23,7 +23,7 @@ import pytest
 from quzhou_archive import articles as store
 from quzhou_archive.pipeline import build
 from quzhou_archive.search.whoosh_index import Searcher
-from quzhou_archive.analyse.segment import _jieba
+from quzhou_archive.analyse.segment import load_segmenter
 from quzhou_archive.pipeline.publish import JOURNAL, NEXT_MANIFEST, STAMP_FILE, index_to_read
 from quzhou_archive.pipeline.state import SCRATCH_PREFIX, state_dir
 from tests.conftest import ROOT
@@ -79,7 +79,7 @@ def change(articles: Path) -> None:
 
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory) -> Archive:
-    _jieba()        # loaded once here, the builds in this process fork workers that have it
+    load_segmenter()        # loaded once here, the builds in this process fork workers that have it
     root = tmp_path_factory.mktemp("publish")
     work = root / "work"
     shutil.copytree(ROOT / "articles", work / "articles.new")
