@@ -168,28 +168,46 @@ def paper_slugs(papers: set[str]) -> dict[str, str]:
 # -- pages ---------------------------------------------------------------------
 
 def paginate(path_stem: str, items, context: dict, template: str = "list.html"):
-    """A list as pages of PER_PAGE: STEM.html, STEM-2.html … (one at a time)."""
-    count = max(1, -(-len(items) // PER_PAGE))
-    paths = [f"{path_stem}.html"] + [f"{path_stem}-{n}.html" for n in range(2, count + 1)]
-    for n in range(1, count + 1):
-        chunk = items[(n - 1) * PER_PAGE:n * PER_PAGE]
-        pager = {"current": n, "count": count, "links": pager_links(paths, n),
-                 "prev": paths[n - 2] if n > 1 else None, "next": paths[n] if n < count else None}
-        title = context["page_title"] + (f"(第{n}页)" if n > 1 else "")
-        yield Page(paths[n - 1], template, {**context, "items": chunk, "pager": pager, "page_title": title,
-                                            "total": len(items)})
+    """A list, newest first, as pages (made one at a time): STEM.html holds
+    the newest articles (all of a list of up to 2 × PER_PAGE, else between
+    PER_PAGE + 1 and 2 × PER_PAGE of them), STEM-K.html the older ones
+    PER_PAGE at a time, K counted from the oldest page. So a page keeps its
+    articles as new ones come: a day's new articles change the first page
+    of each list they are in (and, every PER_PAGE of them, add one), not
+    every page after it."""
+    total = len(items)
+    older = max(0, -(-total // PER_PAGE) - 2)       # pages besides the first
+    first_holds = total - older * PER_PAGE
+    pages = [(FIRST_PAGE, f"{path_stem}.html")] + [(str(k), f"{path_stem}-{k}.html") for k in range(older, 0, -1)]
+    for at, (label, path) in enumerate(pages):
+        if at == 0:
+            chunk = items[:first_holds]
+        else:
+            start = total - int(label) * PER_PAGE
+            chunk = items[start:start + PER_PAGE]
+        pager = {"first": at == 0, "current": label, "links": pager_links(pages, at) if older else [],
+                 "prev": pages[at - 1][1] if at else None, "next": pages[at + 1][1] if at + 1 < len(pages) else None}
+        title = context["page_title"] + (f"(第{label}页)" if at else "")
+        # the count only on the first page: on the others it would change them all with every new article
+        yield Page(path, template, {**context, "items": chunk, "pager": pager, "page_title": title,
+                                    "total": total if at == 0 else None})
 
 
-def pager_links(paths: list[str], current: int, around: int = 2) -> list[tuple[int, str] | None]:
-    """The page numbers a pager shows: the first, the last and a few around the
-    current one, None for a gap (a list of thousands of pages must not put
-    thousands of links on each of them)."""
-    shown = sorted({1, len(paths), *range(max(1, current - around), min(len(paths), current + around) + 1)})
-    links: list[tuple[int, str] | None] = []
+FIRST_PAGE = "最新"
+
+
+def pager_links(pages: list[tuple[str, str]], at: int, around: int = 2) -> list[tuple[str, str] | None]:
+    """The pages a pager names (label, path), in reading order: the first,
+    the last and a few around the current one, None for a gap (a list of
+    thousands of pages must not put thousands of links on each of them)."""
+    shown = sorted({0, len(pages) - 1, *range(max(0, at - around), min(len(pages) - 1, at + around) + 1)})
+    links: list[tuple[str, str] | None] = []
+    previous = None
     for n in shown:
-        if links and links[-1] is not None and n > links[-1][0] + 1:
+        if previous is not None and n > previous + 1:
             links.append(None)
-        links.append((n, paths[n - 1]))
+        links.append(pages[n])
+        previous = n
     return links
 
 

@@ -9,6 +9,7 @@ from quzhou_archive import articles as store
 from quzhou_archive.pipeline import build
 from quzhou_archive.errors import ArchiveError
 from quzhou_archive.synthetic import generate
+from quzhou_archive.site.render import PER_PAGE
 from tests.conftest import ROOT
 
 BASE = "https://owner.github.io/REPO/"
@@ -23,9 +24,9 @@ def site(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def big_site(tmp_path_factory):
-    """400 generated articles: lists long enough to be paginated."""
+    """800 generated articles: lists long enough to be paginated."""
     root = tmp_path_factory.mktemp("big")
-    generate(400, root / "articles", ROOT / "articles", seed=5)
+    generate(800, root / "articles", ROOT / "articles", seed=5)
     assert build(root / "articles", root / "site", root / "index", "/") == 0
     return root / "site"
 
@@ -95,11 +96,33 @@ def test_photo_credits_and_notes(site):
 
 def test_long_lists_are_paginated(big_site):
     pages = sorted(p.name for p in (big_site / "topics").glob("*.html"))
-    assert any(name.endswith("-2.html") for name in pages)
-    first = next(p for p in (big_site / "topics").glob("*-2.html")).name.replace("-2.html", ".html")
-    page = read(big_site, f"topics/{first}")
-    assert page.count('<li><a href=') == 50
-    assert 'rel="next"' in page
+    assert any(name.endswith("-1.html") for name in pages)
+    oldest = next(p for p in (big_site / "topics").glob("*-1.html"))
+    first = read(big_site, f"topics/{oldest.name.replace('-1.html', '.html')}")
+    assert PER_PAGE < first.count('<li><a href=') <= 2 * PER_PAGE
+    assert 'rel="next"' in first and "共 " in first
+    page = read(big_site, f"topics/{oldest.name}")
+    assert page.count('<li><a href=') == PER_PAGE
+    assert 'rel="prev"' in page and 'rel="next"' not in page and "共 " not in page
+
+
+def test_a_new_article_changes_the_first_page_of_a_list_not_the_older_ones():
+    from quzhou_archive.site.render import paginate
+
+    def pages(n):
+        return {p.path: p.context for p in paginate("topics/x", [f"a{i}" for i in range(n, 0, -1)],
+                                                    {"page_title": "x"})}
+
+    before, after = pages(437), pages(438)
+    assert sorted(before) == sorted(after) == ["topics/x-1.html", "topics/x-2.html", "topics/x-3.html",
+                                               "topics/x-4.html", "topics/x-5.html", "topics/x-6.html",
+                                               "topics/x-7.html", "topics/x.html"]
+    changed = [path for path in before if before[path] != after[path]]
+    assert changed == ["topics/x.html"]
+    assert len(after["topics/x.html"]["items"]) == 88 and after["topics/x-7.html"]["items"][0] == "a350"
+    grown = pages(451)     # fifty more: one page more, and the pagers near the first page change
+    assert "topics/x-8.html" in grown
+    assert [p for p in before if p in grown and before[p]["items"] != grown[p]["items"]] == ["topics/x.html"]
 
 
 def test_feeds_and_sitemap_are_valid_and_absolute(site):
@@ -169,7 +192,7 @@ def test_failed_build_leaves_the_previous_site_and_index(tmp_path):
 def test_pager_shows_the_ends_and_the_neighbourhood():
     from quzhou_archive.site.render import pager_links
 
-    paths = [f"topics/x-{n}.html" for n in range(1, 336)]
-    links = pager_links(paths, 100)
-    assert [link[0] if link else None for link in links] == [1, None, 98, 99, 100, 101, 102, None, 335]
-    assert [link[0] for link in pager_links(paths[:4], 2)] == [1, 2, 3, 4]
+    pages = [("最新", "x.html")] + [(str(k), f"x-{k}.html") for k in range(334, 0, -1)]
+    links = pager_links(pages, 100)
+    assert [link[0] if link else None for link in links] == ["最新", None, "237", "236", "235", "234", "233", None, "1"]
+    assert [link[0] for link in pager_links(pages[:4], 2)] == ["最新", "334", "333", "332"]
