@@ -5,7 +5,7 @@ Reads two records written by `build_bench.py --record` (say 100 000 and
 200 000 articles), fits a straight line through each measurement (time,
 peak memory, site size, files) and prints what it gives at the target size.
 A line through two points says nothing about curvature: the README states
-the projection as such.
+the projection as such. The growth per 1 000 articles is the line's slope.
 
 usage: python benchmarks/projection.py RECORD_A.json RECORD_B.json [--at 1000000]
 """
@@ -47,11 +47,14 @@ def main() -> int:
     ap.add_argument("--at", type=int, default=1_000_000, help="the archive size to project (default 1000000)")
     args = ap.parse_args()
     a, b = sorted((json.loads(p.read_text(encoding="utf-8")) for p in args.records), key=lambda r: r["articles"])
-    print(f"| measure | {a['articles']:,} | {b['articles']:,} | {args.at:,} (projected) |")
-    print("|---|---|---|---|")
+    print(f"| measure | {a['articles']:,} | {b['articles']:,} | per 1 000 more | {args.at:,} (projected) |")
+    print("|---|---|---|---|---|")
     for name, ya, yb, yp, unit in project(a, b, args.at):
         fmt = "{:,.0f}" if unit == "files" else "{:.2f}"
-        print(f"| {name} | {fmt.format(ya)} {unit} | {fmt.format(yb)} {unit} | {fmt.format(yp)} {unit} |")
+        growth = (yb - ya) / (b["articles"] - a["articles"]) * 1000
+        step = "{:,.0f}" if unit == "files" else "{:.3f}"
+        print(f"| {name} | {fmt.format(ya)} {unit} | {fmt.format(yb)} {unit} | {step.format(growth)} {unit} "
+              f"| {fmt.format(yp)} {unit} |")
     return 0
 
 
