@@ -215,7 +215,7 @@ def _finish_bucket(kit: ShardKit, args) -> list[SiteFile]:
         except FileNotFoundError:       # no document of the run has a term in the bucket
             continue
     elements = np.concatenate(parts) if parts else np.zeros(0, bulk.ELEMENT)
-    elements = elements[np.argsort(elements["term"], kind="stable")]
+    elements = np.take(elements, np.argsort(elements["term"], kind="stable"))   # sorted runs, merged
     raw = bulk.encode_shards(elements, stale, kit.words)
     return [kit.site.write(export.shard_path(k), export.gz(raw[k])) for k in stale]
 

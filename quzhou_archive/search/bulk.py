@@ -88,9 +88,8 @@ def crc32(rows: np.ndarray, lengths: np.ndarray) -> np.ndarray:
 
 
 def shards_of(terms: np.ndarray, count: int) -> np.ndarray:
-    """Each term's shard (its CRC-32 modulo the shard count), computed once per distinct term."""
-    distinct, inverse = np.unique(terms, return_inverse=True)
-    return (crc32(*term_bytes(distinct)).astype(np.uint64) % np.uint64(count))[inverse]
+    """Each term's shard: its CRC-32 modulo the shard count."""
+    return crc32(*term_bytes(terms)).astype(np.uint64) % np.uint64(count)
 
 
 def gram_term(gram: str) -> int:
@@ -102,8 +101,9 @@ def gram_term(gram: str) -> int:
 def varint_lengths(values: np.ndarray) -> np.ndarray:
     values = values.astype(np.uint64)
     length = np.ones(len(values), np.int64)
-    for shift in range(7, 64, 7):
-        length += (values >> np.uint64(shift)) != 0
+    largest = int(values.max()) if len(values) else 0
+    for shift in range(7, largest.bit_length(), 7):    # as many comparisons as the largest value needs bytes
+        length += values >= np.uint64(1 << shift)
     return length
 
 
@@ -123,12 +123,8 @@ def put_varints(out: np.ndarray, offsets: np.ndarray, values: np.ndarray) -> Non
 def copy_ranges(out: np.ndarray, offsets: np.ndarray, source: np.ndarray, starts: np.ndarray,
                 lengths: np.ndarray) -> None:
     """out[offsets[i]:offsets[i] + lengths[i]] = source[starts[i]:starts[i] + lengths[i]], for every i."""
-    total = int(lengths.sum())
-    if not total:
-        return
-    before = np.cumsum(lengths) - lengths
-    step = np.arange(total) - np.repeat(before, lengths)
-    out[np.repeat(offsets, lengths) + step] = source[np.repeat(starts, lengths) + step]
+    if lengths.sum():
+        out[ranges(offsets, lengths)] = source[ranges(starts, lengths)]
 
 
 # -- a run of documents -> elements --------------------------------------------------------
@@ -170,8 +166,35 @@ def elements(docs: list[tuple[int, DocTokens]], count: int) -> np.ndarray:
     at = np.flatnonzero(starts_bigram)
     out = np.concatenate([_bigram_elements(code_points, doc, field, position, at),
                           _char_elements(code_points, doc, field)])
-    out["term"] |= shards_of(out["term"], count) << np.uint64(SHARD_SHIFT)
-    return out[np.argsort(out["term"], kind="stable")]
+    return by_shard_and_term(out, count)
+
+
+def by_shard_and_term(out: np.ndarray, count: int) -> np.ndarray:
+    """Elements (of term numbers without their shard) with the shard added,
+    sorted by it and by term, stably. A sort of plain numbers (term and
+    index packed in one) is many times faster than a stable argsort; the
+    shard is computed once per distinct term."""
+    bits = max(1, len(out).bit_length())
+    if bits + SHARD_SHIFT > 64:
+        out["term"] |= shards_of(out["term"], count) << np.uint64(SHARD_SHIFT)
+        return np.take(out, np.argsort(out["term"], kind="stable"))
+    packed = np.sort(out["term"] << np.uint64(bits) | np.arange(len(out), dtype=np.uint64))
+    index = (packed & np.uint64((1 << bits) - 1)).astype(np.int64)
+    terms = packed >> np.uint64(bits)
+    starts = np.flatnonzero(np.r_[True, terms[1:] != terms[:-1]])
+    lengths = np.diff(np.r_[starts, len(terms)])
+    distinct = terms[starts]
+    keys = shards_of(distinct, count) << np.uint64(SHARD_SHIFT) | distinct
+    order = np.argsort(keys)
+    out = np.take(out, index[ranges(starts[order], lengths[order])])   # (take: many times faster than [] on records)
+    out["term"] = np.repeat(keys[order], lengths[order])
+    return out
+
+
+def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The indices starts[0] .. starts[0] + lengths[0] - 1, then those of the next range, ..."""
+    before = np.cumsum(lengths) - lengths
+    return np.repeat(starts - before, lengths) + np.arange(int(lengths.sum()))
 
 
 def _bigram_elements(code_points, doc, field, position, at) -> np.ndarray:
@@ -183,8 +206,10 @@ def _bigram_elements(code_points, doc, field, position, at) -> np.ndarray:
 
 def _char_elements(code_points, doc, field) -> np.ndarray:
     """One element per (document, character): its counts in the headline and the body."""
-    keys, counts = np.unique(doc << np.uint64(22) | code_points << np.uint64(1) | field.astype(np.uint64),
-                             return_counts=True)
+    keys = np.sort(doc << np.uint64(22) | code_points << np.uint64(1) | field.astype(np.uint64))
+    first = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    counts = np.diff(np.r_[first, len(keys)])
+    keys = keys[first]
     pair = keys >> np.uint64(1)
     new = np.ones(len(keys), bool)
     new[1:] = pair[1:] != pair[:-1]
@@ -280,7 +305,7 @@ def encode_shards(elements: np.ndarray, shards: list[int], words: WordLists) -> 
     shards, from sorted elements (of those shards and perhaps others)."""
     wanted = np.array(sorted(shards), np.int64)
     if len(elements):
-        elements = elements[np.isin((elements["term"] >> np.uint64(SHARD_SHIFT)).astype(np.int64), wanted)]
+        elements = np.compress(np.isin((elements["term"] >> np.uint64(SHARD_SHIFT)).astype(np.int64), wanted), elements)
     if not len(elements):
         return {int(k): b"\0" for k in wanted}
     postings = _postings(elements)
