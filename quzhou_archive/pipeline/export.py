@@ -41,7 +41,7 @@ from quzhou_archive.pipeline import analyse
 from quzhou_archive.pipeline.outputs import SiteFile, StagedSite
 from quzhou_archive.pipeline.state import SCRATCH_PREFIX, AnalysisCache, digest_of
 from quzhou_archive.pipeline.timing import timed
-from quzhou_archive.pipeline.workers import Kit, Workers
+from quzhou_archive.pipeline.workers import Kit, Workers, keep_freed_memory
 from quzhou_archive.search import browser_index as export
 from quzhou_archive.search import bulk
 from quzhou_archive.search import rank
@@ -122,6 +122,9 @@ class CacheKit(Kit):
     cache_folder: str
     _cache: AnalysisCache | None = field(default=None, repr=False)
 
+    def setup(self) -> None:
+        keep_freed_memory()
+
     @property
     def cache(self) -> AnalysisCache:
         if self._cache is None:
@@ -141,6 +144,9 @@ class ShardKit(Kit):
     site: StagedSite
     vocabulary: export.Vocabulary
     words: bulk.WordLists | None = None
+
+    def setup(self) -> None:
+        keep_freed_memory()
 
 
 # -- the shards ------------------------------------------------------------------------------
