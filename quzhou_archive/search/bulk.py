@@ -50,12 +50,12 @@ def utf8(code_points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def term_bytes(terms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each term's UTF-8 text (`b` or `c`, then its characters), rows of 9 bytes, and its length."""
-    is_char = ((terms >> 42) & 1).astype(bool)
+    char = is_char(terms)
     first, first_length = utf8((terms >> CODE_POINT) & _CP_MASK)
     second, second_length = utf8(terms & _CP_MASK)
-    second_length[is_char] = 0
+    second_length[char] = 0
     out = np.zeros((len(terms), 9), _U8)
-    out[:, 0] = np.where(is_char, ord("c"), ord("b"))
+    out[:, 0] = np.where(char, ord("c"), ord("b"))
     out[:, 1:5] = first
     rows = np.arange(len(terms))
     for j in range(4):
@@ -90,6 +90,10 @@ def crc32(rows: np.ndarray, lengths: np.ndarray) -> np.ndarray:
 def shards_of(terms: np.ndarray, count: int) -> np.ndarray:
     """Each term's shard: its CRC-32 modulo the shard count."""
     return crc32(*term_bytes(terms)).astype(np.uint64) % np.uint64(count)
+
+
+def is_char(terms: np.ndarray) -> np.ndarray:
+    return (terms & np.uint64(CHAR_TERM)) != 0
 
 
 def gram_term(gram: str) -> int:
@@ -260,7 +264,7 @@ def shard_digests(elements: np.ndarray, count: int) -> np.ndarray:
 class WordLists:
     """Every bigram's encoded list of words (`encode_words`), looked up by term number."""
 
-    terms: np.ndarray       # sorted
+    terms: np.ndarray       # sorted, then one that is no term's (so that a search always lands on one)
     starts: np.ndarray
     lengths: np.ndarray
     data: np.ndarray        # the lists, one after the other, then b"\0": the empty list
@@ -268,19 +272,19 @@ class WordLists:
     @classmethod
     def of(cls, encoded: dict[str, bytes]) -> "WordLists":
         grams = sorted((gram_term(g), data) for g, data in encoded.items() if len(g) == 2)
-        lengths = np.array([len(d) for _, d in grams], np.int64)
-        return cls(np.array([t for t, _ in grams], np.uint64), np.cumsum(lengths) - lengths, lengths,
-                   np.frombuffer(b"".join(d for _, d in grams) + reference.encode_words([]), _U8))
+        data = b"".join(d for _, d in grams)
+        lengths = np.array([len(d) for _, d in grams] + [1], np.int64)
+        return cls(np.array([t for t, _ in grams] + [(1 << 64) - 1], np.uint64), np.cumsum(lengths) - lengths,
+                   lengths, np.frombuffer(data + reference.encode_words([]), _U8))
 
     def find(self, terms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Where each bigram term's list is in `data`, and its length (0 for characters)."""
-        at = np.minimum(np.searchsorted(self.terms, terms), max(len(self.terms) - 1, 0))
-        found = (self.terms[at] == terms) if len(self.terms) else np.zeros(len(terms), bool)
-        empty = len(self.data) - 1
-        starts = np.where(found, self.starts[at] if len(self.terms) else 0, empty)
-        lengths = np.where(found, self.lengths[at] if len(self.terms) else 0, 1)
-        is_char = ((terms >> np.uint64(42)) & np.uint64(1)).astype(bool)
-        return starts, np.where(is_char, 0, lengths)
+        """Where each term's list is in `data`, and its length (a bigram without words: the empty
+        list; a character: none)."""
+        at = np.minimum(np.searchsorted(self.terms, terms), len(self.terms) - 1)
+        found = self.terms[at] == terms
+        starts = np.where(found, self.starts[at], len(self.data) - 1)
+        lengths = np.where(found, self.lengths[at], 1)
+        return starts, np.where(is_char(terms), 0, lengths)
 
 
 # -- elements -> shard files ------------------------------------------------------------------
@@ -317,7 +321,7 @@ def encode_shards(elements: np.ndarray, shards: list[int], words: WordLists) -> 
 
 def _postings(e: np.ndarray) -> dict:
     term, doc, a, b = e["term"], e["doc"].astype(np.int64), e["a"].astype(np.int64), e["b"].astype(np.int64)
-    is_char = ((term >> np.uint64(42)) & np.uint64(1)).astype(bool)
+    char = is_char(term)
     new = _starts(term, doc)
     start = np.flatnonzero(new)
     posting_of = np.cumsum(new) - 1
@@ -325,9 +329,9 @@ def _postings(e: np.ndarray) -> dict:
     same_field[1:] &= a[1:] == a[:-1]
     previous = np.r_[0, b[:-1]]
     delta = np.where(same_field, b - previous, b)           # positions from 0 again in each field
-    delta_length = np.where(is_char, 0, varint_lengths(delta))
-    bigram = ~is_char
-    p_char = is_char[start]
+    delta_length = np.where(char, 0, varint_lengths(delta))
+    bigram = ~char
+    p_char = char[start]
     headline = np.where(p_char, a[start], np.add.reduceat((bigram & (a == 0)).astype(np.int64), start))
     body = np.where(p_char, b[start], np.add.reduceat((bigram & (a == 1)).astype(np.int64), start))
     code = body << 1 | (headline > 0)
