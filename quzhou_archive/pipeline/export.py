@@ -60,7 +60,7 @@ def version(code: str, results: dict[str, str], base_url: str) -> str:
 # -- what a shard is made from ---------------------------------------------------------
 
 # A shard's digest is two 64-bit lanes, each summed modulo 2**64 (numpy's
-# arithmetic on uint64 arrays): a row of `Sums`, one per shard.
+# arithmetic on uint64 arrays): a row of a (shards, 2) array of them.
 LANE = (1 << 64) - 1
 
 
