@@ -174,21 +174,30 @@ def _export_part(kit: CacheKit, args) -> bytes:
     items, count, folder, run = args
     sums = np.zeros((count, 2), np.uint64)
     held: dict[int, list[np.ndarray]] = {}
-    batch, characters, buffered = [], 0, 0
-    for position, (digest, docnum) in enumerate(items):
-        tokens = analyse.read(kit.cache, digest, "tokens").tokens
-        batch.append((docnum, tokens))
-        characters += sum(map(len, tokens.headline)) + sum(map(len, tokens.body))
-        if characters >= BATCH or position == len(items) - 1:
-            elements = bulk.elements(batch, count)
-            sums += bulk.shard_digests(elements, count)
-            buffered += _hold(elements, count, held)
-            batch, characters = [], 0
+    buffered = 0
+    for batch in _batches(kit.cache, items):
+        elements = bulk.elements(batch, count)
+        sums += bulk.shard_digests(elements, count)
+        buffered += _hold(elements, count, held)
         if buffered > BUFFERED:
             _append(held, folder, run)
             buffered = 0
     _append(held, folder, run)
     return sums.tobytes()
+
+
+def _batches(cache: AnalysisCache, items):
+    """The run's documents (number, tokens), some BATCH characters at a time."""
+    batch, characters = [], 0
+    for digest, docnum in items:
+        tokens = analyse.read(cache, digest, "tokens").tokens
+        batch.append((docnum, tokens))
+        characters += sum(map(len, tokens.headline)) + sum(map(len, tokens.body))
+        if characters >= BATCH:
+            yield batch
+            batch, characters = [], 0
+    if batch:
+        yield batch
 
 
 def _hold(elements: np.ndarray, count: int, held: dict[int, list[np.ndarray]]) -> int:
