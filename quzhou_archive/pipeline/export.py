@@ -116,10 +116,15 @@ def previous_sums(ctx, count: int) -> np.ndarray | None:
 # -- kits of the workers -------------------------------------------------------------------
 
 @dataclass
-class CacheKit(Kit):
-    """The analysis cache, opened once per worker."""
+class ExportKit(Kit):
+    """The staged site, the vocabulary and its encoded word lists (large:
+    the workers get them by the fork), and the analysis cache, opened once
+    per worker when a task first reads it."""
 
-    cache_folder: str
+    site: StagedSite
+    vocabulary: export.Vocabulary
+    words: bulk.WordLists | None = None
+    cache_folder: str | None = None
     _cache: AnalysisCache | None = field(default=None, repr=False)
 
     def setup(self) -> None:
@@ -137,18 +142,6 @@ class CacheKit(Kit):
             self._cache = None
 
 
-@dataclass
-class ShardKit(Kit):
-    """The staged site, the vocabulary and its encoded word lists (large: the workers get them by the fork)."""
-
-    site: StagedSite
-    vocabulary: export.Vocabulary
-    words: bulk.WordLists | None = None
-
-    def setup(self) -> None:
-        keep_freed_memory()
-
-
 # -- the shards ------------------------------------------------------------------------------
 
 SHARDS_PER_BUCKET = 64       # the postings of this many shards are finished together, by one task
@@ -164,7 +157,7 @@ def bucket_path(folder: str, run: int, bucket: int) -> str:
     return f"{folder}/run{run}-bucket{bucket}"
 
 
-def _export_part(kit: CacheKit, args) -> bytes:
+def _export_part(kit: ExportKit, args) -> bytes:
     """Postings of a run of documents, as elements (`search/bulk.py`),
     appended to one file per bucket of shards every few megabytes (a task
     holds no more, however large the archive), sorted by shard and term in
@@ -219,7 +212,7 @@ def _append(held: dict[int, list[np.ndarray]], folder: str, run: int) -> None:
     held.clear()
 
 
-def _finish_bucket(kit: ShardKit, args) -> list[SiteFile]:
+def _finish_bucket(kit: ExportKit, args) -> list[SiteFile]:
     """The stale shards of one bucket, finished from every run's elements
     (in document order: the runs are, one after the other, and the sort is stable)."""
     folder, runs, bucket, stale = args
@@ -240,10 +233,12 @@ def postings_pass(ctx, count: int, vocabulary: export.Vocabulary) -> None:
     changed (all of them, from nothing) finished."""
     items = [(ctx.records[aid].digest, n) for n, aid in enumerate(ctx.order) if aid is not None]
     runs = [items[r * len(items) // EXPORT_PARTS:(r + 1) * len(items) // EXPORT_PARTS] for r in range(EXPORT_PARTS)]
-    with tempfile.TemporaryDirectory(prefix=SCRATCH_PREFIX, dir=ctx.cache.path) as tmp:
+    encoded = encoded_word_lists(vocabulary)
+    kit = ExportKit(ctx.site, vocabulary, bulk.WordLists.of(encoded), ctx.cache.path)
+    # one pool for both steps: the runs of documents, then the buckets of shards
+    with tempfile.TemporaryDirectory(prefix=SCRATCH_PREFIX, dir=ctx.cache.path) as tmp, Workers(ctx.jobs, kit) as pool:
         tasks = [(run, count, tmp, r) for r, run in enumerate(runs)]
-        with timed("export: postings"), Workers(ctx.jobs, CacheKit(ctx.cache.path)) as pool:
-            encoded = encoded_word_lists(vocabulary)
+        with timed("export: postings"):
             sums = word_list_sums(encoded, count)
             for part in pool.map(_export_part, tasks, "export", "run", chunksize=1, size=len(items)):
                 sums += np.frombuffer(part, np.uint64).reshape(count, 2)
@@ -255,9 +250,8 @@ def postings_pass(ctx, count: int, vocabulary: export.Vocabulary) -> None:
         for k in stale:
             by_bucket.setdefault(k // per, []).append(k)
         tasks = [(tmp, len(runs), bucket, ks) for bucket, ks in sorted(by_bucket.items())]
-        kit = ShardKit(ctx.site, vocabulary, bulk.WordLists.of(encoded))
-        with timed("export: shards"), Workers(ctx.jobs, kit) as finishing:
-            for made in finishing.map(_finish_bucket, tasks, "shards", "bucket", chunksize=1, size=len(stale)):
+        with timed("export: shards"):
+            for made in pool.map(_finish_bucket, tasks, "shards", "bucket", chunksize=1, size=len(stale)):
                 for file in made:
                     ctx.outputs.made(file)
 
@@ -317,7 +311,7 @@ def update_shards(ctx, count: int, vocabulary: export.Vocabulary) -> bool:
     if any(k not in edits for k in stale):
         return False
     tasks = [(export.shard_path(k), edits[k]) for k in stale]
-    with Workers(ctx.jobs, ShardKit(ctx.site, vocabulary)) as splicing:
+    with Workers(ctx.jobs, ExportKit(ctx.site, vocabulary)) as splicing:
         for made in splicing.map(_splice_one, tasks, "export", "shard"):
             ctx.outputs.made(made)
     return True
@@ -338,7 +332,7 @@ def renewed_word_lists(ctx, vocabulary: export.Vocabulary) -> set[str]:
             if (w in old) != (w in words) or (w in words and rank.word_cost(old[w]) != rank.word_cost(words[w]))}
 
 
-def _splice_one(kit: ShardKit, args) -> SiteFile:
+def _splice_one(kit: ExportKit, args) -> SiteFile:
     """One shard with some documents' postings replaced (in a worker)."""
     rel, terms = args
     vocabulary = kit.vocabulary
