@@ -8,9 +8,10 @@
     search/meta.json  counts, averages, filters, and a fingerprint of them all
 
 **A shard's inputs** are stated without making it: the digest of a shard
-is the sum (modulo 2**128) of the digests of what each document
-contributes to it — its postings of the shard's terms, as encoded — and of
-the word lists of the shard's bigrams. A sum can be corrected: taking
+is a sum of the digests of what each document contributes to it — each
+of its postings of the shard's terms, an element of `search/bulk.py` at
+a time (two 64-bit lanes, each modulo 2**64) — and of the word lists of
+the shard's bigrams. A sum can be corrected: taking
 away what a changed article contributed before and adding what it
 contributes now gives the digest a full pass would give, so an
 incremental build knows which shards changed from the changed articles
@@ -19,18 +20,20 @@ alone, and a shard whose digest is the same is not touched.
 While no unchanged document's number moves, the changed shards are
 spliced in place (the old file, with the changed documents' postings
 replaced); otherwise (a build from nothing, the document numbers moved,
-a damaged shard) every document's postings are collected again — in
-worker processes that read the cache themselves, so no postings travel
-between processes — and the shards whose digest changed are finished.
+a damaged shard) every document's postings are collected again — with
+array operations, in worker processes that read the cache themselves, so
+no postings travel between processes — and the shards whose digest
+changed are finished.
 """
 from __future__ import annotations
 
 import hashlib
 import marshal
-import struct
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
 
 from quzhou_archive.analyse.segment import tokenizer_fingerprint
 from quzhou_archive.fsutil import atomic_write
@@ -38,8 +41,9 @@ from quzhou_archive.pipeline import analyse
 from quzhou_archive.pipeline.outputs import SiteFile, StagedSite
 from quzhou_archive.pipeline.state import SCRATCH_PREFIX, AnalysisCache, digest_of, file_digest
 from quzhou_archive.pipeline.timing import timed
-from quzhou_archive.pipeline.workers import Kit, Workers
+from quzhou_archive.pipeline.workers import Kit, Workers, keep_freed_memory
 from quzhou_archive.search import browser_index as export
+from quzhou_archive.search import bulk
 from quzhou_archive.search import rank
 from quzhou_archive.site.render import Card
 
@@ -47,7 +51,6 @@ NAME = "export"
 READS = ("meta", "tokens")
 EXPORT_PARTS = 8             # the documents are cut into this many runs, each a worker task
 SHARDS, DELTA, SEARCH = "shards", "delta", "search"     # the groups of outputs this stage makes
-MASK = (1 << 128) - 1
 
 
 def version(code: str, results: dict[str, str], base_url: str) -> str:
@@ -56,55 +59,76 @@ def version(code: str, results: dict[str, str], base_url: str) -> str:
 
 # -- what a shard is made from ---------------------------------------------------------
 
-def contribution(data: bytes) -> int:
-    return int.from_bytes(hashlib.blake2b(data, digest_size=16).digest(), "little")
+# A shard's digest is two 64-bit lanes, each summed modulo 2**64 (numpy's
+# arithmetic on uint64 arrays): a row of a (shards, 2) array of them.
+LANE = (1 << 64) - 1
 
 
-def doc_contributions(docnum: int, tokens, count: int) -> list[tuple[int, int]]:
-    """(shard, the digest of what the document contributes to it)."""
-    return [(k, contribution(chunk)) for k, chunk in export.shard_chunks(docnum, tokens, count)]
+def contribution(data: bytes) -> np.ndarray:
+    value = int.from_bytes(hashlib.blake2b(data, digest_size=16).digest(), "little")
+    return np.array([value & LANE, value >> 64], np.uint64)
 
 
-def word_list_contribution(gram: str, words: list[tuple[str, int]]) -> int:
-    return contribution(b"w" + gram.encode("utf-8") + export.encode_words(words))
+def doc_contributions(docnum: int, tokens, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """The shards the document has postings in, and the digest of what it contributes to each."""
+    elements = bulk.elements([(docnum, tokens)], count)
+    shards = np.unique((elements["term"] >> np.uint64(bulk.SHARD_SHIFT)).astype(np.int64))
+    return shards, bulk.shard_digests(elements, count)[shards]
+
+
+def word_list_contribution(gram: str, encoded_words: bytes) -> np.ndarray:
+    return contribution(b"w" + gram.encode("utf-8") + encoded_words)
 
 
 def shard_of_gram(gram: str, count: int) -> int:
     return export.term_hash("b" + gram) % count
 
 
-def word_list_sums(vocabulary: export.Vocabulary, count: int) -> list[int]:
-    sums = [0] * count
-    for gram in vocabulary.by_start:
-        k = shard_of_gram(gram, count)
-        sums[k] = (sums[k] + word_list_contribution(gram, vocabulary.words_for(gram))) & MASK
+def encoded_word_lists(vocabulary: export.Vocabulary) -> dict[str, bytes]:
+    """Every bigram's list of words, encoded as its record ends."""
+    return {gram: export.encode_words(vocabulary.words_for(gram)) for gram in vocabulary.by_start}
+
+
+def word_list_sums(encoded: dict[str, bytes], count: int) -> np.ndarray:
+    sums = np.zeros((count, 2), np.uint64)
+    for gram, words in encoded.items():
+        sums[shard_of_gram(gram, count)] += word_list_contribution(gram, words)
     return sums
 
 
-def shard_inputs(stage: str, count: int, total: int) -> str:
-    return f"{stage}:{count}:{total:032x}"
+def shard_inputs(stage: str, count: int, lanes) -> str:
+    return f"{stage}:{count}:{int(lanes[1]):016x}{int(lanes[0]):016x}"
 
 
-def previous_sums(ctx, count: int) -> list[int] | None:
+def previous_sums(ctx, count: int) -> np.ndarray | None:
     """Each shard's sum as the last build stated it (None: not of this version and count)."""
-    prefix = shard_inputs(ctx.versions.stages[NAME], count, 0)[:-32]
-    sums = []
+    prefix = shard_inputs(ctx.versions.stages[NAME], count, (0, 0))[:-32]
+    sums = np.zeros((count, 2), np.uint64)
     for k in range(count):
         record = ctx.last.outputs.get(export.shard_path(k))
         if record is None or not record.inputs.startswith(prefix):
             return None
-        sums.append(int(record.inputs[len(prefix):], 16))
+        value = int(record.inputs[len(prefix):], 16)
+        sums[k] = (value & LANE, value >> 64)
     return sums
 
 
 # -- kits of the workers -------------------------------------------------------------------
 
 @dataclass
-class CacheKit(Kit):
-    """The analysis cache, opened once per worker."""
+class ExportKit(Kit):
+    """The staged site, the vocabulary and its encoded word lists (large:
+    the workers get them by the fork), and the analysis cache, opened once
+    per worker when a task first reads it."""
 
-    cache_folder: str
+    site: StagedSite
+    vocabulary: export.Vocabulary
+    words: bulk.WordLists | None = None
+    cache_folder: str | None = None
     _cache: AnalysisCache | None = field(default=None, repr=False)
+
+    def setup(self) -> None:
+        keep_freed_memory()
 
     @property
     def cache(self) -> AnalysisCache:
@@ -118,19 +142,11 @@ class CacheKit(Kit):
             self._cache = None
 
 
-@dataclass
-class ShardKit(Kit):
-    """The staged site and the vocabulary (large: the workers get it by the fork)."""
-
-    site: StagedSite
-    vocabulary: export.Vocabulary
-
-
 # -- the shards ------------------------------------------------------------------------------
 
-SHARDS_PER_BUCKET = 256      # the postings of this many shards are finished together, by one task
-BUFFERED = 4 << 20           # bytes of postings a task holds before it appends them to its files
-_FRAME = struct.Struct("<II")   # a document's contribution to a shard, as a bucket file holds it: shard, length
+SHARDS_PER_BUCKET = 64       # the postings of this many shards are finished together, by one task
+BATCH = 1 << 18              # characters of a run's documents turned into elements at once
+BUFFERED = 16 << 20          # bytes of elements a task holds before it appends them to its files
 
 
 def buckets_of(count: int) -> int:
@@ -141,67 +157,75 @@ def bucket_path(folder: str, run: int, bucket: int) -> str:
     return f"{folder}/run{run}-bucket{bucket}"
 
 
-def _export_part(kit: CacheKit, args) -> bytes:
-    """Postings of a run of documents, appended to one file per bucket of
-    shards every few megabytes (a task holds no more, however large the
-    archive), each shard's as one frame; returns, per shard, the sum of the
-    digests of what the run's documents contribute to it (16 bytes each).
-    Runs in a worker, reading the cache itself, so no postings travel
-    between processes."""
+def _export_part(kit: ExportKit, args) -> bytes:
+    """Postings of a run of documents, as elements (`search/bulk.py`),
+    appended to one file per bucket of shards every few megabytes (a task
+    holds no more, however large the archive), sorted by shard and term in
+    each batch; returns each shard's digest sums over the run's elements
+    (16 bytes each). Runs in a worker, reading the cache itself, so no
+    postings travel between processes."""
     items, count, folder, run = args
-    buffers: dict[int, list[bytes]] = {}
-    held = 0
-    sums = [0] * count
+    sums = np.zeros((count, 2), np.uint64)
+    held: dict[int, list[np.ndarray]] = {}
+    buffered = 0
+    for batch in _batches(kit.cache, items):
+        elements = bulk.elements(batch, count)
+        sums += bulk.shard_digests(elements, count)
+        buffered += _hold(elements, count, held)
+        if buffered > BUFFERED:
+            _append(held, folder, run)
+            buffered = 0
+    _append(held, folder, run)
+    return sums.tobytes()
+
+
+def _batches(cache: AnalysisCache, items):
+    """The run's documents (number, tokens), some BATCH characters at a time."""
+    batch, characters = [], 0
     for digest, docnum in items:
-        tokens = analyse.read(kit.cache, digest, "tokens").tokens
-        for k, chunk in export.shard_chunks(docnum, tokens, count):
-            found = buffers.get(k)
-            if found is None:
-                buffers[k] = [chunk]
-            else:
-                found.append(chunk)
-            held += len(chunk)
-            sums[k] += contribution(chunk)
-        if held > BUFFERED:
-            _append(buffers, count, folder, run)
-            held = 0
-    _append(buffers, count, folder, run)
-    return b"".join((s & MASK).to_bytes(16, "little") for s in sums)
+        tokens = analyse.read(cache, digest, "tokens").tokens
+        batch.append((docnum, tokens))
+        characters += sum(map(len, tokens.headline)) + sum(map(len, tokens.body))
+        if characters >= BATCH:
+            yield batch
+            batch, characters = [], 0
+    if batch:
+        yield batch
 
 
-def _append(buffers: dict[int, list[bytes]], count: int, folder: str, run: int) -> None:
+def _hold(elements: np.ndarray, count: int, held: dict[int, list[np.ndarray]]) -> int:
+    """Sorted elements cut by bucket (their shard is their term's high bits)."""
     per = count // buckets_of(count)
-    frames: dict[int, list[bytes]] = {}
-    for k, chunks in buffers.items():
-        data = b"".join(chunks)
-        frames.setdefault(k // per, []).extend((_FRAME.pack(k, len(data)), data))
-    for bucket, parts in frames.items():
+    bounds = np.arange(0, count + 1, per, dtype=np.uint64) << np.uint64(bulk.SHARD_SHIFT)
+    cuts = np.searchsorted(elements["term"], bounds)
+    for bucket in range(len(bounds) - 1):
+        if cuts[bucket] < cuts[bucket + 1]:
+            held.setdefault(bucket, []).append(elements[cuts[bucket]:cuts[bucket + 1]])
+    return elements.nbytes
+
+
+def _append(held: dict[int, list[np.ndarray]], folder: str, run: int) -> None:
+    for bucket, parts in held.items():
         with open(bucket_path(folder, run, bucket), "ab") as handle:
-            handle.write(b"".join(parts))
-    buffers.clear()
+            for part in parts:
+                handle.write(part.tobytes())
+    held.clear()
 
 
-def _finish_bucket(kit: ShardKit, args) -> list[SiteFile]:
-    """The stale shards of one bucket, finished from every run's postings
-    (in document order: the runs are, one after the other)."""
+def _finish_bucket(kit: ExportKit, args) -> list[SiteFile]:
+    """The stale shards of one bucket, finished from every run's elements
+    (in document order: the runs are, one after the other, and the sort is stable)."""
     folder, runs, bucket, stale = args
-    wanted = set(stale)
-    parts: dict[int, list[bytes]] = {k: [] for k in stale}
+    parts = []
     for run in range(runs):
         try:
-            with open(bucket_path(folder, run, bucket), "rb") as handle:
-                data = handle.read()
+            parts.append(np.fromfile(bucket_path(folder, run, bucket), bulk.ELEMENT))
         except FileNotFoundError:       # no document of the run has a term in the bucket
             continue
-        i, end = 0, len(data)
-        while i < end:
-            k, length = _FRAME.unpack_from(data, i)
-            i += 8
-            if k in wanted:
-                parts[k].append(data[i:i + length])
-            i += length
-    return [kit.site.write(export.shard_path(k), export.finish_shard(b"".join(parts[k]), kit.vocabulary))
-            for k in stale]
+    elements = np.concatenate(parts) if parts else np.zeros(0, bulk.ELEMENT)
+    elements = np.take(elements, np.argsort(elements["term"], kind="stable"))   # sorted runs, merged
+    raw = bulk.encode_shards(elements, stale, kit.words)
+    return [kit.site.write(export.shard_path(k), export.gz(raw[k])) for k in stale]
 
 
 def postings_pass(ctx, count: int, vocabulary: export.Vocabulary) -> None:
@@ -210,23 +234,25 @@ def postings_pass(ctx, count: int, vocabulary: export.Vocabulary) -> None:
     ctx.delta_from = len(ctx.order)
     items = [(ctx.records[aid].digest, n) for n, aid in enumerate(ctx.order) if aid is not None]
     runs = [items[r * len(items) // EXPORT_PARTS:(r + 1) * len(items) // EXPORT_PARTS] for r in range(EXPORT_PARTS)]
-    with tempfile.TemporaryDirectory(prefix=SCRATCH_PREFIX, dir=ctx.cache.path) as tmp:
+    encoded = encoded_word_lists(vocabulary)
+    kit = ExportKit(ctx.site, vocabulary, bulk.WordLists.of(encoded), ctx.cache.path)
+    # one pool for both steps: the runs of documents, then the buckets of shards
+    with tempfile.TemporaryDirectory(prefix=SCRATCH_PREFIX, dir=ctx.cache.path) as tmp, Workers(ctx.jobs, kit) as pool:
         tasks = [(run, count, tmp, r) for r, run in enumerate(runs)]
-        with timed("export: postings"), Workers(ctx.jobs, CacheKit(ctx.cache.path)) as pool:
-            sums = word_list_sums(vocabulary, count)
+        with timed("export: postings"):
+            sums = word_list_sums(encoded, count)
             for part in pool.map(_export_part, tasks, "export", "run", chunksize=1, size=len(items)):
-                for k in range(count):
-                    sums[k] += int.from_bytes(part[16 * k:16 * k + 16], "little")
+                sums += np.frombuffer(part, np.uint64).reshape(count, 2)
         stage = ctx.versions.stages[NAME]
         stale = [k for k in range(count) if ctx.outputs.want(SHARDS, export.shard_path(k),
-                                                             shard_inputs(stage, count, sums[k] & MASK))]
+                                                             shard_inputs(stage, count, sums[k]))]
         per = count // buckets_of(count)
         by_bucket: dict[int, list[int]] = {}
         for k in stale:
             by_bucket.setdefault(k // per, []).append(k)
         tasks = [(tmp, len(runs), bucket, ks) for bucket, ks in sorted(by_bucket.items())]
-        with timed("export: shards"), Workers(ctx.jobs, ShardKit(ctx.site, vocabulary)) as finishing:
-            for made in finishing.map(_finish_bucket, tasks, "shards", "bucket", chunksize=1, size=len(stale)):
+        with timed("export: shards"):
+            for made in pool.map(_finish_bucket, tasks, "shards", "bucket", chunksize=1, size=len(stale)):
                 for file in made:
                     ctx.outputs.made(file)
 
@@ -272,18 +298,18 @@ def update_shards(ctx, count: int, vocabulary: export.Vocabulary, delta_grams: s
         for term in before.keys() | after.keys():
             if before.get(term) != after.get(term):    # a shard none of whose terms changed stays as it is
                 edits.setdefault(export.term_hash(term) % count, {}).setdefault(term, []).append((n, after.get(term)))
-        for k, c in doc_contributions(n, old_tokens, count):
-            sums[k] = (sums[k] - c) & MASK
-        for k, c in doc_contributions(n, new_tokens, count):
-            sums[k] = (sums[k] + c) & MASK
+        shards, digests = doc_contributions(n, old_tokens, count)
+        sums[shards] -= digests
+        shards, digests = doc_contributions(n, new_tokens, count)
+        sums[shards] += digests
     renewed = (renewed_word_lists(ctx, vocabulary) - delta_grams) | left    # the delta's lists are the ones read
     before_lists = export.Vocabulary({w: c for w, c in ctx.last.words.items() if w[:2] in renewed})
     for gram in renewed:
         term = "b" + gram
         k = export.term_hash(term) % count
         edits.setdefault(k, {}).setdefault(term, [])
-        sums[k] = (sums[k] - word_list_contribution(gram, before_lists.words_for(gram))
-                   + word_list_contribution(gram, vocabulary.words_for(gram))) & MASK
+        sums[k] -= word_list_contribution(gram, export.encode_words(before_lists.words_for(gram)))
+        sums[k] += word_list_contribution(gram, export.encode_words(vocabulary.words_for(gram)))
     stage = ctx.versions.stages[NAME]
     forced = {export.term_hash("b" + gram) % count for gram in left}    # renewed whatever their sums say
     stale = [k for k in range(count) if ctx.outputs.want(SHARDS, export.shard_path(k),
@@ -291,7 +317,7 @@ def update_shards(ctx, count: int, vocabulary: export.Vocabulary, delta_grams: s
     if any(k not in edits for k in stale):
         return False
     tasks = [(export.shard_path(k), edits[k]) for k in stale]
-    with Workers(ctx.jobs, ShardKit(ctx.site, vocabulary)) as splicing:
+    with Workers(ctx.jobs, ExportKit(ctx.site, vocabulary)) as splicing:
         for made in splicing.map(_splice_one, tasks, "export", "shard"):
             ctx.outputs.made(made)
     return True
@@ -312,7 +338,7 @@ def renewed_word_lists(ctx, vocabulary: export.Vocabulary) -> set[str]:
             if (w in old) != (w in words) or (w in words and rank.word_cost(old[w]) != rank.word_cost(words[w]))}
 
 
-def _splice_one(kit: ShardKit, args) -> SiteFile:
+def _splice_one(kit: ExportKit, args) -> SiteFile:
     """One shard with some documents' postings replaced (in a worker)."""
     rel, terms = args
     vocabulary = kit.vocabulary

@@ -349,8 +349,9 @@ def shard_chunks(docnum: int, tokens: DocTokens, count: int) -> list[tuple[int, 
     """One document's postings framed for `finish_shard`, grouped by shard:
     term length, term, block (varint), offset in block, code length, code,
     positions length (varint), positions. (The work of `doc_postings`, in
-    the form the full export needs: this loop runs for every posting of the
-    archive, so it is written for speed.) Lengths are varints, not fixed
+    the form of a stream of postings; with `finish_shard`, the reference
+    the full export's array encoding, `search/bulk.py`, is tested against.)
+    Lengths are varints, not fixed
     widths: a word said 65 536 times in one long article has more bytes of
     positions than two bytes can count, and ingest accepts such articles."""
     table = _varints()
@@ -391,7 +392,8 @@ def shard_chunks(docnum: int, tokens: DocTokens, count: int) -> list[tuple[int, 
 
 
 def finish_shard(raw: bytes, vocabulary: Vocabulary) -> bytes:
-    """Collected postings of one shard (in document order) -> the shard file."""
+    """Collected postings of one shard (in document order) -> the shard file
+    (`bulk.encode_shards` gives the same bytes from arrays)."""
     groups: dict[bytes, dict[int, list]] = {}
     i, end = 0, len(raw)
     while i < end:
