@@ -50,7 +50,7 @@ from quzhou_archive.errors import ArchiveError
 from quzhou_archive.pipeline.state import AnalysisCache, ArticleRecord, code_digest, digest_of
 from quzhou_archive.pipeline.timing import timed
 from quzhou_archive.pipeline.workers import Kit, Workers
-from quzhou_archive.site.render import Card
+from quzhou_archive.site.model import Card
 
 SUMMARY_CHARS = 100
 

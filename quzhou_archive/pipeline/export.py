@@ -45,7 +45,7 @@ from quzhou_archive.pipeline.workers import Kit, Workers, keep_freed_memory
 from quzhou_archive.search import browser_index as export
 from quzhou_archive.search import bulk
 from quzhou_archive.search import rank
-from quzhou_archive.site.render import Card
+from quzhou_archive.site.model import Card
 
 NAME = "export"
 READS = ("meta", "tokens")

@@ -1,4 +1,4 @@
-"""The render stage: every page of the site (`site/render.py` decides them:
+"""The render stage: every page of the site (`site/pages.py` decides them:
 home, lists by county, topic, date and paper, one page per article), and
 the files beside them (404, feeds, sitemap, robots, assets).
 
@@ -26,7 +26,9 @@ from quzhou_archive.pipeline.state import AnalysisCache, digest_of, tree_digest
 from quzhou_archive.pipeline.timing import timed
 from quzhou_archive.pipeline.workers import Kit, Workers
 from quzhou_archive.progress import progress
-from quzhou_archive.site import render
+from quzhou_archive.site import feeds, render
+from quzhou_archive.site import model as site_model
+from quzhou_archive.site import pages as site_pages
 
 NAME = "pages"
 READS = ("meta", "content")
@@ -35,8 +37,8 @@ PAGES_PER_ARTICLE = 1.4             # about: the article's own, and its share of
 
 
 def version(code: str, results: dict[str, str], base_url: str) -> str:
-    return digest_of(code, [results[name] for name in READS], tree_digest(render.TEMPLATES),
-                     tree_digest(render.STATIC), base_url)[:16]
+    return digest_of(code, [results[name] for name in READS], tree_digest(site_model.TEMPLATES),
+                     tree_digest(site_model.STATIC), base_url)[:16]
 
 
 @dataclass
@@ -65,30 +67,30 @@ class RenderKit(Kit):
             self._cache = None
 
 
-def _render_one(kit: RenderKit, page: render.Page) -> SiteFile:
+def _render_one(kit: RenderKit, page: site_model.Page) -> SiteFile:
     """Render one page into the staged site (in a worker, which reads an
     article's own part from the cache itself)."""
     html = None
     if "content" in page.context:
         found = analyse.read(kit.cache, page.context["content"], *READS)
-        page = render.complete_article_page(page, found.meta)
+        page = site_pages.complete_article_page(page, found.meta)
         html = found.content.html
     return kit.site.write(page.path, kit._renderer.render(page, html))
 
 
-def page_inputs(stage: str, page: render.Page) -> str:
-    return hashlib.sha256(f"{stage}:{render.page_digest(page)}".encode()).hexdigest()
+def page_inputs(stage: str, page: site_model.Page) -> str:
+    return hashlib.sha256(f"{stage}:{site_pages.page_digest(page)}".encode()).hexdigest()
 
 
 def run(ctx) -> None:
     with timed("render"):
         stage = ctx.versions.stages[NAME]
         cards = [(aid, ctx.records[aid].card) for aid in sorted(ctx.records)]
-        model = render.SiteModel((aid, render.Card._make(card)) for aid, card in cards)
+        model = site_model.SiteModel((aid, site_model.Card._make(card)) for aid, card in cards)
         same_cards = digest_of(stage, cards)
         lists_kept = ctx.outputs.keep_group(LISTS, same_cards)
         articles_kept = ctx.outputs.keep_group(ARTICLES, stage)
-        pages = itertools.chain(() if lists_kept else render.list_pages(model),
+        pages = itertools.chain(() if lists_kept else site_pages.list_pages(model),
                                 article_pages(ctx, model) if articles_kept else every_article_page(ctx, model))
         todo = (page for page in pages if ctx.outputs.want(page_group(page), page.path, page_inputs(stage, page)))
         expected = len(ctx.plan.changed) if lists_kept and articles_kept else int(len(ctx.records) * PAGES_PER_ARTICLE)
@@ -98,34 +100,34 @@ def run(ctx) -> None:
         fixed_files(ctx, model, stage, same_cards)
 
 
-def page_group(page: render.Page) -> str:
+def page_group(page: site_model.Page) -> str:
     """Home and the lists are decided again, all of them, when any card
     changed (and kept when none did); the articles' own pages are decided
     one by one (`article_pages`)."""
     return ARTICLES if "content" in page.context else LISTS
 
 
-def every_article_page(ctx, model: render.SiteModel):
+def every_article_page(ctx, model: site_model.SiteModel):
     for item in model.items:
-        yield render.article_page(model, item, ctx.records[item.id].digest)
+        yield site_pages.article_page(model, item, ctx.records[item.id].digest)
 
 
-def article_pages(ctx, model: render.SiteModel):
+def article_pages(ctx, model: site_model.SiteModel):
     """The articles' own pages that may have changed (the others are kept,
     and a removed article's goes): those of the changed articles, and of the
     articles whose page shows one whose card changed, came or went — its
     neighbours in its issue and those it may be a related story of
-    (`render.showing`), where it was and where it is."""
-    ctx.outputs.drop([render.article_url(aid) for aid in ctx.plan.removed])
+    (`site_model.showing`), where it was and where it is."""
+    ctx.outputs.drop([site_model.article_url(aid) for aid in ctx.plan.removed])
     affected = set(ctx.plan.changed)
     for aid in ctx.plan.changed | ctx.plan.removed:
         old = ctx.last.articles[aid].card if aid in ctx.last.articles else None
         new = ctx.records[aid].card if aid in ctx.records else None
         if old != new:
             for card in filter(None, (old, new)):
-                affected |= render.showing(model, render.SiteModel.item_of(aid, render.Card._make(card)))
+                affected |= site_model.showing(model, site_model.SiteModel.item_of(aid, site_model.Card._make(card)))
     for aid in sorted(affected & model.by_id.keys()):
-        yield render.article_page(model, model.by_id[aid], ctx.records[aid].digest)
+        yield site_pages.article_page(model, model.by_id[aid], ctx.records[aid].digest)
 
 
 def rendered(pool: Workers, pages, expected: int, batch: int = 2048):
@@ -138,12 +140,12 @@ def rendered(pool: Workers, pages, expected: int, batch: int = 2048):
         yield from pool.map(_render_one, some, None, "page", chunksize=32, size=max(expected, len(some)))
 
 
-def fixed_files(ctx, model: render.SiteModel, stage: str, same_cards: str) -> None:
+def fixed_files(ctx, model: site_model.SiteModel, stage: str, same_cards: str) -> None:
     """404, feeds, sitemap, robots, assets: made from the cards and the page
     paths, so kept as a group with the pages."""
     if ctx.outputs.keep_group(FILES, same_cards):
         return
     renderer = render.Renderer(ctx.base_url)
-    for rel, data in render.fixed_files(model, renderer, ctx.outputs.paths(LISTS) + ctx.outputs.paths(ARTICLES)).items():
+    for rel, data in feeds.fixed_files(model, renderer, ctx.outputs.paths(LISTS) + ctx.outputs.paths(ARTICLES)).items():
         data = data.encode("utf-8") if isinstance(data, str) else data
         ctx.outputs.write(FILES, rel, digest_of(stage, hashlib.sha256(data).hexdigest()), lambda: data)

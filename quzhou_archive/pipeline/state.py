@@ -198,7 +198,7 @@ class ArticleRecord(NamedTuple):
     digest: str                 # of the file's bytes
     size: int                   # the file's size and modification time (ns) when it was hashed
     mtime: int
-    card: tuple                 # site.render.Card: what lists show of it
+    card: tuple                 # site.model.Card: what lists show of it
     lengths: tuple[int, int]    # headline and body characters, as the indexes count them
 
 

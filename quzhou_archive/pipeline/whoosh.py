@@ -17,7 +17,7 @@ from quzhou_archive.pipeline.state import digest_of
 from quzhou_archive.pipeline.timing import timed
 from quzhou_archive.progress import progress
 from quzhou_archive.search import whoosh_index
-from quzhou_archive.site.render import article_url
+from quzhou_archive.site.model import article_url
 
 NAME = "whoosh"
 READS = ("meta", "content", "tokens")

@@ -36,7 +36,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from quzhou_archive.search import rank
-from quzhou_archive.site.render import ARTICLE_URL
+from quzhou_archive.site.model import ARTICLE_URL
 from quzhou_archive.analyse.segment import TOKENIZER_VERSION, DocTokens, bigram_positions
 from quzhou_archive.textnorm import search_fold_char
 

@@ -10,7 +10,7 @@ import pytest
 from quzhou_archive import articles as store
 from quzhou_archive.pipeline import build
 from quzhou_archive.pipeline.publish import STAMP_FILE
-from quzhou_archive.site import render
+from quzhou_archive.site import model as site_model
 from quzhou_archive.synthetic import generate
 from tests.conftest import ROOT
 from tests.pipeline.test_build import retitle, snapshot
@@ -67,9 +67,9 @@ def test_after_any_change_the_pages_are_those_of_a_build_from_nothing(tmp_path, 
 
 def test_related_stories_are_the_nearest_in_time():
     dates = [("a", "2024-11-30"), ("b", "2024-11-20"), ("c", "2024-10-01"), ("d", "2020-01-01"), ("e", None)]
-    model = render.SiteModel((aid, render.Card("标题", None, None, date, f"报{aid}", 1, ("常山县",), ("工业制造",),
+    model = site_model.SiteModel((aid, site_model.Card("标题", None, None, date, f"报{aid}", 1, ("常山县",), ("工业制造",),
                                                "news", "")) for aid, date in dates)
-    assert [i.id for i in render.related_items(model, model.by_id["b"])] == ["a", "c", "d"]
-    assert render.days_apart("2024-11", "2024-11-05") == 4
-    assert render.days_apart(None, None) == 0
-    assert render.days_apart(None, "2024") == render.UNDATED_APART
+    assert [i.id for i in site_model.related_items(model, model.by_id["b"])] == ["a", "c", "d"]
+    assert site_model.days_apart("2024-11", "2024-11-05") == 4
+    assert site_model.days_apart(None, None) == 0
+    assert site_model.days_apart(None, "2024") == site_model.UNDATED_APART

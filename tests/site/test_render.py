@@ -9,7 +9,7 @@ from quzhou_archive import articles as store
 from quzhou_archive.pipeline import build
 from quzhou_archive.errors import ArchiveError
 from quzhou_archive.synthetic import generate
-from quzhou_archive.site.render import PER_PAGE
+from quzhou_archive.site.model import PER_PAGE
 from tests.conftest import ROOT
 
 BASE = "https://owner.github.io/REPO/"
@@ -107,7 +107,7 @@ def test_long_lists_are_paginated(big_site):
 
 
 def test_a_new_article_changes_the_first_page_of_a_list_not_the_older_ones():
-    from quzhou_archive.site.render import paginate
+    from quzhou_archive.site.pages import paginate
 
     def pages(n):
         return {p.path: p.context for p in paginate("topics/x", [f"a{i}" for i in range(n, 0, -1)],
@@ -190,7 +190,7 @@ def test_failed_build_leaves_the_previous_site_and_index(tmp_path):
 
 
 def test_pager_shows_the_ends_and_the_neighbourhood():
-    from quzhou_archive.site.render import pager_links
+    from quzhou_archive.site.pages import pager_links
 
     pages = [("最新", "x.html")] + [(str(k), f"x-{k}.html") for k in range(334, 0, -1)]
     links = pager_links(pages, 100)
