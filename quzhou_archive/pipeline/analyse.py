@@ -384,32 +384,61 @@ def previous_vocabulary(ctx) -> Vocabulary:
     return Vocabulary(words, chars)
 
 
+BATCH = 16      # article files per worker task: the worker caches their results and counts their words itself
+
+
+@dataclass
+class Batch:
+    """What analysing a few article files gave: what the build keeps of
+    each, their words and characters counted together, their faults."""
+
+    analysed: list[Analysed]
+    words: Counter
+    chars: Counter
+    errors: list[ArchiveError]
+
+
+def analyse_batch(kit: AnalyseKit, tasks: list[tuple[str, str, str]]) -> Batch:
+    """Analyse a few files (in a worker), put the new results in the cache
+    and count the words there: the build's process only adds up batches."""
+    batch = Batch([], Counter(), Counter(), [])
+    rows = []
+    for task in tasks:
+        result = analyse_file(kit, task)
+        if isinstance(result, ArchiveError):
+            batch.errors.append(result)
+            continue
+        batch.words.update(result.words)
+        batch.chars.update(result.chars)
+        rows += result.rows
+        result.rows, result.words, result.chars = [], {}, {}     # not sent back: counted and cached here
+        batch.analysed.append(result)
+    kit.cache.put_many(rows)
+    return batch
+
+
 def analyse_all(ctx, todo: list, vocabulary: Vocabulary, jieba: bool) -> list[ArchiveError]:
     """Analyse `todo` (in workers when there are many, which load jieba
     first if some of it will be segmented), caching what is new; their
     records are filled in."""
     tasks = [(str(s.path), s.id, s.digest) for s in todo]
-    if jieba:
-        rjieba_available()      # asked here, so the workers do not each say it is missing
+    batches = [tasks[i:i + BATCH] for i in range(0, len(tasks), BATCH)]
     kit = AnalyseKit(str(ctx.articles_dir), ctx.cache.path, ctx.versions.analysers, jieba=jieba)
     by_id = {s.id: s for s in todo}
-    errors, batch = [], []
+    if jieba:
+        rjieba_available()      # asked here, so the workers do not each say it is missing
+    errors = []
     with Workers(ctx.jobs, kit) as pool:
-        for result in pool.map(analyse_file, tasks, "analyse", "article", chunksize=8):
-            if isinstance(result, ArchiveError):
-                errors.append(result)
-                continue
-            source = by_id[result.id]
-            ctx.records[result.id] = ArticleRecord(result.digest, source.size, source.mtime, tuple(result.card),
-                                                   result.lengths)
-            vocabulary.words.update(result.words)
-            vocabulary.chars.update(result.chars)
-            ctx.segmented += "tokens" in result.ran
-            batch += result.rows
-            if len(batch) >= 1500:
-                ctx.cache.put_many(batch)
-                batch = []
-    ctx.cache.put_many(batch)
+        for batch in pool.map(analyse_batch, batches, "analyse", "batch", chunksize=1, size=len(tasks)):
+            errors += batch.errors
+            vocabulary.words.update(batch.words)
+            vocabulary.chars.update(batch.chars)
+            for result in batch.analysed:
+                source = by_id[result.id]
+                ctx.records[result.id] = ArticleRecord(result.digest, source.size, source.mtime, tuple(result.card),
+                                                       result.lengths)
+                ctx.segmented += "tokens" in result.ran
+    kit.close()
     return errors
 
 

@@ -153,6 +153,7 @@ class AnalysisCache:
         self.db = sqlite3.connect(folder / "cache.db")
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA busy_timeout=600000")     # the workers of a stage write in turn
         self.db.execute("DROP TABLE IF EXISTS content")        # the cache of before analysers had versions of their own
         self.db.execute("CREATE TABLE IF NOT EXISTS analysis (digest TEXT, name TEXT, version TEXT, inputs TEXT, "
                         "value BLOB, PRIMARY KEY (digest, name)) WITHOUT ROWID")
