@@ -20,15 +20,20 @@ in the browser; it never needs jieba: the words it needs come with the index.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
+import importlib.util
 import logging
+import os
 import re
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 
 from quzhou_archive.textnorm import fold, search_fold, search_fold_pairs
 
@@ -145,7 +150,9 @@ def python_jieba_cut() -> Cut:
 
 @functools.lru_cache(maxsize=1)
 def _jieba_dictionary_bytes() -> bytes:
-    return resources.files("jieba").joinpath("dict.txt").read_bytes()
+    # found without importing jieba (which takes a quarter of a second): rjieba does the cutting
+    spec = importlib.util.find_spec("jieba")
+    return (Path(spec.submodule_search_locations[0]) / "dict.txt").read_bytes()
 
 
 def jieba_dictionary() -> list[tuple[str, int, str]]:
@@ -188,12 +195,31 @@ def rjieba_cut() -> Cut:
     tokenizer = rjieba.Jieba()
     for word, freq in user:
         tokenizer.add_word(word, freq, None)
-    listed, lines_total = jieba_frequencies()
-    # Python jieba's total less rjieba's: the repeated lines, and the user words' earlier frequencies
-    balance = lines_total - sum(listed.values()) + sum(listed.get(w.encode("utf-8"), 0) for w, _ in user)
+    balance = total_balance(user)
     if balance:
         tokenizer.add_word(_TOTAL_BALANCE_WORD, balance, None)
     return lambda text: tokenizer.cut("\n".join(_JIEBA_BLOCK.findall(text)), False)
+
+
+def total_balance(user: list[tuple[str, int]]) -> int:
+    """Python jieba's total frequency less rjieba's: the repeated lines of
+    dict.txt, and the user words' earlier frequencies. Reading dict.txt for
+    it takes longer than loading rjieba, so it is kept in the temporary
+    folder by the digest of what it is computed from (as Python jieba keeps
+    its own dictionary cache there)."""
+    key = hashlib.sha256(_jieba_dictionary_bytes() + repr(user).encode()).hexdigest()[:16]
+    memo = Path(tempfile.gettempdir()) / f"quzhou-archive-jieba-total-{key}.txt"
+    try:
+        return int(memo.read_text(encoding="ascii"))
+    except (OSError, ValueError):
+        pass
+    listed, lines_total = jieba_frequencies()
+    balance = lines_total - sum(listed.values()) + sum(listed.get(w.encode("utf-8"), 0) for w, _ in user)
+    with contextlib.suppress(OSError):      # a folder that may not be written: computed again next time
+        scratch = memo.with_name(f"{memo.name}.{os.getpid()}")
+        scratch.write_text(str(balance), encoding="ascii")
+        os.replace(scratch, memo)
+    return balance
 
 
 def user_dictionary() -> list[tuple[str, int]]:
