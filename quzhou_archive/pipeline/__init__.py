@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from quzhou_archive.errors import ArchiveError
-from quzhou_archive.pipeline import analyse, export, outputs, pages, publish, sources, whoosh
+from quzhou_archive.pipeline import outputs, publish, sources
 from quzhou_archive.pipeline.context import BuildContext, Versions, megabytes, settings_digest
 from quzhou_archive.pipeline.folders import check_separate, journal_targets, normalise_base_url, refuse_foreign
 from quzhou_archive.pipeline.outputs import Repair, check_outputs, outputs_agree
@@ -56,6 +56,7 @@ def build(articles_dir: Path, out_dir: Path, index_dir: Path, base_url: str = "/
             sources.run(ctx)            # every article file and its digest; what changed
             if nothing_to_do(ctx):
                 return said_nothing_changed(ctx)
+            from quzhou_archive.pipeline import analyse, export, pages, whoosh    # their libraries take a while to load
             analyse.run(ctx)            # what the new files say, cached; every article's record; the vocabulary
             outputs.begin(ctx)          # the new site staged: the last one's files, linked
             export.run(ctx)             # search/: the browser index
@@ -89,7 +90,7 @@ def building(articles_dir: Path, out_dir: Path, index_dir: Path, base_url: str, 
         if full or last.settings != settings or not outputs_agree(last, out_dir, index_dir):
             last = Manifest()
         ctx = BuildContext(articles_dir, out_dir, index_dir, base_url, jobs, full, state, settings,
-                           Versions.now(base_url), last, known=known)
+                           Versions.now(base_url, last.versions), last, known=known)
         ctx.repair = Repair() if last.empty else check_outputs(last, out_dir, index_dir)
         ctx.cache = AnalysisCache(state)
         try:

@@ -3,6 +3,9 @@ of everything the outputs are made by (`Versions`)."""
 from __future__ import annotations
 
 import hashlib
+import importlib.util
+import os
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,19 +25,50 @@ class Versions:
     analysers: dict[str, str]       # each analyser's own: what the cache is keyed by
     results: dict[str, str]         # each analyser's, with those of the results it reads
     stages: dict[str, str]          # each output stage's: its code, what it reads, the base URL where it shows
+    key: str = ""                   # the digest of everything the versions are worked out from
 
     @classmethod
-    def now(cls, base_url: str) -> "Versions":
+    def now(cls, base_url: str, last: dict | None = None) -> "Versions":
+        """The versions of now: the last build's (`last`, as `plain()` gave
+        them) when what they are worked out from is as it was — the code
+        and data of the package, the templates and assets, the libraries
+        installed, the base URL — which costs no import of the stages'
+        libraries; else worked out anew."""
+        code = tree_digest(PACKAGE, suffixes=(".py", ".yaml", ".txt"))
+        key = digest_of(code, base_url, site_files_digest(), installed_libraries())
+        if last and last.get("key") == key:
+            return cls(last["analysers"], last["results"], last["stages"], key)
         from quzhou_archive.pipeline import analyse, export, pages, whoosh
 
         own = analyse.own_versions()
         results = analyse.result_versions(own)
-        code = tree_digest(PACKAGE, suffixes=(".py", ".yaml", ".txt"))
         stages = {stage.NAME: stage.version(code, results, base_url) for stage in (whoosh, export, pages)}
-        return cls(own, results, stages)
+        return cls(own, results, stages, key)
 
     def plain(self) -> dict:
-        return {"analysers": self.analysers, "results": self.results, "stages": self.stages}
+        return {"analysers": self.analysers, "results": self.results, "stages": self.stages, "key": self.key}
+
+
+def site_files_digest() -> str:
+    from quzhou_archive.site import model as site_model
+
+    return digest_of(tree_digest(site_model.TEMPLATES), tree_digest(site_model.STATIC))
+
+
+def installed_libraries() -> list:
+    """Every distribution installed where this Python finds its modules (the
+    names of their metadata folders carry their versions), and jieba's
+    dictionary file's size and time: what the analysers' versions take from
+    outside the package, listed without importing anything."""
+    names = []
+    for folder in sys.path:
+        try:
+            names += sorted(n for n in os.listdir(folder or ".") if n.endswith((".dist-info", ".egg-info")))
+        except OSError:
+            continue
+    spec = importlib.util.find_spec("jieba")
+    dictionary = os.stat(os.path.join(spec.submodule_search_locations[0], "dict.txt")) if spec else None
+    return [names, dictionary and (dictionary.st_size, dictionary.st_mtime_ns)]
 
 
 def settings_digest(articles_dir: Path, out_dir: Path, index_dir: Path) -> str:

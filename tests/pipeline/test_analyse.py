@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from quzhou_archive.pipeline import analyse, build
+from quzhou_archive.pipeline import analyse, build, context
 from quzhou_archive.pipeline.sources import scan
 from quzhou_archive.pipeline.state import AnalysisCache, digest_of, state_dir
 from tests.conftest import ROOT
@@ -37,6 +37,13 @@ class Letters(analyse.Analyser):
 
 
 @pytest.fixture
+def new_code(monkeypatch):
+    """What these tests change in the analysers stands for new code, which
+    makes a build work the versions out anew (`context.Versions.now`)."""
+    monkeypatch.setattr(context, "installed_libraries", lambda: "new code")
+
+
+@pytest.fixture
 def built(tmp_path, capsys):
     articles = tmp_path / "articles"
     shutil.copytree(ROOT / "articles", articles)
@@ -45,7 +52,7 @@ def built(tmp_path, capsys):
     return articles, tmp_path / "site", tmp_path / "index"
 
 
-def test_a_new_analyser_runs_once_on_every_article_and_nothing_else_runs_again(built, monkeypatch, capsys):
+def test_a_new_analyser_runs_once_on_every_article_and_nothing_else_runs_again(built, new_code, monkeypatch, capsys):
     articles, site, index = built
     before = snapshot(site)
     letters = Letters()
@@ -67,7 +74,7 @@ def test_a_new_analyser_runs_once_on_every_article_and_nothing_else_runs_again(b
     assert len(letters.ran) == len(ids)
 
 
-def test_a_new_version_of_the_html_that_leaves_the_text_segments_nothing_again(built, monkeypatch, capsys):
+def test_a_new_version_of_the_html_that_leaves_the_text_segments_nothing_again(built, new_code, monkeypatch, capsys):
     articles, site, index = built
     before = snapshot(site)
     monkeypatch.setattr(analyse.ContentAnalyser, "version", lambda self: "a new rule")
@@ -76,7 +83,7 @@ def test_a_new_version_of_the_html_that_leaves_the_text_segments_nothing_again(b
     assert snapshot(site) == before
 
 
-def test_a_new_version_of_the_html_that_changes_the_text_segments_those_articles_again(built, monkeypatch, capsys):
+def test_a_new_version_of_the_html_that_changes_the_text_segments_those_articles_again(built, new_code, monkeypatch, capsys):
     articles, site, index = built
     real = analyse.ContentAnalyser.analyse
 

@@ -299,6 +299,17 @@ def test_word_lists_stay_current_while_their_bigrams_are_in_the_delta(tmp_path, 
         assert browser_index_contents(site) == browser_index_contents(fresh / "site"), n
 
 
+def test_versions_are_worked_out_anew_only_when_what_they_come_from_changed(tmp_path, monkeypatch):
+    from quzhou_archive.pipeline import context
+
+    last = context.Versions.now("/").plain()
+    assert context.Versions.now("/", last) == context.Versions.now("/")
+    assert context.Versions.now("/REPO/", last).key != last["key"]
+    monkeypatch.setattr(context, "installed_libraries", lambda: ["markdown-9.9.dist-info"])
+    fake = {**last, "stages": {"pages": "an old one"}}
+    assert context.Versions.now("/", fake).stages != fake["stages"]      # another library: worked out anew
+
+
 def decode_ids_of(files: dict[str, bytes]) -> list[str]:
     data = gzip.decompress(files["search/ids.bin"])
     count, i = read_varint(data, 0)
