@@ -138,9 +138,7 @@ def write_index(index_dir: Path, docs, stats: dict, vocabulary: dict[str, int], 
     """A new index of `docs` (an iterable of IndexDoc), in a staging folder; returns it."""
     with staging(Path(index_dir)) as new:
         ix = create_in(str(new), make_schema())
-        # 256 MB of postings held per writer before it sorts a run to disk: with 128 the writer merges
-        # twice as many runs, which made the index grow faster than the archive (19.5 s -> 12.3 s at 20 000)
-        writer = ix.writer(procs=procs, multisegment=True, limitmb=256) if procs > 1 else ix.writer(limitmb=256)
+        writer = ix.writer(procs=procs, multisegment=True, limitmb=128) if procs > 1 else ix.writer(limitmb=128)
         for doc in docs:
             writer.add_document(**doc.whoosh_fields())
         writer.commit()
