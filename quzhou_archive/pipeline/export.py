@@ -389,12 +389,14 @@ def grams_of(tokens: list) -> set[str]:
 def left_the_delta(ctx, delta: Delta) -> set[str]:
     """Bigrams the last build's delta held and this one's does not: their
     lists in the main shards were not kept current meanwhile, so they are
-    renewed whatever changed."""
+    renewed whatever changed. Only the files that left the delta (removed,
+    edited, or all of it made part of the main shards) can take bigrams away."""
     if not ctx.plan.changed and not ctx.plan.removed:
         return set()
+    staying = {digest for digest, _ in delta.items}
     start = last_delta_from(ctx.last)
-    last = [ctx.last.articles[aid].digest for aid in ctx.last.order[start:] if aid is not None]
-    return grams_of([analyse.read(ctx.cache, digest, "tokens").tokens for digest in last]) - delta.grams
+    gone = {ctx.last.articles[aid].digest for aid in ctx.last.order[start:] if aid is not None} - staying
+    return grams_of([analyse.read(ctx.cache, digest, "tokens").tokens for digest in sorted(gone)]) - delta.grams
 
 
 def write_delta(ctx, delta: Delta, vocabulary: export.Vocabulary) -> None:
