@@ -155,6 +155,11 @@ def _jieba_dictionary_bytes() -> bytes:
     return (Path(spec.submodule_search_locations[0]) / "dict.txt").read_bytes()
 
 
+@functools.lru_cache(maxsize=1)
+def _jieba_dictionary_digest() -> str:
+    return hashlib.sha256(_jieba_dictionary_bytes()).hexdigest()
+
+
 def jieba_dictionary() -> list[tuple[str, int, str]]:
     """jieba's own dict.txt (word, frequency, tag), as Python jieba reads it."""
     entries = []
@@ -207,7 +212,7 @@ def total_balance(user: list[tuple[str, int]]) -> int:
     it takes longer than loading rjieba, so it is kept in the temporary
     folder by the digest of what it is computed from (as Python jieba keeps
     its own dictionary cache there)."""
-    key = hashlib.sha256(_jieba_dictionary_bytes() + repr(user).encode()).hexdigest()[:16]
+    key = hashlib.sha256((_jieba_dictionary_digest() + repr(user)).encode()).hexdigest()[:16]
     memo = Path(tempfile.gettempdir()) / f"quzhou-archive-jieba-total-{key}.txt"
     try:
         return int(memo.read_text(encoding="ascii"))
@@ -246,8 +251,7 @@ def tokenizer_fingerprint() -> str:
     so that an archivist's edit to the gazetteer is never answered from the
     cache. Which implementation cuts (rjieba or Python jieba) is not part of
     it: both give the same words (tests/analyse/test_segment.py)."""
-    jieba_digest = hashlib.sha256(_jieba_dictionary_bytes()).hexdigest()
-    data = repr((TOKENIZER_VERSION, jieba_digest, user_dictionary(), sorted(search_fold_pairs().items())))
+    data = repr((TOKENIZER_VERSION, _jieba_dictionary_digest(), user_dictionary(), sorted(search_fold_pairs().items())))
     return f"{TOKENIZER_VERSION}-{hashlib.sha256(data.encode()).hexdigest()[:12]}"
 
 
