@@ -71,6 +71,23 @@ def escape_markdown(text: str) -> str:
     return text
 
 
+_ESCAPED = re.compile(r"\\([\\`*_\[\]<#>+\-=.)!])")
+_BLOCK_MARK = re.compile(r"^(?:#{1,6}\s+|>\s?|[-+*]\s+|\d+[.)]\s+)")
+
+
+def text_paragraphs(body: str) -> list[str]:
+    """The article's text as written, one string per paragraph or heading:
+    the Markdown body without its markup (heading and quote marks, the
+    escapes `escape_markdown` adds). What the text of an article *is*,
+    for anything that quotes it."""
+    paragraphs = []
+    for block in re.split(r"\n\s*\n", body):
+        lines = [_ESCAPED.sub(r"\1", _BLOCK_MARK.sub("", line.strip())) for line in block.splitlines()]
+        text = "".join(line for line in lines if line)
+        if text and not re.fullmatch(r"[-*_=\s]+", text):
+            paragraphs.append(text)
+    return paragraphs
+
 
 class _NotPlain(Exception):
     """The data holds something `_plain_node` leaves to PyYAML's representer."""

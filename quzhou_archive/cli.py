@@ -1,4 +1,4 @@
-"""Command line: `python build_site.py [ingest|build|search|serve] …`.
+"""Command line: `python build_site.py [ingest|build|search|figures|serve] …`.
 
 With no command it builds the archive with the defaults. Every failure is
 reported as one line naming the file (and line) and gives a non-zero exit.
@@ -63,6 +63,18 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print a JSON array of results")
     p.add_argument("--limit", type=_at_least_one, default=10, metavar="N", help="at most N results (default 10)")
     p.add_argument("--index", default=DEFAULT_INDEX, metavar="DIR", help="index folder (default: search_index/)")
+
+    p = sub.add_parser("figures", help="the economic figures the articles report")
+    p.add_argument("--articles", default=DEFAULT_ARTICLES, metavar="DIR", help="articles folder (default: articles/)")
+    shape = p.add_mutually_exclusive_group()
+    shape.add_argument("--json", action="store_true", help="print a JSON array of figures")
+    shape.add_argument("--csv", action="store_true", help="print CSV, a header and one row per figure")
+    p.add_argument("--county", metavar="C", help="only the figures of this county (常山县, or 常山)")
+    p.add_argument("--indicator", metavar="I", help="only figures of this indicator (as written or canonical; "
+                                                    "a part of the name is enough)")
+    p.add_argument("--all-fields", action="store_true", help="also the fields of data/figures.csv: canonical "
+                                                             "indicator, qualifier, sentence, article date, paper, page")
+    p.add_argument("--base-url", default="/", metavar="PATH", help="the site's path, for the figures' URLs (default /)")
 
     p = sub.add_parser("serve", help="preview the built site locally")
     p.add_argument("--port", type=_port, default=8000, metavar="N", help="port (default 8000; 0: any free one)")
@@ -131,10 +143,19 @@ def _search(args) -> int:
     return run_search(args.query, Path(args.index), limit=args.limit, as_json=args.json)
 
 
+def _figures(args) -> int:
+    from quzhou_archive.exports.figures import print_figures
+    from quzhou_archive.pipeline.folders import normalise_base_url
+
+    return print_figures(Path(args.articles), "json" if args.json else "csv" if args.csv else "text",
+                         county=args.county, indicator=args.indicator, all_fields=args.all_fields,
+                         base_url=normalise_base_url(args.base_url))
+
+
 def _serve(args) -> int:
     from quzhou_archive.site.serve import serve
 
     return serve(Path(args.out), args.port, args.base_url)
 
 
-_COMMANDS = {"ingest": _ingest, "build": _build, "search": _search, "serve": _serve}
+_COMMANDS = {"ingest": _ingest, "build": _build, "search": _search, "figures": _figures, "serve": _serve}

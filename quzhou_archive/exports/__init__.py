@@ -1,0 +1,1 @@
+"""Downloads made from the whole archive: its economic figures as data."""

@@ -1,0 +1,127 @@
+"""The archive's economic figures as rows: what `build_site.py figures`
+prints and what `data/figures.csv` and `data/figures.json` hold.
+
+One row per figure. The first eleven fields are the command line's JSON
+(the contract); the downloads add what an economist needs to use a row
+without opening the article: the canonical indicator, the qualifier
+(近, 超, 约, 以上), what the text leaves unclear, the sentence, and the
+article's date, paper and page.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from quzhou_archive.analyse.figures import Figure
+from quzhou_archive.articles import ArticleMeta
+from quzhou_archive.site.model import article_url
+
+CLI_FIELDS = ("article", "quote", "subject", "county", "indicator", "measure", "value", "unit", "period", "target",
+              "url")
+DOWNLOAD_FIELDS = CLI_FIELDS + ("indicator_canonical", "qualifier", "unclear", "sentence", "article_date", "paper",
+                                "page", "headline")
+
+
+def figure_anchor(number: int) -> str:
+    """The id of a figure's mark in its article page (numbered from 1)."""
+    return f"figure-{number}"
+
+
+def number(value: float) -> int | float:
+    """12.0 -> 12, 12.5 -> 12.5: as the papers print it."""
+    return int(value) if float(value).is_integer() else value
+
+
+def row(article_id: str, meta: ArticleMeta, n: int, figure: Figure, base_url: str = "/") -> dict:
+    """The download row of the article's `n`th figure (from 1)."""
+    return {
+        "article": article_id, "quote": figure.quote, "subject": figure.subject, "county": figure.county,
+        "indicator": figure.indicator, "measure": figure.measure, "value": number(figure.value),
+        "unit": figure.unit, "period": figure.period, "target": figure.target,
+        "url": f"{base_url}{article_url(article_id)}#{figure_anchor(n)}",
+        "indicator_canonical": figure.canonical, "qualifier": figure.qualifier, "unclear": list(figure.unclear),
+        "sentence": figure.sentence, "article_date": meta.date, "paper": meta.paper, "page": meta.page,
+        "headline": meta.title,
+    }
+
+
+def rows(figures: list[tuple[str, ArticleMeta, list[Figure]]], base_url: str = "/") -> list[dict]:
+    """Every figure of every article (article ID, metadata, its figures), in
+    the order of the articles and of their text."""
+    return [row(aid, meta, n, f, base_url) for aid, meta, found in figures for n, f in enumerate(found, 1)]
+
+
+def selected(all_rows: list[dict], county: str | None = None, indicator: str | None = None) -> list[dict]:
+    """The rows of one county and/or one indicator (as the text names it, or
+    its canonical name; a part of either name is enough)."""
+    def wanted(r: dict) -> bool:
+        if county and r["county"] != county and (r["county"] or "").rstrip("市县区") != county.rstrip("市县区"):
+            return False
+        if indicator and indicator not in (r["indicator"] or "") and indicator not in (r["indicator_canonical"] or ""):
+            return False
+        return True
+
+    return [r for r in all_rows if wanted(r)]
+
+
+def as_json(all_rows: list[dict], fields=DOWNLOAD_FIELDS) -> str:
+    return json.dumps([{k: r[k] for k in fields} for r in all_rows], ensure_ascii=False, indent=1) + "\n"
+
+
+def as_csv(all_rows: list[dict], fields=DOWNLOAD_FIELDS) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(fields), lineterminator="\r\n")
+    writer.writeheader()
+    for r in all_rows:
+        writer.writerow({k: _cell(r[k]) for k in fields})
+    return out.getvalue()
+
+
+def _cell(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ";".join(value)
+    return "" if value is None else value
+
+
+def archive_figures(articles_dir) -> list[tuple[str, ArticleMeta, list[Figure]]]:
+    """Every article of the folder with its figures, extracted now. Bad
+    articles are named and the others still read (`sources.load_articles`)."""
+    from quzhou_archive.analyse.figures import figures_of
+    from quzhou_archive.pipeline.sources import load_articles
+
+    return [(a.id, a.metadata, figures_of(a)) for a in load_articles(articles_dir)]
+
+
+def print_figures(articles_dir, shape: str, county: str | None = None, indicator: str | None = None,
+                  all_fields: bool = False, base_url: str = "/") -> int:
+    from quzhou_archive.errors import ArchiveError
+
+    if not articles_dir.is_dir():
+        raise ArchiveError(articles_dir, "no such folder of articles")
+    found = selected(rows(archive_figures(articles_dir), base_url), county, indicator)
+    fields = DOWNLOAD_FIELDS if all_fields else CLI_FIELDS
+    if shape == "json":
+        print(as_json(found, fields), end="")
+    elif shape == "csv":
+        print(as_csv(found, fields), end="")
+    else:
+        print(as_text(found), end="")
+    return 0
+
+
+def as_text(all_rows: list[dict]) -> str:
+    """For reading in a terminal: one figure a line, under its article."""
+    lines, last = [], None
+    for r in all_rows:
+        if r["article"] != last:
+            last = r["article"]
+            lines.append(f"{r['article']}  {r['headline']}")
+        flags = "（目标）" if r["target"] else ""
+        where = r["county"] or "地区不详"
+        lines.append(f"  {where} {r['subject'] or ''} {r['indicator']} {r['qualifier'] or ''}{number(r['value'])}"
+                     f"{r['unit']} {r['period'] or '时期不详'}{flags}  「{r['quote']}」")
+    lines.append(f"{len(all_rows)} figures in {len({r['article'] for r in all_rows})} articles")
+    return "\n".join(lines) + "\n"
