@@ -62,6 +62,16 @@ def extract(paragraphs: list[str], context: FigureContext) -> list[Figure]:
     return []
 
 
+def version_files() -> list[str]:
+    """The files the figures of an article depend on besides the article:
+    a change to any of them extracts every article's figures again (and
+    segments none)."""
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parent.parent / "data"
+    return [__file__, *(str(data / name) for name in ("indicators.yaml", "gazetteer.yaml") if (data / name).exists())]
+
+
 def context_of(meta) -> FigureContext:
     """What `extract` needs of an article's metadata (`articles.ArticleMeta`)."""
     return FigureContext(meta.date, tuple(meta.counties), "".join(meta.headline_parts))

@@ -7,6 +7,7 @@ file's digest. It makes, per article,
               (`analyse/content.py`)
     tokens    the folded streams and jieba words both indexes are made of
               (`analyse/segment.py`)
+    figures   the economic figures its text reports (`analyse/figures.py`)
 
 and, for the build, each article's record (`state.ArticleRecord`: its
 card and lengths) and the archive's vocabulary.
@@ -157,7 +158,34 @@ class TokensAnalyser(Analyser):
         return DocTokens.from_plain(plain)
 
 
-ANALYSERS: tuple[Analyser, ...] = (MetaAnalyser(), ContentAnalyser(), TokensAnalyser())
+class FiguresAnalyser(Analyser):
+    name = "figures"
+    needs = ("meta",)
+
+    def version(self) -> str:
+        from quzhou_archive.analyse import figures
+
+        return _code(*figures.version_files())
+
+    def inputs(self, earlier) -> str:
+        meta = earlier["meta"]
+        return digest_of(meta.date, meta.counties, meta.headline_parts)
+
+    def analyse(self, article, earlier) -> list:
+        from quzhou_archive.analyse import figures
+
+        return figures.extract(store.text_paragraphs(article.body), figures.context_of(earlier["meta"]))
+
+    def encode(self, result: list):
+        return [figure.to_plain() for figure in result]
+
+    def decode(self, plain) -> list:
+        from quzhou_archive.analyse.figures import Figure
+
+        return [Figure.from_plain(p) for p in plain]
+
+
+ANALYSERS: tuple[Analyser, ...] = (MetaAnalyser(), ContentAnalyser(), TokensAnalyser(), FiguresAnalyser())
 
 
 @functools.lru_cache(maxsize=None)
@@ -207,6 +235,10 @@ class Analysis:
     @property
     def tokens(self) -> DocTokens:
         return self.get("tokens")
+
+    @property
+    def figures(self) -> list:
+        return self.get("figures")
 
 
 def read(cache: AnalysisCache, digest: str, *names: str) -> Analysis:

@@ -29,9 +29,10 @@ from quzhou_archive.progress import progress
 from quzhou_archive.site import feeds, render
 from quzhou_archive.site import model as site_model
 from quzhou_archive.site import pages as site_pages
+from quzhou_archive.site.marks import mark_figures
 
 NAME = "pages"
-READS = ("meta", "content")
+READS = ("meta", "content", "figures")
 LISTS, ARTICLES, FILES = "lists", "articles", "files"     # the groups of outputs this stage makes
 PAGES_PER_ARTICLE = 1.4             # about: the article's own, and its share of the lists
 
@@ -73,8 +74,8 @@ def _render_one(kit: RenderKit, page: site_model.Page) -> SiteFile:
     html = None
     if "content" in page.context:
         found = analyse.read(kit.cache, page.context["content"], *READS)
-        page = site_pages.complete_article_page(page, found.meta)
-        html = found.content.html
+        html, marked = mark_figures(found.content.html, found.figures)
+        page = site_pages.complete_article_page(page, found.meta, found.figures, marked)
     return kit.site.write(page.path, kit._renderer.render(page, html))
 
 
@@ -87,6 +88,7 @@ def run(ctx) -> None:
         stage = ctx.versions.stages[NAME]
         cards = [(aid, ctx.records[aid].card) for aid in sorted(ctx.records)]
         model = site_model.SiteModel((aid, site_model.Card._make(card)) for aid, card in cards)
+        ctx.model = model
         same_cards = digest_of(stage, cards)
         lists_kept = ctx.outputs.keep_group(LISTS, same_cards)
         articles_kept = ctx.outputs.keep_group(ARTICLES, stage)

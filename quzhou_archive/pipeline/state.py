@@ -174,6 +174,10 @@ class AnalysisCache:
         return dict(self.db.execute(f"SELECT name, value FROM analysis WHERE digest=? AND name IN ({marks})",
                                     (digest, *names)))
 
+    def every(self, name: str) -> dict[str, bytes]:
+        """File digest -> the marshalled result of analyser `name`, for every file it analysed."""
+        return dict(self.db.execute("SELECT digest, value FROM analysis WHERE name=?", (name,)))
+
     def put_many(self, rows) -> None:
         """(digest, name, version, inputs, marshalled value) rows."""
         self.db.executemany("INSERT OR REPLACE INTO analysis VALUES (?, ?, ?, ?, ?)", rows)

@@ -291,16 +291,31 @@ def article_page(model: SiteModel, item: Item, content: str) -> Page:
     })
 
 
-def complete_article_page(page: Page, meta: ArticleMeta) -> Page:
-    """An article's page with what its own file says besides its card."""
+def complete_article_page(page: Page, meta: ArticleMeta, figures: list = (), marked: set[int] = frozenset()) -> Page:
+    """An article's page with what its own file says besides its card: its
+    credits, photos, notes, source, and the figures its text reports
+    (`marked`: the numbers of those whose quote in the text carries its id)."""
     a = page.context["a"]
     authors = list(meta.authors)
     own = {"authors": authors, "photographers": list(meta.photographers), "byline": list(meta.byline),
            "photos": list(meta.photos), "notes": list(meta.notes), "source_file": meta.source_file,
            "source_lines": list(meta.source_lines) if meta.source_lines else None}
     return Page(page.path, page.template, {
-        **page.context, "a": {**a, **own},
+        **page.context, "a": {**a, **own}, "figures": article_figures(figures, marked),
         "citation": citation(a["title"], a["subtitle"], authors, a["paper"], a["date"], a["page"])})
+
+
+def article_figures(figures: list, marked: set[int]) -> list[dict]:
+    """The figures as the article page lists them, each linking to its quote."""
+    from quzhou_archive.exports.figures import figure_anchor
+    from quzhou_archive.site.figures import MEASURE_NAMES, period_label, value_text
+
+    return [{"anchor": figure_anchor(n), "in_text": n in marked, "indicator": f.indicator,
+             "measure": MEASURE_NAMES.get(f.measure, f.measure),
+             "value": value_text({"value": f.value, "unit": f.unit, "qualifier": f.qualifier}),
+             "period": period_label(f.period), "where": " ".join(dict.fromkeys(p for p in (f.county, f.subject) if p)),
+             "target": f.target, "unclear": list(f.unclear)}
+            for n, f in enumerate(figures, 1)]
 
 
 def citation(title: str, subtitle: str | None, authors: list[str], paper: str | None, date: str | None,
