@@ -1,0 +1,119 @@
+"""The figures analyser and the figures stage: figures extracted once per
+article file and cached under their own version (a new extractor never
+segments again), the 数据 pages and downloads rebuilt only when what they
+show changed, and an incremental build's figures the same as a build from
+nothing's."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pytest
+
+from quzhou_archive.analyse import figures
+from quzhou_archive.analyse.figures import Figure
+from quzhou_archive.pipeline import build, context
+from tests.conftest import ROOT
+from tests.pipeline.test_build import snapshot
+
+AMOUNT = re.compile(r"(\d+(?:\.\d+)?)亿元")
+
+
+class Extractor:
+    """Every `N亿元` of the text, as an amount: enough to see what the build does with figures."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def __call__(self, paragraphs, ctx):
+        self.calls += 1
+        found = []
+        for n, p in enumerate(paragraphs):
+            for m in AMOUNT.finditer(p):
+                found.append(Figure(m.group(), p, n, m.start(), None, (ctx.counties or (None,))[0], "金额", None,
+                                    "amount", float(m.group(1)), "亿元", None, ctx.date[:4] if ctx.date else None,
+                                    False))
+        return found
+
+
+@pytest.fixture
+def extractor(monkeypatch):
+    fake = Extractor()
+    monkeypatch.setattr(figures, "extract", fake)
+    return fake
+
+
+@pytest.fixture
+def built(tmp_path, extractor, capsys):
+    articles = tmp_path / "articles"
+    shutil.copytree(ROOT / "articles", articles)
+    assert build(articles, tmp_path / "site", tmp_path / "index", jobs=1) == 0
+    capsys.readouterr()
+    return articles, tmp_path / "site", tmp_path / "index"
+
+
+def figures_json(site):
+    return json.loads((site / "data" / "figures.json").read_text(encoding="utf-8"))
+
+
+def test_every_figure_is_downloadable_and_on_the_data_pages(built, extractor):
+    _, site, _ = built
+    rows = figures_json(site)
+    assert rows and extractor.calls == len(list(ROOT.joinpath("articles").rglob("*.md")))
+    csv_text = (site / "data" / "figures.csv").read_bytes().decode("utf-8")
+    assert csv_text.startswith("\ufeffarticle,quote,") and csv_text.count("\r\n") == len(rows) + 1
+    county_pages = list((site / "figures" / "counties").glob("*.html"))
+    for r in rows:
+        page = next(p for p in county_pages if r["url"].split("/articles/")[1].split("#")[0] in p.read_text("utf-8"))
+        assert page
+        article = (site / r["url"].lstrip("/").split("#")[0]).read_text(encoding="utf-8")
+        assert f'id="{r["url"].split("#")[1]}"' in article
+
+
+def test_a_new_extractor_extracts_again_and_segments_nothing(built, extractor, monkeypatch, capsys, tmp_path):
+    articles, site, index = built
+    monkeypatch.setattr(context, "installed_libraries", lambda: "new code")
+    extra = tmp_path / "more-indicators.yaml"
+    extra.write_text("a new rule\n", encoding="utf-8")
+    version_files = figures.version_files
+    monkeypatch.setattr(figures, "version_files", lambda: version_files() + [str(extra)])
+    calls = extractor.calls
+    assert build(articles, site, index, jobs=1) == 0
+    said = capsys.readouterr().out
+    assert "0 segmented" in said
+    assert extractor.calls == calls * 2
+
+
+def test_nothing_changed_writes_nothing_and_extracts_nothing(built, extractor, capsys):
+    articles, site, index = built
+    calls, before = extractor.calls, snapshot(site)
+    assert build(articles, site, index, jobs=1) == 0
+    assert "nothing changed" in capsys.readouterr().out and extractor.calls == calls and snapshot(site) == before
+
+
+def test_a_corrected_figure_flows_through_and_equals_a_build_from_nothing(built, extractor, capsys, tmp_path):
+    articles, site, index = built
+    path = next(p for p in sorted(articles.rglob("*.md")) if AMOUNT.search(p.read_text(encoding="utf-8").split("---", 2)[2]))
+    text = path.read_text(encoding="utf-8")
+    head, body = text.rsplit("---", 1)
+    old = AMOUNT.search(body).group()
+    path.write_text(head + "---" + body.replace(old, "987.6亿元", 1), encoding="utf-8")
+    calls = extractor.calls
+    assert build(articles, site, index, jobs=1) == 0
+    assert extractor.calls == calls + 1                         # that article only
+    assert 987.6 in [r["value"] for r in figures_json(site)]
+    fresh = tmp_path / "fresh"
+    assert build(articles, fresh / "site", fresh / "index", jobs=1) == 0
+    new, scratch = snapshot(site), snapshot(fresh / "site")
+    assert {p: d for p, d in new.items() if p.startswith(("figures/", "data/"))} == \
+           {p: d for p, d in scratch.items() if p.startswith(("figures/", "data/"))}
+
+
+def test_a_removed_article_takes_its_figures_with_it(built, extractor, capsys):
+    articles, site, index = built
+    gone = next(r["article"] for r in figures_json(site))
+    (articles / f"{gone}.md").unlink()
+    assert build(articles, site, index, jobs=1) == 0
+    assert gone not in {r["article"] for r in figures_json(site)}
+    assert all(gone not in p.read_text(encoding="utf-8") for p in (site / "figures").rglob("*.html"))
