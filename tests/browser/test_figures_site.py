@@ -1,0 +1,144 @@
+"""The 数据 section in Chromium, as an economist uses it: at phone and
+desktop widths, light and dark, in print; every value opens its article
+at the marked sentence; the downloads load and parse; axe-core finds no
+serious problem."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from urllib.parse import urljoin
+
+import pytest
+
+from tests.browser.test_site import AXE, DESKTOP, PHONE, SCREENSHOTS
+
+PAGES = {"index": "figures/index.html"}
+
+
+def data_pages(built):
+    """The index, the county with the most figures, one indicator page, an article with figures."""
+    site = built[0]
+    counties = sorted((site / "figures" / "counties").glob("*.html"), key=lambda p: -p.stat().st_size)
+    indicators = sorted((site / "figures" / "indicators").glob("*.html"), key=lambda p: -p.stat().st_size)
+    rows = json.loads((site / "data" / "figures.json").read_text(encoding="utf-8"))
+    article = max({r["article"] for r in rows}, key=lambda a: sum(r["article"] == a for r in rows))
+    return {"index": "figures/index.html", "county": f"figures/counties/{counties[0].name}",
+            "indicator": f"figures/indicators/{indicators[0].name}", "article": f"articles/{article}.html"}
+
+
+def test_the_bundled_archive_has_figures_with_charts(built):
+    site = built[0]
+    rows = json.loads((site / "data" / "figures.json").read_text(encoding="utf-8"))
+    assert len(rows) >= 40
+    assert any("<svg" in p.read_text(encoding="utf-8") for p in (site / "figures" / "counties").glob("*.html"))
+
+
+@pytest.mark.parametrize("which", ["index", "county", "indicator", "article"])
+def test_screenshots_phone_and_desktop_light_and_dark(browser, server, built, which):
+    path = data_pages(built)[which]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for label, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+        for scheme in ("light", "dark"):
+            context = browser.new_context(viewport=viewport, locale="zh-CN", color_scheme=scheme)
+            page = context.new_page()
+            page.goto(server + path)
+            # wide tables scroll in their own box: the page itself never scrolls sideways
+            assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"], (path, label)
+            shot = SCREENSHOTS / f"figures-{which}-{label}-{scheme}.png"
+            page.screenshot(path=str(shot), full_page=True)
+            assert shot.stat().st_size > 5000
+            context.close()
+
+
+def test_charts_take_the_text_colour_in_dark_mode_and_print_black(browser, server, built):
+    site = built[0]
+    county = next(p for p in (site / "figures" / "counties").glob("*.html") if "<svg" in p.read_text(encoding="utf-8"))
+    colours = {}
+    for scheme in ("light", "dark"):
+        context = browser.new_context(color_scheme=scheme)
+        page = context.new_page()
+        page.goto(server + f"figures/counties/{county.name}")
+        colours[scheme] = page.evaluate("""() => {
+            const svg = document.querySelector('figure.chart svg');
+            return [getComputedStyle(svg.querySelector('path')).stroke, getComputedStyle(document.body).color,
+                    getComputedStyle(document.body).backgroundColor];
+        }""")
+        if scheme == "light":
+            page.emulate_media(media="print")
+            assert page.evaluate("getComputedStyle(document.querySelector('figure.chart')).color") == "rgb(0, 0, 0)"
+        context.close()
+    for stroke, text, background in colours.values():
+        assert stroke == text != background
+    assert colours["light"][0] != colours["dark"][0]
+
+
+def test_every_value_opens_its_article_at_the_marked_sentence(browser, server, built):
+    context = browser.new_context()
+    page = context.new_page()
+    pages = data_pages(built)
+    checked = 0
+    for which in ("county", "indicator"):
+        page.goto(server + pages[which])
+        links = page.eval_on_selector_all("td.value a", "els => els.map(e => e.href)")
+        assert links
+        for link in links[:12]:
+            page.goto(link)
+            anchor = link.split("#", 1)[1]
+            found = page.evaluate("""(id) => { const el = document.getElementById(id);
+                return el && [el.closest('mark.figure') !== null || el.tagName === 'TR', el.matches(':target')]; }""",
+                                  anchor)
+            assert found == [True, True], link
+            checked += 1
+    assert checked >= 4
+    context.close()
+
+
+def test_an_article_lists_its_figures_and_each_jumps_to_its_quote(browser, server, built):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(server + data_pages(built)["article"])
+    rows = page.query_selector_all(".article-figures tbody tr")
+    assert len(rows) >= 3
+    page.click(".article-figures td.value a >> nth=0")
+    target = page.evaluate("document.querySelector(':target')?.className")
+    assert target == "figure-quote"
+    assert page.evaluate("document.querySelector(':target').closest('mark.figure') !== null")
+    context.close()
+
+
+def test_downloads_load_and_parse(browser, server, built):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(server + "figures/index.html")
+    hrefs = page.eval_on_selector_all("#downloads ~ p a[download]", "els => els.map(e => e.href)")
+    assert len(hrefs) == 2
+    by_name = {h.rsplit("/", 1)[1]: page.request.get(h) for h in hrefs}
+    assert all(r.status == 200 for r in by_name.values())
+    rows = json.loads(by_name["figures.json"].text())
+    table = list(csv.DictReader(io.StringIO(by_name["figures.csv"].body().decode("utf-8-sig"))))
+    assert len(rows) == len(table) > 0 and [r["quote"] for r in rows] == [r["quote"] for r in table]
+    context.close()
+
+
+@pytest.mark.parametrize("which", ["index", "county", "indicator", "article"])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_serious_problem_on_the_data_pages(browser, server, built, which, scheme):
+    context = browser.new_context(locale="zh-CN", color_scheme=scheme)
+    page = context.new_page()
+    page.goto(server + data_pages(built)[which])
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    bad = [(v["id"], v["impact"], v["nodes"][0]["target"]) for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    context.close()
+    assert not bad, bad
+
+
+def test_the_data_section_is_in_the_navigation_of_every_page(browser, server):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(server)
+    page.click("header.site nav >> text=数据")
+    assert page.url.endswith("figures/index.html")
+    assert page.get_attribute("header.site nav a[aria-current=page]", "href").endswith("figures/index.html")
+    context.close()
