@@ -24,10 +24,13 @@ from quzhou_archive.synthetic import generate  # noqa: E402
 
 WITHOUT_FIGURES = """
 import sys
-from quzhou_archive.pipeline import analyse, build, figures
+from quzhou_archive.pipeline import analyse, build, figures, pages
 analyse.ANALYSERS = tuple(a for a in analyse.ANALYSERS if a.name != "figures")
 analyse.ALL = frozenset(a.name for a in analyse.ANALYSERS)
+analyse.Analysis.figures = property(lambda self: [])     # the pages show none (workers are forked: they see this)
+pages.READS = ("meta", "content")
 figures.run = lambda ctx: None
+figures.version = lambda code, results, base_url: "none"
 sys.exit(build(sys.argv[1], sys.argv[2], sys.argv[3]))
 """
 WITH_FIGURES = """
@@ -64,7 +67,7 @@ def main() -> int:
         without, with_ = (statistics.median(times[k]) for k in ("without figures", "with figures"))
         print(f"\n{args.articles} articles, full build from nothing (median of {args.rounds}): "
               f"{without:.1f} s without figures, {with_:.1f} s with them: "
-              f"+{100 * (with_ - without) / without:.1f}% (<= 10%)")
+              f"{100 * (with_ - without) / without:+.1f}% (<= 10%)")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0
