@@ -1,0 +1,43 @@
+"""Canonical indicator names (`data/indicators.yaml`) for indicators as the
+text names them."""
+from __future__ import annotations
+
+import functools
+import re
+
+from quzhou_archive.data import read_yaml
+from quzhou_archive.textnorm import fold
+
+# one spelling for the forms the papers use interchangeably
+_SAME = (("规模以上", "规上"), ("地区生产总值", "gdp"), ("生产总值", "gdp"), ("（", "("), ("）", ")"))
+_NOT_WORD = re.compile(r"[\s\"“”‘’《》()·]+")
+
+
+def comparable(name: str) -> str:
+    """A name folded for comparison: Simplified, lower case, 规上 for 规模以上,
+    gdp for 地区生产总值, without spaces, quotes and brackets."""
+    text = fold(name)
+    for a, b in _SAME:
+        text = text.replace(a, b)
+    return _NOT_WORD.sub("", text)
+
+
+@functools.lru_cache(maxsize=1)
+def _table() -> tuple[tuple[str, str, bool], ...]:
+    """(comparable alias, canonical name, is a share), the longest alias first."""
+    rows = []
+    for entry in read_yaml("indicators.yaml")["indicators"]:
+        share = bool(entry.get("share"))
+        for alias in (entry["name"], *(entry.get("aliases") or ())):
+            rows.append((comparable(str(alias)), entry["name"], share))
+    return tuple(sorted(rows, key=lambda row: len(row[0]), reverse=True))
+
+
+def canonical(indicator: str, share: bool = False) -> str | None:
+    """The canonical name of the longest known name `indicator` holds; for a
+    share, only ratios are looked for (研发经费投入占GDP比重 is not 研发经费投入)."""
+    text = comparable(indicator)
+    for alias, name, is_share in _table():
+        if is_share == share and alias in text:
+            return name
+    return None
