@@ -39,6 +39,7 @@ class Mention:
     period: str | None      # what it names, None when the article's date was needed and is not known
     explicit: bool          # names its year (2023年) rather than leaning on the article's date
     weak: bool = False      # 全年: the year the text is already about
+    since: bool = False     # 2023年以来: from then until the article
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def _mention(m: re.Match, date: ArticleDate, anchor: Mention | None) -> Mention 
         period = f"{date.year}-{month:02d}" if date.year and month else None
         return Mention(m.start(), m.end(), period, False)
     if m["y"]:
-        return Mention(m.start(), m.end(), _with_part(int(m["y"]), m), True)
+        return Mention(m.start(), m.end(), _with_part(int(m["y"]), m), True, since=m["edge"] == "以来")
     if m["rel"]:
         year = _anchor_year(anchor) if m["rel"] == "当年" else (
             date.year + _RELATIVE[m["rel"]] if date.year else None)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from quzhou_archive.analyse import numbers
 from quzhou_archive.analyse.figures import Figure, FigureContext
 from quzhou_archive.analyse.indicators import canonical
-from quzhou_archive.analyse.periods import Mention
+from quzhou_archive.analyse.periods import ArticleDate, Mention
 
 _CJK = r"\u4e00-\u9fff"
 
@@ -44,7 +44,8 @@ _HEAD_BEFORE = {"家": re.compile(r"(?:企业|公司|企|厂|集团)(?:有|达|�
                 "个": re.compile(r"项目(?:有|达|共|为|共有|达到|超过|近|约|已达)?$")}
 _HEAD_BEFORE["项"] = _HEAD_BEFORE["个"]
 _CLASS_LABEL = re.compile(rf"^(?:的)?[{_CJK}]{{0,6}}?(?:项目|企业|工程|产业)|^级")
-_PER_UNIT = re.compile(r"每(?![年月天日季])")
+_PER_UNIT = re.compile(r"每(?![年月天日季])|一(?:斤|公斤|亩|吨|天|人|个月|箱|盒|株|平方米)")
+_PER_UNIT_AFTER = re.compile(r"(?:钱)?(?:/|每|一)(?:斤|公斤|亩|吨|天|人|月|个月|箱|盒|株|平方米|件|台)")
 # an official's visit: 考察两家公司 counts the firms seen, not an economic fact
 _VISIT = re.compile(r"考察|走访|拜访|调研|参观|来到|看望|慰问|前往|深入")
 _LIST_GAP = re.compile(r"[、,]?(?:和|及|与|以及|、)?")
@@ -56,12 +57,13 @@ _LEAD = re.compile(
     r"^(?:(?:19|20)\d\d年度?(?:以来|底|末|初)?|今年(?:以来)?|去年|上年|全年|当年|第?[一二三四]季度|[上下]半年|前三季度|"
     r"\d{1,2}(?:[-至]\d{1,2})?月份?|其中|同时|此外|另外|并且|而且|以及|并|而|且|据统计|数据显示|统计显示|目前|当前|现已|"
     r"累计|共计|总计|合计|共|已|还|又|均|全部|实现|完成|获得|获|达到|取得|拥有|有|此次|本次|全区|全县|全市|全镇|我县|我市|"
-    r"我区|该县|该市|该区|在|的|其|以|对|向|为|将|年内|当年|最高|最低)+")
-_TRAIL = re.compile(r"(?:分别|同比|环比|比上年|比去年同期|比去年|较上年度|较上年|较去年|实现|达到|达|完成|为|是|有|突破|超过|超|"
+    r"我区|该县|该市|该区|在|的|其|以|对|向|为|将|年内|当年|最高|最低|这些|这|该|此|"
+    r"(?:增长|增加|提高|上升|下降|减少)[到至]|[增升降]至|从|[◆●■▲★·•\-—“”\"\s])+")
+_TRAIL = re.compile(r"(?:从(?:19|20)\d\d年的?|分别|同比|环比|比上年|比去年同期|比去年|较上年度|较上年|较去年|实现|达到|达|完成|为|是|有|突破|超过|超|"
                     r"共|计|累计|合计|总计|共计|已|增至|增加到|提高到|至|到|约|近|逾|最高|率先|首次|成功|就|可|将|能|预计|"
                     r"力争|有望|在全[区县市省]|在全国|已经|均|又|再|等|了)+$")
 _FIRM = re.compile(rf"[{_CJK}a-z0-9()·]{{2,20}}?(?:有限责任公司|股份有限公司|集团有限公司|有限公司|集团|股份|公司)")
-_NOUN_AFTER = re.compile(rf"[{_CJK}“”\"a-z0-9()·+]{{1,20}}?(?=项目|[,.:;、。!?]|和|及|与|$)")
+_NOUN_AFTER = re.compile(rf"(?![和及与的])[{_CJK}“”\"a-z()·+]{{1,20}}?(?=项目|[\d,.:;、。!?]|和|及|与|$)")
 _HEADS = ("人均可支配收入", "增加值", "产值", "营业收入", "收入", "投资", "总额", "利润", "产量", "销售额")
 
 
@@ -153,8 +155,8 @@ def _draft(text: str, spot: Spot, s_start: int, previous: list[Draft]) -> Draft 
     pre = text[c_start:q_start]
     wide = text[_clause_start(text, q_start, s_start, ",:"):q_start]
     after = text[spot.end:spot.end + 24]
-    if _PER_UNIT.search(wide):
-        return None          # 每亩, 每人: a rate, not a total
+    if _PER_UNIT.search(text, max(s_start, c_start - 12), spot.start) or _PER_UNIT_AFTER.match(after):
+        return None          # 每亩, 一斤30元, 200元一天: a rate or price, not a total
     if prev and _LIST_GAP.fullmatch(text[prev.spot.end:spot.start]) and _compatible(prev, spot):
         return _continued(prev, spot)
     if spot.kind == "doubling":
@@ -235,7 +237,7 @@ def _named_before(core: str, previous: list[Draft]) -> str:
     the full one the sentence has just used."""
     short = canonical(core)
     for draft in reversed(previous):
-        if (short and draft.measure in ("amount", "growth") and len(draft.indicator) > len(core)
+        if (short and draft.measure == "growth" and len(draft.indicator) > len(core)
                 and canonical(draft.indicator) == short):
             return draft.indicator
     return core
@@ -251,10 +253,12 @@ def _amount(text, spot, pre, c_start, after, previous) -> Draft | None:
         return None          # 亿元以上项目, 超亿元企业: a class of projects, not an amount
     core, subject, offset = _core(pre)
     quote_start, quote_end = c_start + offset, spot.end
-    if not core:
-        noun = _NOUN_AFTER.match(text, spot.end)
-        core = noun.group(0) if noun else "金额"
-        quote_end = noun.end() if noun else spot.end
+    noun = _NOUN_AFTER.match(text, spot.end)
+    if noun and len(core) <= 2:      # 13亿元可转债, 利用100万元山海协作援建资金
+        core, quote_end = core + noun.group(0), noun.end()
+    elif not core:                   # 从…358.4亿元增长到…785.6亿元: the same indicator again
+        base = _last_run(previous)
+        core = base[0].indicator if base else "金额"
     items = _items(core) if "分别" in pre else None
     core = _named_before(core, previous)
     return Draft(spot, "amount", items[0] if items else core, quote_start, quote_end, items, subject=subject)
@@ -356,9 +360,10 @@ def _figure(index, paragraph, text, draft: Draft, sentence, times, anchor, place
     spot = draft.spot
     s_start, s_end = sentence
     before = text[s_start:spot.start]
-    target = bool(_TARGET.search(before))
+    year = ArticleDate.of(context.date).year
+    target = _is_target(before, year)
     period, unclear = _period(draft, sentence, times, anchor, target, before)
-    if period and context.date and period[:4].isdigit() and int(period[:4]) > int(context.date[:4]):
+    if period and year and period[:4].isdigit() and int(period[:4]) > year:
         target = True        # a later year than the article's: a plan
     county, subject, county_unclear = _county(draft, sentence, places, context, paragraph)
     if county_unclear:
@@ -373,6 +378,19 @@ def _figure(index, paragraph, text, draft: Draft, sentence, times, anchor, place
         qualifier=spot.qualifier, period=period, target=target, unclear=unclear)
 
 
+def _is_target(before: str, year: int | None) -> bool:
+    """A plan, target or expectation: a cue before the figure in its sentence.
+    到2025年 is a deadline unless that year is past or it ends a from-to
+    (从2020年的…增长到2024年的…)."""
+    for m in _TARGET.finditer(before):
+        cue = m.group(0)
+        if cue[0] in "到至" and cue[1:3] == "20":
+            if "从" in before[:m.start()] or (year and int(cue[1:5]) < year):
+                continue
+        return True
+    return False
+
+
 def _as_written(paragraph: str, text: str, indicator: str) -> str:
     """The indicator in the paragraph's own characters where it is quoted
     from it (the folded text has the paragraph's length)."""
@@ -385,6 +403,8 @@ def _period(draft, sentence, times, anchor, target, before) -> tuple[str | None,
     in_sentence = [t for t in times if s_start <= t.start < draft.spot.start]
     if in_sentence:
         t = in_sentence[-1]
+        if t.since and _CUMULATIVE.search(before):
+            return None, ()  # 2018年以来…累计: a sum over years
         return t.period, () if t.period else ("period",)
     if target or _CUMULATIVE.search(before):
         return None, ()
