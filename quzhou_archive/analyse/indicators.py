@@ -33,6 +33,7 @@ def _table() -> tuple[tuple[str, str, bool], ...]:
     return tuple(sorted(rows, key=lambda row: len(row[0]), reverse=True))
 
 
+@functools.lru_cache(maxsize=4096)
 def canonical(indicator: str, share: bool = False) -> str | None:
     """The canonical name of the longest known name `indicator` holds; for a
     share, only ratios are looked for (研发经费投入占GDP比重 is not 研发经费投入)."""
