@@ -35,10 +35,16 @@ def _table() -> tuple[tuple[str, str, bool], ...]:
 
 @functools.lru_cache(maxsize=4096)
 def canonical(indicator: str, share: bool = False) -> str | None:
-    """The canonical name of the longest known name `indicator` holds; for a
+    """The canonical name of the longest known name `indicator` ends with, or
+    else of the longest it holds; for a
     share, only ratios are looked for (研发经费投入占GDP比重 is not 研发经费投入)."""
     text = comparable(indicator)
-    for alias, name, is_share in _table():
-        if is_share == share and alias in text:
+    rows = [(alias, name) for alias, name, is_share in _table() if is_share == share]
+    # the head of a Chinese noun phrase is its end: 规上工业企业产值 is a 产值
+    for alias, name in rows:
+        if text.endswith(alias):
+            return name
+    for alias, name in rows:
+        if alias in text:
             return name
     return None

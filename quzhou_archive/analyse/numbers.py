@@ -79,6 +79,8 @@ def _chinese_integer(text: str) -> int | None:
         return int("".join(str(_CN_VALUE[ch]) for ch in text))
     total, digit = 0, None
     for ch in text:
+        if ch in "零〇":
+            continue                                   # a place holder: 二百零五
         if ch in _CN_VALUE:
             if digit is not None:
                 return None                            # two digits in a row: 三五千
