@@ -48,3 +48,10 @@ def canonical(indicator: str, share: bool = False) -> str | None:
         if alias in text:
             return name
     return None
+
+
+def is_bare_name(indicator: str) -> bool:
+    """The indicator is one of the table's names with nothing around it (营收,
+    not 光电产业营收)."""
+    text = comparable(indicator)
+    return any(alias == text for alias, _, _ in _table())

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from quzhou_archive.analyse import numbers
 from quzhou_archive.analyse.figures import Figure, FigureContext
-from quzhou_archive.analyse.indicators import canonical
+from quzhou_archive.analyse.indicators import canonical, is_bare_name
 from quzhou_archive.analyse.periods import ArticleDate, Mention
 
 _CJK = r"\u4e00-\u9fff"
@@ -238,7 +238,7 @@ def _share(text, spot, pre, c_start, previous) -> Draft:
 def _named_before(core: str, previous: list[Draft]) -> str:
     """营收 after 规模以上服务业营业收入同比增长13.3%: the short name stands for
     the full one the sentence has just used."""
-    short = canonical(core)
+    short = canonical(core) if is_bare_name(core) else None
     for draft in reversed(previous):
         if (short and draft.measure == "growth" and len(draft.indicator) > len(core)
                 and canonical(draft.indicator) == short):

@@ -3,6 +3,7 @@ pages (shared/gold/figures.yaml), through the command line, as outside
 checks run it."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +11,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared"
+# beside the project, as CI lays it; FIGURES_SHARED points elsewhere (a worktree)
+SHARED = Path(os.environ.get("FIGURES_SHARED") or ROOT.parent / "shared")
 
 
 @pytest.mark.skipif(not (SHARED / "tools" / "check_figures.py").exists(), reason="no shared gold here")
