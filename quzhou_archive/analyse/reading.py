@@ -11,7 +11,6 @@ found in it are quoted from the paragraph as written.
 from __future__ import annotations
 
 import bisect
-import functools
 import re
 from dataclasses import dataclass
 
@@ -19,6 +18,7 @@ from quzhou_archive.analyse import numbers
 from quzhou_archive.analyse.figures import Figure, FigureContext
 from quzhou_archive.analyse.indicators import canonical, is_bare_name
 from quzhou_archive.analyse.periods import ArticleDate, Mention
+from quzhou_archive.analyse.places import county_of, place_at, place_matches
 
 _CJK = r"\u4e00-\u9fff"
 
@@ -106,7 +106,7 @@ def read_paragraph(index: int, paragraph: str, text: str, times: list[Mention], 
         return []
     sentences = [m.span() for m in SENTENCE.finditer(text)]
     starts = [s for s, _ in sentences]
-    places = _place_matches(text)
+    places = place_matches(text, _FIRM)
     figures, previous, sentence_of_previous = [], [], None
     for spot in spots:
         which = bisect.bisect_right(starts, spot.start) - 1
@@ -308,7 +308,7 @@ def _core(pre: str) -> tuple[str, str | None, int]:
             offset = lead.end()
             continue
         firm = _FIRM.match(pre, offset)
-        place = _place_at(pre, offset)
+        place = place_at(pre, offset)
         taken = max([m for m in (firm, place) if m is not None], key=lambda m: m.end(), default=None)
         if taken is None or taken.end() >= len(pre):
             if taken is not None and subject is None:
@@ -333,32 +333,6 @@ def _items(core: str) -> list[str] | None:
     return [p if p.endswith(_HEADS) else p + head for p in parts]
 
 
-@functools.lru_cache(maxsize=1)
-def _gazetteer():
-    from quzhou_archive import gazetteer
-
-    return gazetteer.load()
-
-
-def _place_at(text: str, pos: int) -> re.Match | None:
-    return _gazetteer().pattern.match(text, pos)
-
-
-def _place_matches(text: str) -> list[tuple[int, int, object]]:
-    """The places the paragraph names, with their divisions; 衢州 inside a
-    firm's name (衢州元森光电技术股份有限公司) says nothing of the place."""
-    g = _gazetteer()
-    found = []
-    for m in g.pattern.finditer(text):
-        division = g.surface_forms.get(m.group(0))
-        if division is None:
-            continue
-        if division is g.city and _FIRM.match(text, m.start()) and _FIRM.match(text, m.start()).end() - m.end() < 16:
-            continue
-        found.append((m.start(), m.end(), division))
-    return found
-
-
 def _figure(index, paragraph, text, draft: Draft, sentence, times, anchor, places, context) -> Figure:
     spot = draft.spot
     s_start, s_end = sentence
@@ -368,7 +342,7 @@ def _figure(index, paragraph, text, draft: Draft, sentence, times, anchor, place
     period, unclear = _period(draft, sentence, times, anchor, target, before)
     if period and year and period[:4].isdigit() and int(period[:4]) > year:
         target = True        # a later year than the article's: a plan
-    county, subject, county_unclear = _county(draft, sentence, places, context, paragraph)
+    county, subject, county_unclear = county_of(draft, sentence, places, context, paragraph)
     if county_unclear:
         unclear = unclear + ("county",)
     unit = numbers.UNIT_DISPLAY.get(spot.unit, spot.unit)
@@ -416,24 +390,3 @@ def _period(draft, sentence, times, anchor, target, before) -> tuple[str | None,
     if t is None:
         return None, ("period",)
     return t.period, () if t.period else ("period",)
-
-
-def _county(draft, sentence, places, context, paragraph) -> tuple[str | None, str | None, bool]:
-    s_start, s_end = sentence
-    here = [p for p in places if s_start <= p[0] < s_end]
-    before = [p for p in here if p[0] < draft.spot.start]
-    after = [p for p in here if p[0] >= draft.spot.start]
-    chosen = None
-    for group in (before[::-1], after):
-        chosen = next((p for p in group if p[2].name != _gazetteer().city.name), None) or (group[0] if group else None)
-        if chosen:
-            break
-    if chosen:
-        name = chosen[2].name
-        return name, draft.subject or paragraph[chosen[0]:chosen[1]], False
-    counties = list(context.counties)
-    if not counties:
-        return None, draft.subject, False
-    g = _gazetteer()
-    inside = [c for c in counties if (g.by_name(c) is None or g.by_name(c).in_quzhou)] or counties
-    return inside[0], draft.subject or inside[0], len(set(counties)) > 1
