@@ -47,6 +47,7 @@ _HEAD_BEFORE = {"家": re.compile(r"(?:企业|公司|企|厂|集团)(?:有|达|�
                 "个": re.compile(r"项目(?:有|达|共|为|共有|达到|超过|近|约|已达)?$")}
 _HEAD_BEFORE["项"] = _HEAD_BEFORE["个"]
 _CLASS_LABEL = re.compile(rf"^(?:的)?[{_CJK}]{{0,6}}?(?:项目|企业|工程|产业)|^级")
+_PREDICATE_END = re.compile(r"累计|实现|共计|合计")
 _PER_UNIT = re.compile(r"每(?![年月天日季])|一(?:斤|公斤|亩|吨|天|人|个月|箱|盒|株|平方米)")
 _PER_UNIT_AFTER = re.compile(r"(?:钱)?(?:/|每|一)(?:斤|公斤|亩|吨|天|人|月|个月|箱|盒|株|平方米|件|台)")
 # an official's visit: 考察两家公司 counts the firms seen, not an economic fact
@@ -210,7 +211,8 @@ def _relative(text, spot, pre, c_start, previous, measure) -> Draft:
     base = _last_run(previous)
     if base:
         return Draft(spot, measure, base[0].indicator, quote_start, spot.end, base=base, subject=base[0].subject)
-    return Draft(spot, measure, "增长", quote_start, spot.end)
+    noun = _NOUN_AFTER.match(text, spot.end)     # 提升30%生产效率
+    return Draft(spot, measure, noun.group(0) if noun else "增长", quote_start, spot.end)
 
 
 def _last_run(previous: list[Draft]) -> list[Draft]:
@@ -231,7 +233,8 @@ def _share(text, spot, pre, c_start, previous) -> Draft:
     core, subject, offset = _core(pre)
     indicator = core or "占比"
     if indicator.startswith("占") and previous:
-        indicator = previous[-1].indicator + indicator
+        whose = previous[-1].indicator
+        indicator = whose.partition("占")[0] + indicator if previous[-1].measure == "share" else whose + indicator
     return Draft(spot, "share", indicator, c_start + offset, spot.end, subject=subject)
 
 
@@ -257,7 +260,7 @@ def _amount(text, spot, pre, c_start, after, previous) -> Draft | None:
     core, subject, offset = _core(pre)
     quote_start, quote_end = c_start + offset, spot.end
     noun = _NOUN_AFTER.match(text, spot.end)
-    if noun and len(core) <= 2:      # 13亿元可转债, 利用100万元山海协作援建资金
+    if noun and (not core or len(core) <= 2 and not is_bare_name(core)):   # 13亿元可转债, 利用100万元…资金
         core, quote_end = core + noun.group(0), noun.end()
     elif not core:                   # 从…358.4亿元增长到…785.6亿元: the same indicator again
         base = _last_run(previous)
@@ -276,8 +279,9 @@ def _output(text, spot, pre, wide, c_start, after) -> Draft | None:
     head = cue.group(0) if cue.group(0) in ("年产", "产能", "产量", "年加工", "年处理", "年销售") else ""
     core, subject, offset = _core(pre)
     indicator = (head + product) if product else (core or head or "产量")
-    return Draft(spot, "output", indicator, c_start + offset if core else spot.start,
-                 noun.end() if noun else spot.end, subject=subject)
+    # the quote starts at the cue when it is in this clause (年产17万吨…), else at the number
+    cue_at = spot.start - len(pre) + pre.rfind(head) if head and head in pre else spot.start
+    return Draft(spot, "output", indicator, cue_at, noun.end() if noun else spot.end, subject=subject)
 
 
 def _count(text, spot, pre, c_start, after) -> Draft | None:
@@ -290,7 +294,12 @@ def _count(text, spot, pre, c_start, after) -> Draft | None:
         rest = _NOUN_AFTER.match(text, spot.end)
         predicate_end = max(rest.end() if rest else 0, spot.end + noun.end())
         predicate = text[spot.end:predicate_end]
-        lead = core if core and len(core) <= 6 and not pre.endswith("等") else ""
+        predicate_end = spot.end + (_PREDICATE_END.search(predicate).start() if _PREDICATE_END.search(predicate)
+                                    else len(predicate))
+        predicate = text[spot.end:predicate_end]
+        # a short verb before (首批授权5家茶企) belongs to the indicator; a list
+        # of examples (…等10家企业) or the end of another item (茶企和1家…) does not
+        lead = core if core and len(core) <= 6 and not re.search(r"[等和及与、]$", pre) else ""
         return Draft(spot, "count", lead + predicate, c_start + offset if lead else spot.start, predicate_end,
                      subject=subject)
     if _HEAD_BEFORE[spot.unit].search(pre) and core:
@@ -372,7 +381,12 @@ def _as_written(paragraph: str, text: str, indicator: str) -> str:
     """The indicator in the paragraph's own characters where it is quoted
     from it (the folded text has the paragraph's length)."""
     at = text.find(indicator)
-    return paragraph[at:at + len(indicator)] if at >= 0 else indicator
+    if at >= 0:
+        return paragraph[at:at + len(indicator)]
+    whose, sep, share = indicator.partition("占")   # X占Y比重, joined from two places
+    if sep and share:
+        return _as_written(paragraph, text, whose) + sep + _as_written(paragraph, text, share)
+    return indicator
 
 
 def _period(draft, sentence, times, anchor, target, before) -> tuple[str | None, tuple[str, ...]]:
