@@ -280,7 +280,7 @@ def _output(text, spot, pre, wide, c_start, after) -> Draft | None:
     core, subject, offset = _core(pre)
     indicator = (head + product) if product else (core or head or "产量")
     # the quote starts at the cue when it is in this clause (年产17万吨…), else at the number
-    cue_at = spot.start - len(pre) + pre.rfind(head) if head and head in pre else spot.start
+    cue_at = c_start + pre.rfind(head) if head and head in pre else spot.start
     return Draft(spot, "output", indicator, cue_at, noun.end() if noun else spot.end, subject=subject)
 
 
