@@ -16,6 +16,9 @@ from __future__ import annotations
 
 from dataclasses import astuple, dataclass
 
+from quzhou_archive.analyse.periods import ArticleDate, mentions
+from quzhou_archive.textnorm import fold
+
 MEASURES = ("amount", "growth", "output", "count", "share")
 
 
@@ -59,7 +62,20 @@ class Figure:
 
 def extract(paragraphs: list[str], context: FigureContext) -> list[Figure]:
     """The figures the paragraphs report, in the order of the text."""
-    return []
+    from quzhou_archive.analyse.reading import may_hold_figures, read_paragraph
+
+    date = ArticleDate.of(context.date)
+    found: list[Figure] = []
+    anchor = None          # the last time expression before the paragraph
+    for index, paragraph in enumerate(paragraphs):
+        text = fold(paragraph)
+        times = mentions(text, date, anchor)
+        if may_hold_figures(text):
+            found.extend(read_paragraph(index, paragraph, text, times, anchor, context))
+        strong = [t for t in times if not t.weak]
+        if strong:
+            anchor = strong[-1]
+    return found
 
 
 def version_files() -> list[str]:
