@@ -80,12 +80,17 @@ def extract(paragraphs: list[str], context: FigureContext) -> list[Figure]:
 
 def version_files() -> list[str]:
     """The files the figures of an article depend on besides the article:
-    a change to any of them extracts every article's figures again (and
-    segments none)."""
+    the extractor's modules, the text folding and gazetteer they use, and
+    the data archivists tune. A change to any of them extracts every
+    article's figures again (and segments none)."""
     from pathlib import Path
 
-    data = Path(__file__).resolve().parent.parent / "data"
-    return [__file__, *(str(data / name) for name in ("indicators.yaml", "gazetteer.yaml") if (data / name).exists())]
+    here = Path(__file__).resolve().parent
+    package = here.parent
+    modules = [here / f"{name}.py" for name in ("figures", "reading", "numbers", "periods", "places", "indicators")]
+    shared = [package / "textnorm.py", package / "gazetteer.py"]
+    data = [package / "data" / name for name in ("indicators.yaml", "gazetteer.yaml", "search_folds.txt")]
+    return [str(p) for p in modules + shared + data if p.exists()]
 
 
 def context_of(meta) -> FigureContext:

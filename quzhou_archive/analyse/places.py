@@ -1,5 +1,6 @@
 """Where a figure belongs: the places a paragraph names (`gazetteer`), the
-one nearest before a figure in its sentence, else the article's counties."""
+one nearest before a figure in its sentence, else the last one named
+earlier in its paragraph, else the article's counties."""
 from __future__ import annotations
 
 import functools
@@ -44,12 +45,25 @@ def county_of(draft, sentence, places, context, paragraph) -> tuple[str | None, 
         chosen = next((p for p in group if p[2].name != _gazetteer().city.name), None) or (group[0] if group else None)
         if chosen:
             break
+    if chosen is None:
+        # a sentence that names no place goes on about the last one its paragraph
+        # named (2023年,辉埠镇经济发展稳中有进。全年实现规上工业产值110.2亿元)
+        earlier = [p for p in places if p[0] < s_start]
+        chosen = next((p for p in earlier[::-1] if p[2].name != _gazetteer().city.name), None)
     if chosen:
-        name = chosen[2].name
-        return name, draft.subject or paragraph[chosen[0]:chosen[1]], False
+        return chosen[2].name, official(draft.subject or paragraph[chosen[0]:chosen[1]]), False
     counties = list(context.counties)
     if not counties:
-        return None, draft.subject, False
+        return None, official(draft.subject), False
     g = _gazetteer()
     inside = [c for c in counties if (g.by_name(c) is None or g.by_name(c).in_quzhou)] or counties
-    return inside[0], draft.subject or inside[0], len(set(counties)) > 1
+    return inside[0], official(draft.subject) or inside[0], len(set(counties)) > 1
+
+
+def official(subject: str | None) -> str | None:
+    """常山 and 常山县 are one subject: a county-level division named short is
+    named in full; a town, a park or a firm keeps its own name."""
+    division = _gazetteer().surface_forms.get(subject) if subject else None
+    if division is not None and subject in division.short:
+        return division.name
+    return subject

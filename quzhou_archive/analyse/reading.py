@@ -58,7 +58,7 @@ _TARGET = re.compile(r"计划|规划|力争|预计|预期|可达|可望|有望|�
                      r"将(?:持续|继续|进一步|全力|努力|加快)?(?:实现|完成|达到|超过|突破|新增|形成|带动|建成|加大|引进)")
 _CUMULATIVE = re.compile(r"累计|目前|至今|迄今|现已|现有|当前")
 _LEAD = re.compile(
-    r"^(?:(?:19|20)\d\d年度?(?:以来|底|末|初)?|今年(?:以来)?|去年|上年|全年|当年|第?[一二三四]季度|[上下]半年|前三季度|"
+    r"(?:(?:19|20)\d\d年度?(?:以来|底|末|初)?|今年(?:以来)?|去年|上年|全年|当年|第?[一二三四]季度|[上下]半年|前三季度|"
     r"\d{1,2}(?:[-至]\d{1,2})?月份?|其中|同时|此外|另外|并且|而且|以及|并|而|且|据统计|数据显示|统计显示|目前|当前|现已|"
     r"累计|共计|总计|合计|共|已|还|又|均|全部|实现|完成|获得|获|达到|取得|拥有|有|此次|本次|全区|全县|全市|全镇|我县|我市|"
     r"我区|该县|该市|该区|在|的|其|以|对|向|为|将|年内|当年|最高|最低|这些|这|该|此|"
@@ -355,13 +355,30 @@ def _figure(index, paragraph, text, draft: Draft, sentence, times, anchor, place
     if county_unclear:
         unclear = unclear + ("county",)
     unit = numbers.UNIT_DISPLAY.get(spot.unit, spot.unit)
-    indicator = _as_written(paragraph, text, draft.indicator)
+    indicator = tidy(_as_written(paragraph, text, draft.indicator))
     measure = draft.measure
     return Figure(
         quote=paragraph[draft.quote_start:draft.quote_end], sentence=paragraph[s_start:s_end], paragraph=index,
         start=draft.quote_start, subject=subject, county=county, indicator=indicator,
         canonical=canonical(indicator, share=measure == "share"), measure=measure, value=spot.value, unit=unit,
         qualifier=spot.qualifier, period=period, target=target, unclear=unclear)
+
+
+_YEAR_IN_NAME = re.compile(r"(?:19|20)\d\d年度?(?:以来)?")
+_VERB_FIRST = re.compile(r"^(?:推动|带动|推进|促进|力促|助推|助力|下辖|旗下|其中|全年|累计|实现|完成|建成|达产|投产|后|"
+                         r"预计|计划|可实现|可|力争|本次)+")
+_VERB_INSIDE = re.compile(r"(?:累计|可)?实现(?=.)")
+_CLOSED_FIRST = re.compile(r"^[^“”\"]*[”\"](?=[^“”\"]*$)")
+
+
+def tidy(indicator: str) -> str:
+    """An indicator's name without what only the sentence needed: a year
+    (推动2023年销售额 -> 销售额: the period says it), a verb it began with or
+    held (投产后预计年产值 -> 年产值, 累计实现产值 -> 产值), the
+    end of a quotation it was cut from (链主型”企业东巨康年产值 -> 企业东巨康年产值)."""
+    name = _CLOSED_FIRST.sub("", indicator)
+    name = _VERB_INSIDE.sub("", _VERB_FIRST.sub("", _YEAR_IN_NAME.sub("", name)))
+    return name or indicator
 
 
 def _is_target(before: str, year: int | None) -> bool:

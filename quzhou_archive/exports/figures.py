@@ -114,6 +114,8 @@ def print_figures(articles_dir, shape: str, county: str | None = None, indicator
 
 def as_text(all_rows: list[dict]) -> str:
     """For reading in a terminal: one figure a line, under its article."""
+    from quzhou_archive.site.figures import period_label, value_text
+
     lines, last = [], None
     for r in all_rows:
         if r["article"] != last:
@@ -121,7 +123,7 @@ def as_text(all_rows: list[dict]) -> str:
             lines.append(f"{r['article']}  {r['headline']}")
         flags = "（目标）" if r["target"] else ""
         where = r["county"] or "地区不详"
-        lines.append(f"  {where} {r['subject'] or ''} {r['indicator']} {r['qualifier'] or ''}{number(r['value'])}"
-                     f"{r['unit']} {r['period'] or '时期不详'}{flags}  「{r['quote']}」")
+        lines.append(f"  {where} {r['subject'] or ''} {r['indicator']} {value_text(r)} "
+                     f"{period_label(r['period'])}{flags}  「{r['quote']}」")
     lines.append(f"{len(all_rows)} figures in {len({r['article'] for r in all_rows})} articles")
     return "\n".join(lines) + "\n"

@@ -159,9 +159,16 @@ class Series:
 
 
 def indicator_key(row: dict) -> str:
-    """The indicator a figure is grouped under: its canonical name where there
-    is one, else its name as written."""
-    return row.get("indicator_canonical") or row["indicator"]
+    """The indicator a figure is grouped under: its canonical name where the
+    text names it by one of that indicator's names (规上工业产值 and 规模以上工业
+    总产值 are one), else its name as written — 光电产业产值 is a 产值 but not
+    the same one as 规上工业企业产值, and physical output keeps the product it
+    names (年产锂电超级电容 and 年产手机金属结构件 are not one series)."""
+    from quzhou_archive.analyse.indicators import is_bare_name
+
+    if row["measure"] != "output" and row.get("indicator_canonical") and is_bare_name(row["indicator"]):
+        return row["indicator_canonical"]
+    return row["indicator"]
 
 
 def series_of(values: list[Value]) -> list[Series]:

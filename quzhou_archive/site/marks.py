@@ -43,7 +43,8 @@ def mark_figures(fragment: str, figures: list) -> tuple[str, set[int]]:
 
 def marked_sentence(sentence: str, members: list[tuple[int, object]]) -> tuple[str, set[int]]:
     """One sentence as HTML, its figures' quotes wrapped in their ids (a
-    quote that overlaps one before it gets an empty anchor at its start)."""
+    quote that overlaps one before it has its id on the part that is its
+    own, or on an empty anchor where it lies wholly inside the other)."""
     spans: list[tuple[int, int, int]] = []      # (start, end, number)
     looked_from: dict[str, int] = {}
     for n, figure in members:
@@ -58,9 +59,11 @@ def marked_sentence(sentence: str, members: list[tuple[int, object]]) -> tuple[s
     shown = typeset(sentence)       # one character for one: the quotes' places hold
     out, at, numbers = ['<mark class="figure">'], 0, set()
     for start, end, n in spans:
-        if start < at:      # overlaps the quote before: an anchor where it begins
-            out.append(f'<span id="figure-{n}"></span>')
+        if start < at:      # overlaps the quote before: its id where it begins, its own part marked
+            out.append(f'<span id="figure-{n}"></span>' if end <= at else
+                       f'<span class="figure-quote" id="figure-{n}">{escape(shown[at:end], quote=False)}</span>')
             numbers.add(n)
+            at = max(at, end)
             continue
         out.append(escape(shown[at:start], quote=False))
         out.append(f'<span class="figure-quote" id="figure-{n}">{escape(shown[start:end], quote=False)}</span>')

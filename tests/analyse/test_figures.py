@@ -134,7 +134,7 @@ def test_list_of_indicators_shares_its_head():
 def test_explicit_year_in_the_sentence():
     found = figures("2023年,园区30家规上工业企业累计实现产值40.47亿元。", date="2024-02")
     assert [(f.measure, f.period) for f in found] == [("count", "2023"), ("amount", "2023")]
-    assert found[1].canonical == "产值"
+    assert (found[1].indicator, found[1].canonical) == ("规上工业企业产值", "规模以上工业总产值")
 
 
 def test_year_carries_to_later_sentences_and_paragraphs():
@@ -252,3 +252,25 @@ def test_traditional_characters():
     f = only(text, date="2022-04-07")
     assert (f.measure, f.value, f.unit) == ("amount", 90.86, "亿元")
     assert text[f.start:f.start + len(f.quote)] == f.quote and "億元" in f.quote
+
+
+# names
+
+@pytest.mark.parametrize("written, tidy_name", [
+    ("推动2023年销售额", "销售额"), ("投产后预计年产值", "年产值"), ("规上工业企业累计实现产值", "规上工业企业产值"),
+    ("链主型”企业东巨康年产值", "企业东巨康年产值"), ("地区生产总值", "地区生产总值"),
+])
+def test_an_indicator_is_named_without_what_only_its_sentence_needed(written, tidy_name):
+    from quzhou_archive.analyse.reading import tidy
+
+    assert tidy(written) == tidy_name
+
+
+def test_a_sentence_that_names_no_place_belongs_to_the_place_its_paragraph_named():
+    found = figures("2023年,辉埠镇经济发展稳中有进。全年实现规上工业产值110.2亿元。", date="2024-02", counties=("常山县",))
+    assert [(f.subject, f.county) for f in found] == [("辉埠镇", "常山县")]
+
+
+def test_a_county_named_short_is_its_full_name_as_subject():
+    found = figures("常山实现地区生产总值200亿元。", date="2024-02", counties=("常山县",))
+    assert [(f.subject, f.county) for f in found] == [("常山县", "常山县")]

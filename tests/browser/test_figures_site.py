@@ -9,12 +9,14 @@ import io
 import json
 from urllib.parse import urljoin
 
+import shutil
+
 import pytest
 
+from quzhou_archive.pipeline import build
+from tests.browser.conftest import BASE, serving
 from tests.browser.test_site import AXE, DESKTOP, PHONE, SCREENSHOTS
-
-PAGES = {"index": "figures/index.html"}
-
+from tests.conftest import ROOT
 
 def data_pages(built):
     """The index, the county with the most figures, one indicator page, an article with figures."""
@@ -27,11 +29,42 @@ def data_pages(built):
             "indicator": f"figures/indicators/{indicators[0].name}", "article": f"articles/{article}.html"}
 
 
-def test_the_bundled_archive_has_figures_with_charts(built):
+SERIES = ROOT / "tests" / "data" / "figures" / "a_series_over_two_years.md"
+
+
+@pytest.fixture(scope="module")
+def series_server(tmp_path_factory):
+    """The bundled archive and one more article, which gives 辉埠镇's 规上工业产值 a second year: a chart."""
+    root = tmp_path_factory.mktemp("series")
+    shutil.copytree(ROOT / "articles", root / "articles")
+    (root / "articles" / "2023").mkdir()
+    shutil.copy(SERIES, root / "articles" / "2023" / "huibu-2022.md")
+    assert build(root / "articles", root / "site", root / "index", BASE) == 0
+    with serving(root / "site") as url:
+        yield url, root / "site"
+
+
+def test_the_bundled_archive_has_figures_but_no_series_long_enough_for_a_chart(built):
     site = built[0]
     rows = json.loads((site / "data" / "figures.json").read_text(encoding="utf-8"))
     assert len(rows) >= 40
-    assert any("<svg" in p.read_text(encoding="utf-8") for p in (site / "figures" / "counties").glob("*.html"))
+    assert not any("<svg" in p.read_text(encoding="utf-8") for p in (site / "figures" / "counties").glob("*.html"))
+
+
+def test_two_years_of_one_series_make_a_chart_beside_its_table(browser, series_server):
+    url, site = series_server
+    page = browser.new_page(viewport=DESKTOP)
+    page.goto(url + "figures/counties/changshan.html")
+    labels = page.eval_on_selector_all("figure.chart svg", "els => els.map(e => e.getAttribute('aria-label'))")
+    output = [label for label in labels if "98.5亿元" in label]
+    assert len(output) == 1 and "2022年 98.5亿元;2023年 110.2亿元" in output[0]
+    growth = [label for label in labels if "6.2%" in label]
+    assert len(growth) == 1 and "2023年 4.16%" in growth[0]      # rates on a chart of their own
+    heading = page.evaluate("""() => [...document.querySelectorAll('figure.chart svg')]
+        .find(s => s.getAttribute('aria-label').includes('98.5')).closest('.series').querySelector('h3').textContent""")
+    assert "辉埠镇" in heading
+    page.screenshot(path=str(SCREENSHOTS / "figures-chart-desktop.png"), full_page=True)
+    page.close()
 
 
 @pytest.mark.parametrize("which", ["index", "county", "indicator", "article"])
@@ -51,8 +84,8 @@ def test_screenshots_phone_and_desktop_light_and_dark(browser, server, built, wh
             context.close()
 
 
-def test_charts_take_the_text_colour_in_dark_mode_and_print_black(browser, server, built):
-    site = built[0]
+def test_charts_take_the_text_colour_in_dark_mode_and_print_black(browser, series_server):
+    server, site = series_server
     county = next(p for p in (site / "figures" / "counties").glob("*.html") if "<svg" in p.read_text(encoding="utf-8"))
     colours = {}
     for scheme in ("light", "dark"):
@@ -140,5 +173,5 @@ def test_the_data_section_is_in_the_navigation_of_every_page(browser, server):
     page.goto(server)
     page.click("header.site nav >> text=数据")
     assert page.url.endswith("figures/index.html")
-    assert page.get_attribute("header.site nav a[aria-current=page]", "href").endswith("figures/index.html")
+    assert page.inner_text("header.site nav a[aria-current=page]") == "数据"
     context.close()

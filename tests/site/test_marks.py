@@ -38,11 +38,15 @@ def test_the_same_quote_twice_in_a_sentence_marks_each_in_turn():
     assert marked.index('id="figure-1"') < marked.index("进口") < marked.index('id="figure-2"')
 
 
-def test_overlapping_quotes_get_an_anchor_where_the_second_begins():
+def test_a_quote_inside_another_gets_an_anchor_and_one_that_runs_on_its_own_part():
     sentence = "年产百万只锂电超级电容。"
     figures = [figure("年产百万只锂电超级电容", sentence), figure("百万只锂电", sentence)]
     marked, placed = mark_figures(body_html(sentence), figures)
     assert placed == {1, 2} and '<span id="figure-2"></span>' in marked
+    sentence = "园区30家规上工业企业累计实现产值40.47亿元。"
+    figures = [figure("园区30家规上工业企业", sentence), figure("规上工业企业累计实现产值40.47亿元", sentence)]
+    marked, _ = mark_figures(body_html(sentence), figures)
+    assert 'id="figure-1">园区30家规上工业企业</span><span class="figure-quote" id="figure-2">累计实现产值40.47亿元</span>' in marked
 
 
 def test_a_sentence_that_is_not_in_the_html_as_such_is_left_and_said():
