@@ -364,7 +364,7 @@ def _figure(index, paragraph, text, draft: Draft, sentence, times, anchor, place
         qualifier=spot.qualifier, period=period, target=target, unclear=unclear)
 
 
-_YEAR_IN_NAME = re.compile(r"(?:19|20)\d\d年度?(?:以来)?")
+_YEAR_IN_NAME = re.compile(r"(?:截至|截止|至|到)?(?:19|20)\d\d年度?(?:以来|底|末|初)?")
 _VERB_FIRST = re.compile(r"^(?:推动|带动|推进|促进|力促|助推|助力|下辖|旗下|其中|全年|累计|实现|完成|建成|达产|投产|后|"
                          r"预计|计划|可实现|可|力争|本次)+")
 _VERB_INSIDE = re.compile(r"(?:累计|可)?实现(?=.)")

@@ -65,8 +65,14 @@ def selected(all_rows: list[dict], county: str | None = None, indicator: str | N
     return [r for r in all_rows if wanted(r)]
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False)
+
+
 def as_json(all_rows: list[dict], fields=DOWNLOAD_FIELDS) -> str:
-    return json.dumps([{k: r[k] for k in fields} for r in all_rows], ensure_ascii=False, indent=1) + "\n"
+    """A JSON array, one figure a line: readable, and a line-oriented tool can take it apart."""
+    if not all_rows:
+        return "[]\n"
+    return "[\n" + ",\n".join(_JSON.encode({k: r[k] for k in fields}) for r in all_rows) + "\n]\n"
 
 
 def as_csv(all_rows: list[dict], fields=DOWNLOAD_FIELDS) -> str:

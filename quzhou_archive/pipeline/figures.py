@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import hashlib
 import marshal
+from dataclasses import dataclass, field
+from typing import Callable
 
 from quzhou_archive.exports import figures as export
+from quzhou_archive.pipeline.outputs import SiteFile, StagedSite
 from quzhou_archive.pipeline.state import digest_of, tree_digest
 from quzhou_archive.pipeline.timing import timed
+from quzhou_archive.pipeline.workers import Kit, Workers
 from quzhou_archive.site import model as site_model
 from quzhou_archive.site import render
 from quzhou_archive.site.figures import figure_pages
-from quzhou_archive.site.pages import page_digest
 
 NAME = "figures"
 READS = ("meta", "figures")
@@ -38,9 +41,10 @@ def run(ctx) -> None:
         articles = sorted((aid, r.digest) for aid, r in ctx.records.items())
         if ctx.outputs.keep_group(GROUP, digest_of(stage, articles)):
             return
-        rows = archive_rows(ctx)
-        write_downloads(ctx, stage, rows)
-        write_pages(ctx, stage, rows)
+        with timed("figures: read"):
+            rows = archive_rows(ctx)
+        with timed("figures: files"):
+            write_files(ctx, stage, rows)
 
 
 def archive_rows(ctx) -> list[dict]:
@@ -57,15 +61,54 @@ def archive_rows(ctx) -> list[dict]:
     return export.rows(found, ctx.base_url)
 
 
-def write_downloads(ctx, stage: str, rows: list[dict]) -> None:
-    inputs = digest_of(stage, hashlib.sha256(export.as_json(rows).encode()).hexdigest())
-    ctx.outputs.write(GROUP, JSON, inputs, lambda: export.as_json(rows))
-    ctx.outputs.write(GROUP, CSV, inputs, lambda: "\ufeff" + export.as_csv(rows))
+@dataclass
+class Planned:
+    """A file of the section, decided: its path, the digest of its inputs,
+    and how to make its text when they changed."""
+
+    path: str
+    inputs: str
+    make: Callable[["FiguresKit"], str]
 
 
-def write_pages(ctx, stage: str, rows: list[dict]) -> None:
-    places = ctx.model.places
+def downloads(rows: list[dict]) -> list[Planned]:
+    """Both are made from every figure: when one changed, both are made again."""
+    inputs = hashlib.sha1(marshal.dumps([tuple(r.values()) for r in rows])).hexdigest()
+    return [Planned(JSON, inputs, lambda kit: export.as_json(rows)),
+            Planned(CSV, inputs, lambda kit: "\ufeff" + export.as_csv(rows))]
+
+
+def pages(rows: list[dict], places) -> list[Planned]:
     order = [name for _, names in places.groups for name in names]
-    renderer = render.Renderer(ctx.base_url)
-    for page in figure_pages(rows, places.slugs, order, site_model.article_url):
-        ctx.outputs.write(GROUP, page.path, digest_of(stage, page_digest(page)), lambda page=page: renderer.render(page))
+    return [Planned(p.path, p.inputs, lambda kit, p=p: kit.renderer.render(p.make()))
+            for p in figure_pages(rows, places.slugs, order, site_model.article_url)]
+
+
+@dataclass
+class FiguresKit(Kit):
+    """What a worker making the section's files needs: the site to write
+    into, the files decided (inherited through the fork: a task names one
+    by its number), the renderer."""
+
+    site: StagedSite
+    base_url: str
+    planned: list[Planned]
+    renderer: render.Renderer | None = field(default=None, repr=False)
+
+    def setup(self) -> None:
+        self.renderer = render.Renderer(self.base_url)
+
+
+def _make(kit: FiguresKit, number: int) -> SiteFile:
+    planned = kit.planned[number]
+    return kit.site.write(planned.path, planned.make(kit))
+
+
+def write_files(ctx, stage: str, rows: list[dict]) -> None:
+    """The downloads and the pages whose inputs changed, made in worker
+    processes (the downloads first: they are the largest)."""
+    planned = downloads(rows) + pages(rows, ctx.model.places)
+    todo = [n for n, p in enumerate(planned) if ctx.outputs.want(GROUP, p.path, digest_of(stage, p.inputs))]
+    with Workers(ctx.jobs, FiguresKit(ctx.site, ctx.base_url, planned)) as pool:
+        for made in pool.map(_make, todo, "figures", "file", chunksize=1):
+            ctx.outputs.made(made)

@@ -1,8 +1,9 @@
 """The 数据 section: the economic figures of every article, as pages.
 
     figures/index.html              what is there: by county, by indicator; the downloads and their fields
-    figures/counties/SLUG.html      one county: each indicator it reports, its values by period
-    figures/indicators/SLUG.html    one indicator: every county's values side by side
+    figures/counties/C.html         one county: each indicator it reports, its latest value
+    figures/counties/C/I.html       one county's one indicator: its values by period, tables and charts
+    figures/indicators/I.html       one indicator reported in two or more counties: side by side
 
 A *series* is one subject's one indicator in one measure and unit (辉埠镇's
 规上工业产值 in 亿元): values are compared only within a series, never
@@ -16,14 +17,18 @@ Every value links to the sentence of its article, marked there
 """
 from __future__ import annotations
 
+import functools
 import hashlib
+import marshal
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Callable
 
 from quzhou_archive.articles import slugify
 from quzhou_archive.site.charts import line_chart
 from quzhou_archive.site.model import Page, cn_date
+from quzhou_archive.site.render import relative_links
 
 MEASURE_NAMES = {"amount": "金额", "growth": "增速", "output": "产量", "count": "数量", "share": "占比"}
 UNKNOWN_COUNTY = "地区不详"
@@ -51,6 +56,7 @@ def period_kind(period: str | None) -> str | None:
     return "other"
 
 
+@functools.lru_cache(maxsize=4096)
 def period_label(period: str | None) -> str:
     """2023 -> 2023年; 2023-Q1 -> 2023年一季度; 2023-H1 -> 2023年上半年;
     2024-11 -> 2024年11月; 2024-01/2024-04 -> 2024年1—4月."""
@@ -71,6 +77,7 @@ def period_label(period: str | None) -> str:
     return period
 
 
+@functools.lru_cache(maxsize=4096)
 def period_order(period: str | None) -> tuple:
     """Earlier periods first; a year before its parts; unclear ones last."""
     if not period:
@@ -110,20 +117,26 @@ def value_text(row: dict) -> str:
 
 @dataclass
 class Value:
-    """One figure as the 数据 pages show it."""
+    """One figure as the 数据 pages show it, with what grouping and ordering
+    it needs worked out once."""
 
     row: dict
     link: str               # the article page, at the figure's sentence
     text: str               # 近75亿元
     period: str             # 2023年, 时期不详
     source: str             # the article: headline, paper and date
+    key: str                # the indicator it is grouped under (`indicator_key`)
+    county: str             # its county, or UNKNOWN_COUNTY
+    order: tuple            # its period's place in time (`period_order`)
+    digest: str             # of everything shown of it
 
     @classmethod
     def of(cls, row: dict, article_path: str) -> "Value":
-        where = " ".join(p for p in (row.get("paper"), cn_date(row.get("article_date")) if row.get("article_date")
-                                     else None) if p)
+        where = " ".join(p for p in (row.get("paper"), _date(row.get("article_date"))) if p)
         return cls(row, f"{article_path}#{row['url'].rsplit('#', 1)[1]}", value_text(row), period_label(row["period"]),
-                   f"{row['headline']}" + (f"（{where}）" if where else ""))
+                   f"{row['headline']}" + (f"（{where}）" if where else ""), indicator_key(row),
+                   row["county"] or UNKNOWN_COUNTY, period_order(row["period"]),
+                   hashlib.sha1(marshal.dumps(tuple(row.values()))).hexdigest())
 
 
 @dataclass
@@ -164,11 +177,16 @@ def indicator_key(row: dict) -> str:
     总产值 are one), else its name as written — 光电产业产值 is a 产值 but not
     the same one as 规上工业企业产值, and physical output keeps the product it
     names (年产锂电超级电容 and 年产手机金属结构件 are not one series)."""
-    from quzhou_archive.analyse.indicators import is_bare_name
-
-    if row["measure"] != "output" and row.get("indicator_canonical") and is_bare_name(row["indicator"]):
+    if row["measure"] != "output" and row.get("indicator_canonical") and _bare(row["indicator"]):
         return row["indicator_canonical"]
     return row["indicator"]
+
+
+@functools.lru_cache(maxsize=16384)
+def _bare(indicator: str) -> bool:
+    from quzhou_archive.analyse.indicators import is_bare_name
+
+    return is_bare_name(indicator)
 
 
 def series_of(values: list[Value]) -> list[Series]:
@@ -176,112 +194,183 @@ def series_of(values: list[Value]) -> list[Series]:
     found: dict[tuple, Series] = {}
     for v in values:
         r = v.row
-        key = (r["county"] or UNKNOWN_COUNTY, r["subject"] or r["county"] or UNKNOWN_COUNTY, indicator_key(r),
-               r["measure"], r["unit"])
+        key = (v.county, r["subject"] or r["county"] or UNKNOWN_COUNTY, v.key, r["measure"], r["unit"])
         series = found.setdefault(key, Series(*key))
         (series.targets if r["target"] else series.outcomes).append(v)
     for s in found.values():
-        s.outcomes.sort(key=lambda v: (period_order(v.row["period"]), v.row["article"]))
+        s.outcomes.sort(key=lambda v: (v.order, v.row["article"]))
         s.targets.sort(key=lambda v: (v.row["article_date"] or "", v.row["article"]))
     return list(found.values())
 
 
 # -- pages ----------------------------------------------------------------------------------
 
-def slugs_for(names: list[str]) -> dict[str, str]:
-    """URL-safe names for indicators: pinyin, and where two come out alike,
-    a short hash of each, so that a page keeps its address as others come."""
-    plain = {n: slugify(n)[:48].strip("-") or "x" for n in names}
-    taken = defaultdict(list)
-    for name, slug in plain.items():
-        taken[slug].append(name)
-    return {n: (s if len(taken[s]) == 1 else f"{s}-{hashlib.sha1(n.encode()).hexdigest()[:6]}") for n, s in plain.items()}
+@dataclass
+class Planned:
+    """A page of the section, decided but not yet worked out: `inputs` is the
+    digest of all it shows, `make()` gives the page when it must be written
+    (an archive's worth of charts and tables is made only where they changed)."""
+
+    path: str
+    inputs: str
+    make: Callable[[], Page]
+
+
+@functools.lru_cache(maxsize=256)
+def _slug(name: str) -> str:
+    return slugify(name)[:48].strip("-") or "x"
+
+
+@functools.lru_cache(maxsize=4096)
+def _date(date: str | None) -> str | None:
+    return cn_date(date) if date else None
+
+
+def indicator_slug(name: str) -> str:
+    """An indicator page's name: a short digest of the indicator's name. It
+    never changes as other indicators come and go, and costs no
+    transliteration of thousands of names (pinyin of a long indicator name
+    reads no better than a digest)."""
+    return "i" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:10]
+
+
+def _digest(template: str, heading: str, values: list[Value]) -> str:
+    return hashlib.sha1("\n".join([template, heading, *(v.digest for v in values)]).encode()).hexdigest()
 
 
 def figure_pages(rows: list[dict], county_slugs: dict[str, str], county_order: list[str],
-                 article_path) -> list[Page]:
+                 article_path) -> list[Planned]:
     """Every page of the 数据 section. `rows`: every figure (as
     `exports/figures.row` makes them); `county_slugs`: the site's county
     slugs; `county_order`: 衢州 and its counties first, as the site lists
-    them; `article_path(article_id)`: an article page's path."""
+    them; `article_path(article_id)`: an article page's path.
+
+        figures/index.html                    the counties, the indicators reported in more than one
+        figures/counties/C.html               one county: its indicators, their latest values
+        figures/counties/C/I.html             one county's one indicator: its series, tables and charts
+        figures/indicators/I.html             an indicator reported in two or more counties, side by side
+    """
     values = [Value.of(r, article_path(r["article"])) for r in rows]
-    by_county: dict[str, list[Value]] = defaultdict(list)
+    by_county: dict[str, dict[str, list[Value]]] = defaultdict(lambda: defaultdict(list))
     by_indicator: dict[str, list[Value]] = defaultdict(list)
     for v in values:
-        by_county[v.row["county"] or UNKNOWN_COUNTY].append(v)
-        by_indicator[indicator_key(v.row)].append(v)
+        by_county[v.county][v.key].append(v)
+        by_indicator[v.key].append(v)
     rank = {name: n for n, name in enumerate(county_order)}
-    counties = sorted(by_county, key=lambda c: (c == UNKNOWN_COUNTY, rank.get(c, len(rank)), slugify(c)))
-    slug = {c: UNKNOWN_SLUG if c == UNKNOWN_COUNTY else county_slugs.get(c) or slugify(c) for c in counties}
-    indicators = sorted(by_indicator, key=lambda i: (-len({v.row["county"] for v in by_indicator[i]}),
-                                                      -len(by_indicator[i]), i))
-    islug = slugs_for(indicators)
-    pages = [index_page(rows, counties, slug, by_county, indicators, islug, by_indicator)]
+    counties = sorted(by_county, key=lambda c: (c == UNKNOWN_COUNTY, rank.get(c, len(rank)), _slug(c)))
+    slug = {c: UNKNOWN_SLUG if c == UNKNOWN_COUNTY else county_slugs.get(c) or _slug(c) for c in counties}
+    shared = {i for i, vs in by_indicator.items() if len({v.county for v in vs}) > 1}
+    islug = {name: indicator_slug(name) for name in by_indicator}
+    planned = [_eager(index_page(rows, counties, slug, by_county, by_indicator, shared, islug))]
     for county in counties:
-        pages.append(county_page(county, slug[county], by_county[county], islug))
-    for indicator in indicators:
-        pages.append(indicator_page(indicator, islug[indicator], by_indicator[indicator], slug, rank))
-    return pages
+        planned.append(_eager(county_page(county, slug[county], by_county[county], islug, shared)))
+        for indicator, its in by_county[county].items():
+            path = f"figures/counties/{slug[county]}/{islug[indicator]}.html"
+            planned.append(Planned(path, _digest("county-indicator", county + indicator, its),
+                                   functools.partial(county_indicator_page, path, county, slug[county], indicator,
+                                                     its, islug, shared)))
+    for indicator in sorted(shared):
+        path = f"figures/indicators/{islug[indicator]}.html"
+        planned.append(Planned(path, _digest("indicator", indicator, by_indicator[indicator]),
+                               functools.partial(indicator_page, path, indicator, by_indicator[indicator], slug, rank)))
+    return planned
 
 
-def _crumbs() -> list[tuple[str, str]]:
-    return [("数据", "figures/index.html")]
+def _eager(page: Page) -> Planned:
+    from quzhou_archive.site.pages import page_digest
+
+    return Planned(page.path, page_digest(page), lambda: page)
 
 
-def index_page(rows, counties, slug, by_county, indicators, islug, by_indicator) -> Page:
+def _crumbs(*more: tuple[str, str]) -> list[tuple[str, str]]:
+    return [("数据", "figures/index.html"), *more]
+
+
+def index_page(rows, counties, slug, by_county, by_indicator, shared, islug) -> Page:
+    ordered = sorted(shared, key=lambda i: (-len({v.county for v in by_indicator[i]}), -len(by_indicator[i]), i))
     return Page("figures/index.html", "figures.html", {
         "page_title": "数据:报道中的经济数字", "section": SECTION,
         "total": len(rows), "articles": len({r["article"] for r in rows}),
         "targets": sum(1 for r in rows if r["target"]),
         "unclear_periods": sum(1 for r in rows if not r["period"]),
-        "counties": [{"name": c, "url": f"figures/counties/{slug[c]}.html", "count": len(by_county[c]),
-                      "indicators": len({indicator_key(v.row) for v in by_county[c]})} for c in counties],
+        "counties": [{"name": c, "url": f"figures/counties/{slug[c]}.html",
+                      "count": sum(len(vs) for vs in by_county[c].values()), "indicators": len(by_county[c])}
+                     for c in counties],
         "indicators": [{"name": i, "url": f"figures/indicators/{islug[i]}.html", "count": len(by_indicator[i]),
-                        "counties": len({v.row["county"] for v in by_indicator[i]})} for i in indicators],
+                        "counties": len({v.county for v in by_indicator[i]})} for i in ordered],
+        "single": len(by_indicator) - len(shared),
     })
 
 
-def county_page(county: str, slug: str, values: list[Value], islug: dict[str, str]) -> Page:
-    groups: dict[str, list[Series]] = defaultdict(list)
-    for s in series_of(values):
-        groups[s.indicator].append(s)
-    sections = [{"indicator": name, "url": f"figures/indicators/{islug[name]}.html", "anchor": f"i-{islug[name]}",
-                 "series": [series_view(s) for s in group]}
-                for name, group in sorted(groups.items(), key=lambda kv: (-sum(len(s.outcomes) + len(s.targets)
-                                                                                 for s in kv[1]), kv[0]))]
+def latest(values: list[Value]) -> Value | None:
+    """The outcome of the latest period (of the latest article, where several say it)."""
+    outcomes = [v for v in values if not v.row["target"] and v.row["period"]]
+    return max(outcomes, key=lambda v: (v.order[:3], v.row["article_date"] or "", v.row["article"]), default=None)
+
+
+def county_page(county: str, slug: str, by_indicator: dict[str, list[Value]], islug: dict[str, str],
+                shared: set[str]) -> Page:
+    """One county: every indicator it reports, the most often reported first,
+    each with its count and its latest outcome."""
+    entries = []
+    for name, its in sorted(by_indicator.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        last = latest(its)
+        entries.append({"indicator": name, "url": f"figures/counties/{slug}/{islug[name]}.html", "count": len(its),
+                        "targets": sum(1 for v in its if v.row["target"]),
+                        "latest": _cell(last, relative_links(f"figures/counties/{slug}.html")) if last else None,
+                        "latest_subject": (last.row["subject"] or "") if last else "",
+                        "compare": f"figures/indicators/{islug[name]}.html" if name in shared else None})
     return Page(f"figures/counties/{slug}.html", "figures_county.html", {
         "page_title": f"{county}的经济数据", "heading": county, "section": SECTION, "crumbs": _crumbs(),
-        "count": len(values), "sections": sections, "unknown": county == UNKNOWN_COUNTY,
+        "count": sum(len(e) for e in by_indicator.values()), "indicators": entries,
+        "unknown": county == UNKNOWN_COUNTY,
     })
 
 
-def indicator_page(indicator: str, slug: str, values: list[Value], county_slug: dict[str, str],
+def county_indicator_page(path: str, county: str, slug: str, indicator: str, values: list[Value],
+                          islug: dict[str, str], shared: set[str]) -> Page:
+    """One county's one indicator: each subject's series, a table of its
+    values by period and a chart where it has two periods or more."""
+    return Page(path, "figures_series.html", {
+        "page_title": f"{county} {indicator}", "heading": indicator, "county": county, "section": SECTION,
+        "crumbs": _crumbs((county, f"figures/counties/{slug}.html")), "count": len(values),
+        "series": [series_view(s, relative_links(path)) for s in series_of(values)],
+        "compare": f"figures/indicators/{islug[indicator]}.html" if indicator in shared else None,
+        "names": sorted({v.row["indicator"] for v in values} - {indicator}),
+    })
+
+
+def indicator_page(path: str, indicator: str, values: list[Value], county_slug: dict[str, str],
                    rank: dict[str, int]) -> Page:
     """Every county's series of one indicator, side by side: one row per
     series, one column per period (outcomes), then its targets."""
     series = sorted(series_of(values), key=lambda s: (s.county == UNKNOWN_COUNTY, rank.get(s.county, len(rank)),
-                                                      slugify(s.county), s.subject, s.measure, s.unit))
+                                                      _slug(s.county), s.subject, s.measure, s.unit))
     periods = sorted({v.row["period"] for s in series for v in s.outcomes}, key=period_order)
-    table = []
+    table, href = [], relative_links(path)
     for s in series:
-        cells = {p: [v for v in s.outcomes if v.row["period"] == p] for p in periods}
+        cells = defaultdict(list)
+        for v in s.outcomes:
+            cells[v.row["period"]].append(_cell(v, href))
         table.append({"county": s.county, "county_url": f"figures/counties/{county_slug.get(s.county, UNKNOWN_SLUG)}.html",
                       "subject": s.subject if s.subject != s.county else "", "measure": MEASURE_NAMES.get(s.measure, s.measure),
-                      "unit": s.unit, "cells": [[_cell(v) for v in cells[p]] for p in periods],
-                      "targets": [_cell(v) for v in s.targets]})
-    return Page(f"figures/indicators/{slug}.html", "figures_indicator.html", {
+                      "unit": s.unit, "cells": [cells.get(p, []) for p in periods],
+                      "targets": [_cell(v, href) for v in s.targets]})
+    return Page(path, "figures_indicator.html", {
         "page_title": f"{indicator}:各地数据", "heading": indicator, "section": SECTION, "crumbs": _crumbs(),
         "periods": [period_label(p) for p in periods], "rows": table, "count": len(values),
         "names": sorted({v.row["indicator"] for v in values} - {indicator}),
     })
 
 
-def _cell(v: Value) -> dict:
-    return {"text": v.text, "link": v.link, "source": v.source, "period": v.period,
-            "unclear": v.row.get("unclear") or []}
+def _cell(v: Value, href) -> dict:
+    """A value as a page shows it; `href(target)`: the page's link to a site path
+    (worked out here: thousands of values are too many for the template to ask)."""
+    return {"text": v.text, "link": v.link, "href": href(v.link), "source": v.source, "period": v.period,
+            "unclear_period": "period" in (v.row.get("unclear") or ())}
 
 
-def series_view(s: Series) -> dict:
+def series_view(s: Series, href) -> dict:
     return {"title": s.title, "subject": s.subject, "measure": MEASURE_NAMES.get(s.measure, s.measure), "unit": s.unit,
-            "outcomes": [_cell(v) for v in s.outcomes], "targets": [_cell(v) for v in s.targets],
+            "outcomes": [_cell(v, href) for v in s.outcomes], "targets": [_cell(v, href) for v in s.targets],
             "chart": s.chart()}

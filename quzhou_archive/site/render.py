@@ -30,6 +30,24 @@ def environment() -> Environment:
     return env
 
 
+def relative_links(page_path: str):
+    """Links from a page to a site path: up to the nearest folder the two
+    share, then down — so they work under any base path and from any host,
+    and a story links its neighbours in the same folder by name."""
+    here = page_path.split("/")[:-1]
+
+    def url(target: str) -> str:
+        if target in ("", "/"):
+            return "../" * len(here) or "./"
+        parts = target.split("/")
+        shared = 0
+        while shared < min(len(here), len(parts) - 1) and here[shared] == parts[shared]:
+            shared += 1
+        return "../" * (len(here) - shared) + "/".join(parts[shared:])
+
+    return url
+
+
 class Renderer:
     def __init__(self, base_url: str):
         self.env = environment()
@@ -37,24 +55,12 @@ class Renderer:
         self.site = {"name": SITE_NAME}
 
     def url_function(self, page_path: str, absolute: bool):
-        """Links from a page to a site path: up to the nearest folder the two
-        share, then down — so they work under any base path and from any
-        host, and a story links its neighbours in the same folder by name."""
+        """Links from a page to a site path (`relative_links`), or, for a page
+        a host serves at any depth (404), from the base path."""
         if absolute:
             prefix = urlsplit(self.base_url).path or "/"
             return lambda target: prefix + target.lstrip("/")
-        here = page_path.split("/")[:-1]
-
-        def url(target: str) -> str:
-            if target in ("", "/"):
-                return "../" * len(here) or "./"
-            parts = target.split("/")
-            shared = 0
-            while shared < min(len(here), len(parts) - 1) and here[shared] == parts[shared]:
-                shared += 1
-            return "../" * (len(here) - shared) + "/".join(parts[shared:])
-
-        return url
+        return relative_links(page_path)
 
     def render(self, page: Page, body_html: str | None = None, absolute: bool = False) -> str:
         context = {

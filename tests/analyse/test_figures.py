@@ -257,7 +257,7 @@ def test_traditional_characters():
 # names
 
 @pytest.mark.parametrize("written, tidy_name", [
-    ("推动2023年销售额", "销售额"), ("投产后预计年产值", "年产值"), ("规上工业企业累计实现产值", "规上工业企业产值"),
+    ("推动2023年销售额", "销售额"), ("至2007年底全区工业总产值", "全区工业总产值"), ("投产后预计年产值", "年产值"), ("规上工业企业累计实现产值", "规上工业企业产值"),
     ("链主型”企业东巨康年产值", "企业东巨康年产值"), ("地区生产总值", "地区生产总值"),
 ])
 def test_an_indicator_is_named_without_what_only_its_sentence_needed(written, tidy_name):

@@ -19,13 +19,16 @@ from tests.browser.test_site import AXE, DESKTOP, PHONE, SCREENSHOTS
 from tests.conftest import ROOT
 
 def data_pages(built):
-    """The index, the county with the most figures, one indicator page, an article with figures."""
+    """The index, the county with the most figures, its largest indicator, one indicator compared across
+    counties, an article with figures."""
     site = built[0]
     counties = sorted((site / "figures" / "counties").glob("*.html"), key=lambda p: -p.stat().st_size)
+    series = sorted((site / "figures" / "counties" / counties[0].stem).glob("*.html"), key=lambda p: -p.stat().st_size)
     indicators = sorted((site / "figures" / "indicators").glob("*.html"), key=lambda p: -p.stat().st_size)
     rows = json.loads((site / "data" / "figures.json").read_text(encoding="utf-8"))
     article = max({r["article"] for r in rows}, key=lambda a: sum(r["article"] == a for r in rows))
     return {"index": "figures/index.html", "county": f"figures/counties/{counties[0].name}",
+            "series": f"figures/counties/{counties[0].stem}/{series[0].name}",
             "indicator": f"figures/indicators/{indicators[0].name}", "article": f"articles/{article}.html"}
 
 
@@ -48,26 +51,27 @@ def test_the_bundled_archive_has_figures_but_no_series_long_enough_for_a_chart(b
     site = built[0]
     rows = json.loads((site / "data" / "figures.json").read_text(encoding="utf-8"))
     assert len(rows) >= 40
-    assert not any("<svg" in p.read_text(encoding="utf-8") for p in (site / "figures" / "counties").glob("*.html"))
+    assert not any("<svg" in p.read_text(encoding="utf-8") for p in (site / "figures" / "counties").rglob("*.html"))
 
 
 def test_two_years_of_one_series_make_a_chart_beside_its_table(browser, series_server):
     url, site = series_server
     page = browser.new_page(viewport=DESKTOP)
     page.goto(url + "figures/counties/changshan.html")
+    page.click("th a >> text=规模以上工业总产值")      # the county's indicators, each to its own page
     labels = page.eval_on_selector_all("figure.chart svg", "els => els.map(e => e.getAttribute('aria-label'))")
     output = [label for label in labels if "98.5亿元" in label]
     assert len(output) == 1 and "2022年 98.5亿元;2023年 110.2亿元" in output[0]
     growth = [label for label in labels if "6.2%" in label]
     assert len(growth) == 1 and "2023年 4.16%" in growth[0]      # rates on a chart of their own
     heading = page.evaluate("""() => [...document.querySelectorAll('figure.chart svg')]
-        .find(s => s.getAttribute('aria-label').includes('98.5')).closest('.series').querySelector('h3').textContent""")
+        .find(s => s.getAttribute('aria-label').includes('98.5')).closest('.series').querySelector('h2').textContent""")
     assert "辉埠镇" in heading
     page.screenshot(path=str(SCREENSHOTS / "figures-chart-desktop.png"), full_page=True)
     page.close()
 
 
-@pytest.mark.parametrize("which", ["index", "county", "indicator", "article"])
+@pytest.mark.parametrize("which", ["index", "county", "series", "indicator", "article"])
 def test_screenshots_phone_and_desktop_light_and_dark(browser, server, built, which):
     path = data_pages(built)[which]
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -86,12 +90,12 @@ def test_screenshots_phone_and_desktop_light_and_dark(browser, server, built, wh
 
 def test_charts_take_the_text_colour_in_dark_mode_and_print_black(browser, series_server):
     server, site = series_server
-    county = next(p for p in (site / "figures" / "counties").glob("*.html") if "<svg" in p.read_text(encoding="utf-8"))
+    county = next(p for p in (site / "figures" / "counties").rglob("*.html") if "<svg" in p.read_text(encoding="utf-8"))
     colours = {}
     for scheme in ("light", "dark"):
         context = browser.new_context(color_scheme=scheme)
         page = context.new_page()
-        page.goto(server + f"figures/counties/{county.name}")
+        page.goto(server + county.relative_to(site).as_posix())
         colours[scheme] = page.evaluate("""() => {
             const svg = document.querySelector('figure.chart svg');
             return [getComputedStyle(svg.querySelector('path')).stroke, getComputedStyle(document.body).color,
@@ -111,7 +115,7 @@ def test_every_value_opens_its_article_at_the_marked_sentence(browser, server, b
     page = context.new_page()
     pages = data_pages(built)
     checked = 0
-    for which in ("county", "indicator"):
+    for which in ("county", "series", "indicator"):
         page.goto(server + pages[which])
         links = page.eval_on_selector_all("td.value a", "els => els.map(e => e.href)")
         assert links
@@ -154,7 +158,7 @@ def test_downloads_load_and_parse(browser, server, built):
     context.close()
 
 
-@pytest.mark.parametrize("which", ["index", "county", "indicator", "article"])
+@pytest.mark.parametrize("which", ["index", "county", "series", "indicator", "article"])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_finds_no_serious_problem_on_the_data_pages(browser, server, built, which, scheme):
     context = browser.new_context(locale="zh-CN", color_scheme=scheme)

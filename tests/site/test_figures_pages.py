@@ -57,19 +57,38 @@ def test_a_chart_needs_two_periods_of_one_kind_and_leaves_out_unclear_ones():
     assert mixed.chart() is None      # a year and a quarter are not put on one line; nor an unclear period
 
 
-def test_pages_per_county_and_per_indicator_and_every_value_links_to_its_sentence():
+def planned(rows, slugs=None, order=("衢州市", "常山县", "开化县")):
+    return {p.path: p for p in figure_pages(rows, slugs or {"常山县": "changshan", "开化县": "kaihua"}, list(order),
+                                             lambda aid: f"articles/{aid}.html")}
+
+
+def test_pages_per_county_per_county_indicator_and_every_value_links_to_its_sentence():
     rows = [row(), row(article="a2", county="开化县", subject="开化县", value=188.22, canonical="地区生产总值",
                        indicator="地区生产总值"), row(article="a3", county=None, subject=None)]
-    pages = {p.path: p for p in figure_pages(rows, {"常山县": "changshan", "开化县": "kaihua"}, ["衢州市", "常山县", "开化县"],
-                                              lambda aid: f"articles/{aid}.html")}
+    pages = planned(rows)
     assert {"figures/index.html", "figures/counties/changshan.html", "figures/counties/kaihua.html",
             "figures/counties/unknown.html"} <= set(pages)
-    assert any(p.startswith("figures/indicators/") for p in pages)
-    county = pages["figures/counties/changshan.html"].context
-    link = county["sections"][0]["series"][0]["outcomes"][0]["link"]
-    assert link == "articles/a1.html#figure-1"
-    index = pages["figures/index.html"].context
+    county = pages["figures/counties/changshan.html"].make().context
+    entry = county["indicators"][0]
+    assert entry["indicator"] == "规上工业产值" and entry["count"] == 1 and entry["latest"]["text"] == "1亿元"
+    assert entry["compare"] is not None     # 规上工业产值 is also reported where the county is not known
+    series_page = pages[entry["url"]].make()
+    cell = series_page.context["series"][0]["outcomes"][0]
+    assert cell["link"] == "articles/a1.html#figure-1"
+    assert cell["href"] == "../../../articles/a1.html#figure-1"     # from figures/counties/changshan/…
+    index = pages["figures/index.html"].make().context
     assert [c["name"] for c in index["counties"]] == ["常山县", "开化县", "地区不详"]
+    assert [i["name"] for i in index["indicators"]] == ["规上工业产值"] and index["single"] == 1
+
+
+def test_a_page_is_worked_out_only_when_asked_and_its_inputs_change_with_what_it_shows():
+    rows = [row(), row(article="a2", value=2.0, period="2022", n=1)]
+    before = planned(rows)
+    after = planned([row(), row(article="a2", value=2.5, period="2022", n=1)])
+    series = next(p for p in before if p.startswith("figures/counties/changshan/"))
+    assert before[series].inputs != after[series].inputs
+    assert before["figures/index.html"].inputs == after["figures/index.html"].inputs     # counts are the same
+    assert before[series].make().context["series"][0]["chart"]
 
 
 def test_indicator_pages_put_counties_side_by_side_by_period():
@@ -77,9 +96,12 @@ def test_indicator_pages_put_counties_side_by_side_by_period():
             row(article="a2", county="开化县", subject="开化县", value=188.22, period="2023", indicator="地区生产总值",
                 canonical="地区生产总值"),
             row(article="a3", county="开化县", subject="开化县", value=200, period="2025", indicator="地区生产总值",
-                canonical="地区生产总值", target=True)]
-    pages = figure_pages(rows, {}, ["常山县", "开化县"], lambda aid: f"articles/{aid}.html")
-    page = next(p for p in pages if p.path.startswith("figures/indicators/"))
+                canonical="地区生产总值", target=True),
+            row(article="a4", county="开化县", subject="开化县", value=3, indicator="只在开化的指标")]
+    pages = planned(rows)
+    compared = [p for p in pages if p.startswith("figures/indicators/")]
+    assert len(compared) == 1       # an indicator of one county only is on that county's pages
+    page = pages[compared[0]].make()
     assert page.context["periods"] == ["2022年", "2023年"]         # the target's year is no column of outcomes
     first, second = page.context["rows"]
     assert first["county"] == "常山县" and [len(c) for c in first["cells"]] == [1, 0]
