@@ -50,8 +50,12 @@ def canonical(indicator: str, share: bool = False) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=1)
+def _names() -> frozenset[str]:
+    return frozenset(alias for alias, _, _ in _table())
+
+
 def is_bare_name(indicator: str) -> bool:
     """The indicator is one of the table's names with nothing around it (营收,
     not 光电产业营收)."""
-    text = comparable(indicator)
-    return any(alias == text for alias, _, _ in _table())
+    return comparable(indicator) in _names()

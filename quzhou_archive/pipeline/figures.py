@@ -42,23 +42,26 @@ def run(ctx) -> None:
         if ctx.outputs.keep_group(GROUP, digest_of(stage, articles)):
             return
         with timed("figures: read"):
-            rows = archive_rows(ctx)
+            rows, idents = archive_rows(ctx)
         with timed("figures: files"):
-            write_files(ctx, stage, rows)
+            write_files(ctx, stage, rows, idents)
 
 
-def archive_rows(ctx) -> list[dict]:
-    """Every figure of every article, in the order of the articles' IDs."""
+def archive_rows(ctx) -> tuple[list[dict], list[str]]:
+    """Every figure of every article, in the order of the articles' IDs, and
+    for each a string that changes whenever it does: its article file's
+    digest and its place among that article's figures."""
     from quzhou_archive.analyse.figures import Figure
 
     cached = ctx.cache.every("figures")
-    found = []
+    found, idents = [], []
     for aid in sorted(ctx.records):
         record = ctx.records[aid]
         figures = [Figure.from_plain(p) for p in marshal.loads(cached[record.digest])]
         if figures:
             found.append((aid, site_model.Card._make(record.card), figures))
-    return export.rows(found, ctx.base_url)
+            idents += [f"{record.digest}:{n}" for n in range(len(figures))]
+    return export.rows(found, ctx.base_url), idents
 
 
 @dataclass
@@ -71,17 +74,17 @@ class Planned:
     make: Callable[["FiguresKit"], str]
 
 
-def downloads(rows: list[dict]) -> list[Planned]:
+def downloads(rows: list[dict], idents: list[str]) -> list[Planned]:
     """Both are made from every figure: when one changed, both are made again."""
-    inputs = hashlib.sha1(marshal.dumps([tuple(r.values()) for r in rows])).hexdigest()
+    inputs = hashlib.sha1("\n".join(idents).encode()).hexdigest()
     return [Planned(JSON, inputs, lambda kit: export.as_json(rows)),
             Planned(CSV, inputs, lambda kit: "\ufeff" + export.as_csv(rows))]
 
 
-def pages(rows: list[dict], places) -> list[Planned]:
+def pages(rows: list[dict], idents: list[str], places) -> list[Planned]:
     order = [name for _, names in places.groups for name in names]
     return [Planned(p.path, p.inputs, lambda kit, p=p: kit.renderer.render(p.make()))
-            for p in figure_pages(rows, places.slugs, order, site_model.article_url)]
+            for p in figure_pages(rows, places.slugs, order, site_model.article_url, idents)]
 
 
 @dataclass
@@ -104,10 +107,10 @@ def _make(kit: FiguresKit, number: int) -> SiteFile:
     return kit.site.write(planned.path, planned.make(kit))
 
 
-def write_files(ctx, stage: str, rows: list[dict]) -> None:
+def write_files(ctx, stage: str, rows: list[dict], idents: list[str]) -> None:
     """The downloads and the pages whose inputs changed, made in worker
     processes (the downloads first: they are the largest)."""
-    planned = downloads(rows) + pages(rows, ctx.model.places)
+    planned = downloads(rows, idents) + pages(rows, idents, ctx.model.places)
     todo = [n for n, p in enumerate(planned) if ctx.outputs.want(GROUP, p.path, digest_of(stage, p.inputs))]
     with Workers(ctx.jobs, FiguresKit(ctx.site, ctx.base_url, planned)) as pool:
         for made in pool.map(_make, todo, "figures", "file", chunksize=1):

@@ -115,28 +115,44 @@ def value_text(row: dict) -> str:
     return f"{qualifier}{number}{row['unit']}"
 
 
-@dataclass
 class Value:
-    """One figure as the 数据 pages show it, with what grouping and ordering
-    it needs worked out once."""
+    """One figure as the 数据 pages show it. What grouping and ordering need
+    is worked out for every figure; what a page shows of it only when that
+    page is made (most are not, in a build after a few articles changed)."""
 
-    row: dict
-    link: str               # the article page, at the figure's sentence
-    text: str               # 近75亿元
-    period: str             # 2023年, 时期不详
-    source: str             # the article: headline, paper and date
-    key: str                # the indicator it is grouped under (`indicator_key`)
-    county: str             # its county, or UNKNOWN_COUNTY
-    order: tuple            # its period's place in time (`period_order`)
-    digest: str             # of everything shown of it
+    __slots__ = ("row", "article_path", "key", "county", "order", "ident", "__dict__")
+
+    def __init__(self, row: dict, article_path: str, ident: str):
+        self.row = row
+        self.article_path = article_path
+        self.key = indicator_key(row)               # the indicator it is grouped under
+        self.county = row["county"] or UNKNOWN_COUNTY
+        self.order = period_order(row["period"])    # its period's place in time
+        self.ident = ident                          # stands for everything shown of it
 
     @classmethod
-    def of(cls, row: dict, article_path: str) -> "Value":
+    def of(cls, row: dict, article_path: str, ident: str | None = None) -> "Value":
+        return cls(row, article_path, ident or hashlib.sha1(marshal.dumps(tuple(row.values()))).hexdigest())
+
+    @functools.cached_property
+    def link(self) -> str:
+        """The article page, at the figure's sentence."""
+        return f"{self.article_path}#{self.row['url'].rsplit('#', 1)[1]}"
+
+    @functools.cached_property
+    def text(self) -> str:
+        return value_text(self.row)         # 近75亿元
+
+    @property
+    def period(self) -> str:
+        return period_label(self.row["period"])     # 2023年, 时期不详
+
+    @functools.cached_property
+    def source(self) -> str:
+        """The article: its headline, paper and date."""
+        row = self.row
         where = " ".join(p for p in (row.get("paper"), _date(row.get("article_date"))) if p)
-        return cls(row, f"{article_path}#{row['url'].rsplit('#', 1)[1]}", value_text(row), period_label(row["period"]),
-                   f"{row['headline']}" + (f"（{where}）" if where else ""), indicator_key(row),
-                   row["county"] or UNKNOWN_COUNTY, period_order(row["period"]),
-                   hashlib.sha1(marshal.dumps(tuple(row.values()))).hexdigest())
+        return f"{row['headline']}" + (f"（{where}）" if where else "")
 
 
 @dataclass
@@ -235,22 +251,25 @@ def indicator_slug(name: str) -> str:
 
 
 def _digest(template: str, heading: str, values: list[Value]) -> str:
-    return hashlib.sha1("\n".join([template, heading, *(v.digest for v in values)]).encode()).hexdigest()
+    return hashlib.sha1("\n".join([template, heading, *(v.ident for v in values)]).encode()).hexdigest()
 
 
 def figure_pages(rows: list[dict], county_slugs: dict[str, str], county_order: list[str],
-                 article_path) -> list[Planned]:
+                 article_path, idents: list[str] | None = None) -> list[Planned]:
     """Every page of the 数据 section. `rows`: every figure (as
     `exports/figures.row` makes them); `county_slugs`: the site's county
     slugs; `county_order`: 衢州 and its counties first, as the site lists
-    them; `article_path(article_id)`: an article page's path.
+    them; `article_path(article_id)`: an article page's path; `idents`:
+    for each row, a string that changes whenever anything of it does (the
+    build names it by its article file's digest and its place there), else
+    a digest of the row is taken.
 
         figures/index.html                    the counties, the indicators reported in more than one
         figures/counties/C.html               one county: its indicators, their latest values
         figures/counties/C/I.html             one county's one indicator: its series, tables and charts
         figures/indicators/I.html             an indicator reported in two or more counties, side by side
     """
-    values = [Value.of(r, article_path(r["article"])) for r in rows]
+    values = [Value.of(r, article_path(r["article"]), idents[n] if idents else None) for n, r in enumerate(rows)]
     by_county: dict[str, dict[str, list[Value]]] = defaultdict(lambda: defaultdict(list))
     by_indicator: dict[str, list[Value]] = defaultdict(list)
     for v in values:
@@ -265,6 +284,8 @@ def figure_pages(rows: list[dict], county_slugs: dict[str, str], county_order: l
     for county in counties:
         planned.append(_eager(county_page(county, slug[county], by_county[county], islug, shared)))
         for indicator, its in by_county[county].items():
+            if not has_own_page(its):
+                continue
             path = f"figures/counties/{slug[county]}/{islug[indicator]}.html"
             planned.append(Planned(path, _digest("county-indicator", county + indicator, its),
                                    functools.partial(county_indicator_page, path, county, slug[county], indicator,
@@ -302,6 +323,13 @@ def index_page(rows, counties, slug, by_county, by_indicator, shared, islug) -> 
     })
 
 
+def has_own_page(values: list[Value]) -> bool:
+    """A county's indicator gets a page of its own when there is more than one
+    value of it to put side by side; a single value is shown, and linked to
+    its sentence, on the county's page (most indicators are named once)."""
+    return len(values) > 1
+
+
 def latest(values: list[Value]) -> Value | None:
     """The outcome of the latest period (of the latest article, where several say it)."""
     outcomes = [v for v in values if not v.row["target"] and v.row["period"]]
@@ -312,13 +340,16 @@ def county_page(county: str, slug: str, by_indicator: dict[str, list[Value]], is
                 shared: set[str]) -> Page:
     """One county: every indicator it reports, the most often reported first,
     each with its count and its latest outcome."""
-    entries = []
+    entries, href = [], relative_links(f"figures/counties/{slug}.html")
     for name, its in sorted(by_indicator.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         last = latest(its)
-        entries.append({"indicator": name, "url": f"figures/counties/{slug}/{islug[name]}.html", "count": len(its),
+        own = has_own_page(its)
+        entries.append({"indicator": name, "count": len(its),
+                        "url": f"figures/counties/{slug}/{islug[name]}.html" if own else None,
+                        "only": None if own else _cell(its[0], href),
                         "targets": sum(1 for v in its if v.row["target"]),
-                        "latest": _cell(last, relative_links(f"figures/counties/{slug}.html")) if last else None,
-                        "latest_subject": (last.row["subject"] or "") if last else "",
+                        "latest": _cell(last, href) if last else None,
+                        "latest_subject": ((last or its[0]).row["subject"] or ""),
                         "compare": f"figures/indicators/{islug[name]}.html" if name in shared else None})
     return Page(f"figures/counties/{slug}.html", "figures_county.html", {
         "page_title": f"{county}的经济数据", "heading": county, "section": SECTION, "crumbs": _crumbs(),

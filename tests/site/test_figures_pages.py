@@ -63,22 +63,27 @@ def planned(rows, slugs=None, order=("衢州市", "常山县", "开化县")):
 
 
 def test_pages_per_county_per_county_indicator_and_every_value_links_to_its_sentence():
-    rows = [row(), row(article="a2", county="开化县", subject="开化县", value=188.22, canonical="地区生产总值",
-                       indicator="地区生产总值"), row(article="a3", county=None, subject=None)]
+    rows = [row(), row(article="a1b", value=2.0, period="2022"),
+            row(article="a2", county="开化县", subject="开化县", value=188.22, canonical="地区生产总值",
+                indicator="地区生产总值"), row(article="a3", county=None, subject=None)]
     pages = planned(rows)
     assert {"figures/index.html", "figures/counties/changshan.html", "figures/counties/kaihua.html",
             "figures/counties/unknown.html"} <= set(pages)
     county = pages["figures/counties/changshan.html"].make().context
     entry = county["indicators"][0]
-    assert entry["indicator"] == "规上工业产值" and entry["count"] == 1 and entry["latest"]["text"] == "1亿元"
+    assert entry["indicator"] == "规上工业产值" and entry["count"] == 2 and entry["latest"]["text"] == "1亿元"
     assert entry["compare"] is not None     # 规上工业产值 is also reported where the county is not known
     series_page = pages[entry["url"]].make()
     cell = series_page.context["series"][0]["outcomes"][0]
-    assert cell["link"] == "articles/a1.html#figure-1"
-    assert cell["href"] == "../../../articles/a1.html#figure-1"     # from figures/counties/changshan/…
+    assert cell["link"] == "articles/a1b.html#figure-1"     # 2022 before 2023
+    assert cell["href"] == "../../../articles/a1b.html#figure-1"     # from figures/counties/changshan/…
     index = pages["figures/index.html"].make().context
     assert [c["name"] for c in index["counties"]] == ["常山县", "开化县", "地区不详"]
     assert [i["name"] for i in index["indicators"]] == ["规上工业产值"] and index["single"] == 1
+    # one value of an indicator in a county: shown and linked to its sentence on the county's page
+    kaihua = pages["figures/counties/kaihua.html"].make().context["indicators"]
+    assert kaihua[0]["url"] is None and kaihua[0]["only"]["href"] == "../../articles/a2.html#figure-1"
+    assert not any(p.startswith("figures/counties/kaihua/") for p in pages)
 
 
 def test_a_page_is_worked_out_only_when_asked_and_its_inputs_change_with_what_it_shows():
