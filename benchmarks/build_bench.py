@@ -67,6 +67,7 @@ class Run:
     tree_pss: int      # bytes: the process tree's peak proportional set size
     largest_rss: int   # bytes: the largest single process's peak RSS
     output: str
+    cpu: float = 0.0   # CPU seconds of the process and the workers it waited for
 
 
 def _tree(pid: int) -> list[int]:
@@ -117,7 +118,7 @@ def run(cmd: list[str], cwd: Path | None = None, env: dict | None = None) -> Run
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode:
         raise SystemExit(f"{' '.join(map(str, cmd))} failed ({proc.returncode}):\n{output[-3000:]}")
-    return Run(seconds, peak[0], usage.ru_maxrss * 1024, output)
+    return Run(seconds, peak[0], usage.ru_maxrss * 1024, output, usage.ru_utime + usage.ru_stime)
 
 
 def site_parts(site: Path) -> dict[str, tuple[int, int]]:
@@ -231,6 +232,19 @@ def to_pelican(articles: Path, content: Path) -> int:
     return count
 
 
+def figures_cost(full: Run) -> str:
+    """What the economic figures took of the full build, in the same run: the
+    figures analyser's CPU time in the workers against the build's CPU time,
+    and the 数据 stage's time against the build's."""
+    analyser = re.search(r"^  analyse: figures \(CPU\): ([\d.]+) s", full.output, re.M)
+    stage = re.findall(r"^  figures: ([\d.]+) s", full.output, re.M)
+    extraction = float(analyser.group(1)) if analyser else 0.0
+    pages = float(stage[-1]) if stage else 0.0
+    return (f"figures: extraction {extraction:.1f} s of CPU = {100 * extraction / full.cpu:.1f}% of the build's "
+            f"{full.cpu:.1f} s of CPU (<= 10%); the 数据 pages and downloads {pages:.1f} s = "
+            f"{100 * pages / full.seconds:.1f}% of its {full.seconds:.1f} s")
+
+
 def mib(n: int) -> str:
     return f"{n / 1024 ** 2:.0f} MiB"
 
@@ -264,6 +278,8 @@ def main() -> int:
         full = run(build_cmd(work), cwd=project, env=env)
         stages = ", ".join(m.group(1) + " " + m.group(2) for m in re.finditer(r"^  (\w+): ([\d.]+ s)", full.output, re.M))
         print(f"full build: {full.seconds:.1f} s ({stages})", flush=True)
+        figures_share = figures_cost(full)
+        print(figures_share, flush=True)
         rows.append(("full build, from nothing", full))
         parts = site_parts(work / "_site")
         artifact = pages_artifact(work / "_site")
@@ -346,8 +362,9 @@ def main() -> int:
             f"peak memory {mib(max(r.tree_pss for _, r in rows))} (<= 1536 MiB at 100000)"]
             + ([f"Pelican + Pagefind / full build {(peers[0].seconds + peers[1].seconds) / full.seconds:.2f} (>= 4)"]
                if peers else [])))
+        print(figures_share)
         if args.record:
-            record = {"articles": args.articles, "characters": chars, "cores": os.cpu_count(),
+            record = {"articles": args.articles, "characters": chars, "cores": os.cpu_count(), "figures": figures_share,
                       "builds": {name: {"seconds": r.seconds, "tree_pss": r.tree_pss, "largest_rss": r.largest_rss}
                                  for name, r in rows},
                       "site_bytes": site_bytes, "site_files": site_files, "index_bytes": index_bytes,

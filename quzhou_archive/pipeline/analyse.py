@@ -38,6 +38,7 @@ import functools
 import importlib.metadata
 import marshal
 import sys
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,7 +50,7 @@ from quzhou_archive.analyse.segment import DocTokens, field_length, rjieba_avail
 from quzhou_archive.articles import ArticleMeta
 from quzhou_archive.errors import ArchiveError
 from quzhou_archive.pipeline.state import AnalysisCache, ArticleRecord, code_digest, digest_of
-from quzhou_archive.pipeline.timing import timed
+from quzhou_archive.pipeline.timing import note, timed
 from quzhou_archive.pipeline.workers import Kit, Workers
 from quzhou_archive.site.model import Card
 
@@ -277,6 +278,7 @@ class AnalyseKit(Kit):
     cache_folder: str
     versions: dict[str, str]
     jieba: bool = False         # load it first: some of the work is segmenting
+    cpu: Counter = field(default_factory=Counter)      # CPU seconds each analyser took (in this process)
     _cache: AnalysisCache | None = field(default=None, repr=False)
 
     def setup(self) -> None:
@@ -315,7 +317,9 @@ def analyse_file(kit: AnalyseKit, task: tuple[str, str, str]) -> Analysed | Arch
             plain = marshal.loads(kit.cache.values(digest, [analyser.name])[analyser.name])
             earlier[analyser.name] = analyser.decode(plain)
             continue
+        started = time.process_time()
         result = analyser.analyse(article, earlier)
+        kit.cpu[analyser.name] += time.process_time() - started
         earlier[analyser.name] = result
         rows.append((digest, analyser.name, version, inputs, marshal.dumps(analyser.encode(result))))
         ran.append(analyser.name)
@@ -428,6 +432,7 @@ class Batch:
     words: Counter
     chars: Counter
     errors: list[ArchiveError]
+    cpu: Counter = field(default_factory=Counter)      # CPU seconds each analyser took
 
 
 def analyse_batch(kit: AnalyseKit, tasks: list[tuple[str, str, str]]) -> Batch:
@@ -446,6 +451,7 @@ def analyse_batch(kit: AnalyseKit, tasks: list[tuple[str, str, str]]) -> Batch:
         result.rows, result.words, result.chars = [], {}, {}     # not sent back: counted and cached here
         batch.analysed.append(result)
     kit.cache.put_many(rows)
+    batch.cpu, kit.cpu = kit.cpu, Counter()
     return batch
 
 
@@ -459,10 +465,11 @@ def analyse_all(ctx, todo: list, vocabulary: Vocabulary, jieba: bool) -> list[Ar
     by_id = {s.id: s for s in todo}
     if jieba:
         rjieba_available()      # asked here, so the workers do not each say it is missing
-    errors = []
+    errors, cpu = [], Counter()
     with Workers(ctx.jobs, kit) as pool:
         for batch in pool.map(analyse_batch, batches, "analyse", "batch", chunksize=1, size=len(tasks)):
             errors += batch.errors
+            cpu.update(batch.cpu)
             vocabulary.words.update(batch.words)
             vocabulary.chars.update(batch.chars)
             for result in batch.analysed:
@@ -471,6 +478,8 @@ def analyse_all(ctx, todo: list, vocabulary: Vocabulary, jieba: bool) -> list[Ar
                                                        result.lengths)
                 ctx.segmented += "tokens" in result.ran
     kit.close()
+    for name in sorted(cpu):
+        note(f"analyse: {name} (CPU)", cpu[name])
     return errors
 
 

@@ -19,3 +19,10 @@ def timed(stage: str):
         TIMINGS[stage] = TIMINGS.get(stage, 0.0) + time.perf_counter() - started
         if os.environ.get("QZ_TIMINGS"):
             print(f"  {stage}: {TIMINGS[stage]:.1f} s", file=sys.stderr, flush=True)
+
+
+def note(stage: str, seconds: float) -> None:
+    """A duration measured elsewhere (CPU time the workers report), printed as `timed` prints."""
+    TIMINGS[stage] = TIMINGS.get(stage, 0.0) + seconds
+    if os.environ.get("QZ_TIMINGS"):
+        print(f"  {stage}: {TIMINGS[stage]:.1f} s", file=sys.stderr, flush=True)
