@@ -78,7 +78,7 @@ def downloads(rows: list[dict], idents: list[str]) -> list[Planned]:
     """Both are made from every figure: when one changed, both are made again."""
     inputs = hashlib.sha1("\n".join(idents).encode()).hexdigest()
     return [Planned(JSON, inputs, lambda kit: export.as_json(rows)),
-            Planned(CSV, inputs, lambda kit: "\ufeff" + export.as_csv(rows))]
+            Planned(CSV, inputs, lambda kit: "\ufeff" + export.as_csv(rows, export.TABLE_FIELDS))]
 
 
 def pages(rows: list[dict], idents: list[str], places) -> list[Planned]:

@@ -63,6 +63,8 @@ def test_every_figure_is_downloadable_and_on_the_data_pages(built, extractor):
     assert rows and extractor.calls == len(list(ROOT.joinpath("articles").rglob("*.md")))
     csv_text = (site / "data" / "figures.csv").read_bytes().decode("utf-8")
     assert csv_text.startswith("\ufeffarticle,quote,") and csv_text.count("\r\n") == len(rows) + 1
+    header = csv_text[1:].split("\r\n", 1)[0].split(",")
+    assert "sentence" not in header and "period" in header and "sentence" in rows[0]     # the long texts: JSON only
     series_pages = [p.read_text("utf-8") for p in (site / "figures" / "counties").glob("*/*.html")]
     for r in rows:
         assert any(r["url"].split("/articles/")[1] in text for text in series_pages), r["url"]
