@@ -287,7 +287,9 @@ def figure_pages(rows: list[dict], county_slugs: dict[str, str], county_order: l
             if not has_own_page(its):
                 continue
             path = f"figures/counties/{slug[county]}/{islug[indicator]}.html"
-            planned.append(Planned(path, _digest("county-indicator", county + indicator, its),
+            # besides its own values, the page shows whether other counties report the indicator too
+            compared = "compared" if indicator in shared else ""
+            planned.append(Planned(path, _digest("county-indicator", county + indicator + compared, its),
                                    functools.partial(county_indicator_page, path, county, slug[county], indicator,
                                                      its, islug, shared)))
     for indicator in sorted(shared):

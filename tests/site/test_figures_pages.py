@@ -112,3 +112,12 @@ def test_indicator_pages_put_counties_side_by_side_by_period():
     assert first["county"] == "常山县" and [len(c) for c in first["cells"]] == [1, 0]
     assert [len(c) for c in second["cells"]] == [0, 1] and second["targets"][0]["text"] == "200亿元"
     assert page.context["names"] == ["GDP"]
+
+
+def test_a_page_is_made_again_when_what_it_shows_from_outside_its_values_changes():
+    alone = planned([row(), row(article="a1b", value=2.0, period="2022")])
+    compared = planned([row(), row(article="a1b", value=2.0, period="2022"),
+                        row(article="a2", county="开化县", subject="开化县")])     # now also reported elsewhere
+    series = next(p for p in alone if p.startswith("figures/counties/changshan/"))
+    assert alone[series].make().context["compare"] is None and compared[series].make().context["compare"]
+    assert alone[series].inputs != compared[series].inputs
