@@ -13,7 +13,8 @@ const pager = document.getElementById("pager");
 const start = document.getElementById("start");
 const FILTERS = ["county", "topic", "year", "paper", "kind", "from", "to", "sort"];
 const controls = Object.fromEntries(FILTERS.map((key) => [key, document.getElementById(key)]));
-const KIND_LABELS = { news: "消息", feature: "通讯", photo: "图片新闻", brief: "简讯", teaser: "导读", speech: "讲话" };
+// as the article pages name them (site/model.py KIND_NAMES)
+const KIND_LABELS = { news: "消息", feature: "通讯", photo: "图片", brief: "简讯", teaser: "导读", speech: "发言" };
 const SORTS = ["newest", "oldest"];
 
 const MESSAGES = {
