@@ -132,6 +132,10 @@ async function run() {
     if (found.message) notes.push(MESSAGES[found.message]);
     else {
       const pages = Math.ceil(found.total / PER_PAGE);
+      if (pages && p.page > pages) {          // an old link past the last page: show the last
+        history.replaceState(null, "", address({ ...p, page: pages }));
+        return run();
+      }
       notes.push(`找到 ${found.total} 篇报道` + (pages > 1 ? `，第 ${p.page}/${pages} 页` : "") + "。");
       results.start = (p.page - 1) * PER_PAGE + 1;
       results.append(...found.results.map(resultItem));
@@ -145,12 +149,15 @@ async function run() {
   results.dataset.state = "done";
 }
 
-function go(changes) {
-  const p = { ...params(), ...changes };
+function address(p) {
   const next = new URLSearchParams();
   for (const key of ["q", ...FILTERS]) if (p[key]) next.set(key, p[key]);
   if (p.page > 1) next.set("page", String(p.page));
-  history.pushState(null, "", `${location.pathname}?${next}`);
+  return `${location.pathname}?${next}`;
+}
+
+function go(changes) {
+  history.pushState(null, "", address({ ...params(), ...changes }));
   run();
 }
 

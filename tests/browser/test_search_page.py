@@ -386,3 +386,10 @@ def test_axe_finds_no_serious_problem_on_the_search_page(browser, site, scheme, 
     bad = [(v["id"], v["impact"], v["nodes"][0]["target"]) for v in result["violations"] if v["impact"] in ("serious", "critical")]
     context.close()
     assert not bad, bad
+
+
+def test_a_page_past_the_last_shows_the_last(page, site):
+    page.goto(f"{site}search.html?q={quote('都只是文字')}&page=7")
+    page.wait_for_function("document.querySelector('#results').dataset.state === 'done' && !location.search.includes('page=')")
+    assert ids(page) == ["2024/12/01/hostile-01"] and "page=" not in page.url
+    assert page.is_hidden("#pager")
