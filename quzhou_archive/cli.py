@@ -62,6 +62,8 @@ def _parser() -> argparse.ArgumentParser:
                                                      "with --json, prints one JSON array per line")
     p.add_argument("--json", action="store_true", help="print a JSON array of results")
     p.add_argument("--limit", type=_at_least_one, default=10, metavar="N", help="at most N results (default 10)")
+    p.add_argument("--sort", choices=("relevance", "newest", "oldest"), default="relevance",
+                   help="order of the results (default relevance; a query of filters alone: newest)")
     p.add_argument("--index", default=DEFAULT_INDEX, metavar="DIR", help="index folder (default: search_index/)")
 
     p = sub.add_parser("figures", help="the economic figures the articles report")
@@ -137,10 +139,10 @@ def _search(args) -> int:
     from quzhou_archive.search.cli import run_batch, run_search
 
     if args.queries:
-        return run_batch(args.queries, Path(args.index), limit=args.limit, as_json=args.json)
+        return run_batch(args.queries, Path(args.index), limit=args.limit, as_json=args.json, sort=args.sort)
     if args.query is None:
         raise ArchiveError("search", "give a QUERY (or --queries FILE)")
-    return run_search(args.query, Path(args.index), limit=args.limit, as_json=args.json)
+    return run_search(args.query, Path(args.index), limit=args.limit, as_json=args.json, sort=args.sort)
 
 
 def _figures(args) -> int:

@@ -296,6 +296,13 @@ export function compareCodePoints(a, b) {
 export const compareResults = (a, b) =>
   a.tier - b.tier || b.q - a.q || b.date - a.date || compareCodePoints(a.id, b.id);
 
+// rank.date_order_key: by date, then the article ID; undated articles last
+// either way. Entries are { date (key), id }.
+export const compareByDate = (newest) => (a, b) =>
+  newest
+    ? b.date - a.date || compareCodePoints(a.id, b.id)
+    : (a.date === 0) - (b.date === 0) || a.date - b.date || compareCodePoints(a.id, b.id);
+
 export function splitWords(clause, candidates, charCost) {
   const n = clause.length;
   const best = new Array(n + 1).fill(null).map(() => [0, n]);
@@ -436,6 +443,18 @@ function displayDate(key) {
 
 const articleUrl = (s, id) => new URL(s.meta.article_url.replace("{id}", id), SITE).href;
 
+const BLOCKS = "p, h2, h3, blockquote, li, figcaption";
+
+// The text blocks of an article, each once: a paragraph inside a block
+// quote (an 编者按) or a list item is part of its outer block's text.
+function outermostBlocks(article) {
+  return Array.from(article.querySelectorAll("[data-text]")).flatMap((part) =>
+    Array.from(part.querySelectorAll(BLOCKS)).filter((b) => {
+      const outer = b.parentElement.closest(BLOCKS);
+      return !outer || !part.contains(outer);
+    }));
+}
+
 // The article's own page gives a result its headline and the text its
 // snippet is cut from: headline parts, then the body's blocks.
 async function text(s, docnum) {
@@ -445,10 +464,11 @@ async function text(s, docnum) {
       const page = new DOMParser().parseFromString(response.ok ? await response.text() : "", "text/html");
       const article = page.querySelector("article[data-id]");
       const pick = (selector) => article?.querySelector(selector)?.textContent.trim() || null;
-      const blocks = article ? Array.from(article.querySelectorAll("[data-text] p, [data-text] h2, [data-text] h3, [data-text] blockquote, [data-text] li, [data-text] figcaption")) : [];
+      const printedPage = pick("header .meta")?.match(/第(\d+)版/);
       return {
         id, title: pick("h1") || id, subtitle: pick(".subtitle"), kicker: pick(".kicker"),
-        body: blocks.map((b) => b.textContent.trim()).filter(Boolean).join(" "),
+        page: printedPage ? Number(printedPage[1]) : null,
+        body: article ? outermostBlocks(article).map((b) => b.textContent.trim()).filter(Boolean).join(" ") : "",
       };
     });
     s.texts.set(docnum, p);
@@ -457,20 +477,20 @@ async function text(s, docnum) {
   return s.texts.get(docnum);
 }
 
-// A window of the text around the first match, and the [start, end) code
-// point ranges in it to highlight.
+// A window of the text holding as many of the terms as can be seen
+// together, and the [start, end) code point ranges in it to highlight
+// (cli.snippet chooses the same way).
 export function snippet(body, terms, table, width = 90) {
   const chars = Array.from(body.replace(/\s+/gu, " "));
   const folded = chars.map((ch) => foldChar(ch, table));
   const hits = [];
-  for (const term of terms) {
+  terms.forEach((term, kind) => {
     for (let i = 0; i + term.length <= folded.length; i++) {
-      if (term.every((ch, k) => folded[i + k] === ch)) hits.push([i, i + term.length]);
+      if (term.every((ch, k) => folded[i + k] === ch)) hits.push([i, i + term.length, kind]);
     }
-  }
+  });
   hits.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
-  const first = hits.length ? hits[0][0] : 0;
-  const start = Math.max(0, Math.min(first - Math.floor(width / 3), chars.length - width));
+  const start = windowStart(hits, chars.length, width);
   const end = Math.min(chars.length, start + width);
   const shift = start > 0 ? 1 : 0; // the leading "…"
   const marks = [];
@@ -483,6 +503,28 @@ export function snippet(body, terms, table, width = 90) {
   }
   const text = (start > 0 ? "…" : "") + chars.slice(start, end).join("") + (end < chars.length ? "…" : "");
   return { text, marks };
+}
+
+// cli.window_start: the window of `width` holding the most different terms
+// (hits are [start, end, term] sorted by start), the earliest of equals,
+// with some of the text before its first hit when there is room.
+export function windowStart(hits, length, width) {
+  let best = 0, bestCount = 0, bestEnd = 0;
+  for (let i = 0; i < hits.length; i++) {
+    const first = hits[i][0];
+    const seen = new Set();
+    let lastEnd = first;
+    for (let j = i; j < hits.length; j++) {
+      const [a, b, kind] = hits[j];
+      if (b > first + width) { if (a >= first + width) break; continue; }
+      seen.add(kind);
+      lastEnd = Math.max(lastEnd, b);
+    }
+    if (seen.size > bestCount) [best, bestCount, bestEnd] = [first, seen.size, lastEnd];
+  }
+  if (!bestCount) return 0;
+  const lead = Math.min(Math.floor(width / 3), width - (bestEnd - best));
+  return Math.max(0, Math.min(best - lead, length - width));
 }
 
 // Every matching document, best first: [{ doc, tier, score }], without
@@ -531,22 +573,43 @@ async function rankAll(s, query, filters) {
   return { scored, terms };
 }
 
+// Every article the filters select, newest first: there is nothing else
+// to rank by (Searcher._browse).
+async function browseAll(s, query, filters) {
+  const excluded = new Set();
+  for (const clause of query.exclude) for (const doc of (await occurrences(s, clause)).keys()) excluded.add(doc);
+  const scored = [];
+  s.docs.forEach((meta, doc) => {
+    if (meta && !excluded.has(doc) && passes(meta, filters, s.meta.filters)) {
+      scored.push({ doc, id: s.ids[doc], tier: 1, score: 0, q: 0, date: meta.date });
+    }
+  });
+  scored.sort(compareByDate(true));
+  return { scored, terms: [] };
+}
+
 // Everything a results page needs: the ranked page of results, how many
 // matched in all, and a message for the reader when there is nothing to show.
-export async function searchDetailed(queryText, { limit = 10, offset = 0, filters = {} } = {}) {
+//
+// `sort` is "relevance" (rank.sort_key), "newest" or "oldest"
+// (rank.date_order_key). A query of filters alone lists every article they
+// select, newest first unless told otherwise (Searcher._browse).
+export async function searchDetailed(queryText, { limit = 10, offset = 0, filters = {}, sort = "relevance" } = {}) {
   const s = await load();
   const maxQueryChars = s.meta.ranking.max_query_chars;
   const query = parseQuery(String(queryText || ""), s.foldTable, maxQueryChars);
   const wanted = { ...query.filters, ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v)) };
   const base = { results: [], total: 0, truncated: query.truncated, maxQueryChars, query };
-  if (!query.clauses.length) {
+  const browsing = !query.clauses.length;
+  if (browsing && !Object.keys(wanted).length) {
     const message = String(queryText || "").trim() ? "punctuation" : "empty";
     return { ...base, message };
   }
   const options = s.meta.filters;
   const resolved = resolveFilters(wanted, options, s.foldTable);
   if (resolved === null) return { ...base, message: "unknown-filter" };
-  const { scored, terms } = await rankAll(s, query, resolved);
+  const { scored, terms } = browsing ? await browseAll(s, query, resolved) : await rankAll(s, query, resolved);
+  if (sort === "newest" || sort === "oldest") scored.sort(compareByDate(sort === "newest"));
   const page = scored.slice(offset, offset + limit);
   const results = await Promise.all(page.map(async ({ doc, tier, q }) => {
     const t = await text(s, doc);
@@ -556,6 +619,7 @@ export async function searchDetailed(queryText, { limit = 10, offset = 0, filter
       id: t.id, url: articleUrl(s, t.id),
       title: t.title, subtitle: t.subtitle, kicker: t.kicker, date: displayDate(meta.date),
       counties: meta.counties.map((i) => options.counties[i]), score: q / s.meta.ranking.score_scale, tier,
+      paper: options.papers[meta.paper - 1] || null, page: t.page, kind: options.kinds[meta.kind] ?? null,
       snippet: snip.text, marks: snip.marks,
     };
   }));
@@ -574,8 +638,8 @@ export async function matchingDocs(queryText) {
   return (await rankAll(s, query, resolved)).scored.map(({ doc, tier }) => [doc, tier]);
 }
 
-export async function search(query, { limit = 10, offset = 0, filters = {} } = {}) {
-  return (await searchDetailed(query, { limit, offset, filters })).results;
+export async function search(query, { limit = 10, offset = 0, filters = {}, sort = "relevance" } = {}) {
+  return (await searchDetailed(query, { limit, offset, filters, sort })).results;
 }
 
 export async function filterOptions() {

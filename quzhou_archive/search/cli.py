@@ -13,17 +13,17 @@ WIDTH = 60
 
 
 def snippet(text: str, terms: list[str], width: int = WIDTH) -> tuple[str, list[tuple[int, int]]]:
-    """A window of `text` around the first match and the spans to highlight
-    (the same window the browser shows)."""
+    """A window of `text` holding as many of the terms as can be seen
+    together, and the spans to highlight (as the browser chooses them)."""
     flat = " ".join(text.split())
     folded = search_fold(flat)
-    hits = sorted({(i, i + len(t)) for t in terms for i in _find_all(folded, t)}, key=lambda h: (h[0], -h[1]))
-    first = hits[0][0] if hits else 0
-    start = max(0, min(first - width // 3, len(flat) - width))
+    hits = sorted({(i, i + len(t), n) for n, t in enumerate(terms) for i in _find_all(folded, t)},
+                  key=lambda h: (h[0], -h[1]))
+    start = window_start([h[:2] for h in hits], [h[2] for h in hits], len(flat), width)
     end = min(len(flat), start + width)
     shift = 1 if start > 0 else 0
     marks: list[list[int]] = []
-    for a, b in hits:
+    for a, b, _ in hits:
         if a < start or a >= end:
             continue
         lo, hi = a - start + shift, min(b, end) - start + shift
@@ -33,6 +33,29 @@ def snippet(text: str, terms: list[str], width: int = WIDTH) -> tuple[str, list[
             marks.append([lo, hi])
     shown = ("…" if start > 0 else "") + flat[start:end] + ("…" if end < len(flat) else "")
     return shown, [(a, b) for a, b in marks]
+
+
+def window_start(hits: list[tuple[int, int]], kinds: list[int], length: int, width: int) -> int:
+    """Where a window of `width` characters starts that holds the most
+    different terms (`kinds[k]` is which term hits[k] is), the earliest of
+    equals, with a little of the text before its first hit when there is room.
+    `hits` are (start, end), sorted by start."""
+    best, best_count, best_end = 0, 0, 0
+    for i, (first, _) in enumerate(hits):
+        seen, last_end = set(), first
+        for (a, b), kind in zip(hits[i:], kinds[i:]):
+            if b > first + width:
+                if a >= first + width:
+                    break
+                continue
+            seen.add(kind)
+            last_end = max(last_end, b)
+        if len(seen) > best_count:
+            best, best_count, best_end = first, len(seen), last_end
+    if not best_count:
+        return 0
+    lead = min(width // 3, width - (best_end - best))
+    return max(0, min(best - lead, length - width))
 
 
 def _find_all(text: str, term: str):
@@ -97,17 +120,17 @@ def read_queries(source: str) -> list[str]:
     return [line[:-1] if line.endswith("\r") else line for line in lines]
 
 
-def run_search(query: str, index_dir: Path, limit: int = 10, as_json: bool = False) -> int:
+def run_search(query: str, index_dir: Path, limit: int = 10, as_json: bool = False, sort: str = "relevance") -> int:
     query = checked_query(query)
     with Searcher(index_dir) as searcher:
-        parsed, hits, total = searcher.search(query, limit=max(0, limit))
+        parsed, hits, total = searcher.search(query, limit=max(0, limit), sort=sort)
         base = searcher.stats.get("base_url", "/")
         if as_json:
             print(json.dumps([_json(h, base) for h in hits], ensure_ascii=False, indent=1))
             return 0
         if parsed.truncated:
             print(f"(the query was cut to its first {len(query[:200])} characters)")
-        if parsed.empty:
+        if parsed.empty and not parsed.filters:
             print("nothing to search for: type words, names or numbers (punctuation alone finds nothing)",
                   file=sys.stderr)
             return 1
@@ -130,13 +153,13 @@ def _json(hit: Hit, base: str) -> dict:
             "counties": hit.counties, "score": hit.score}
 
 
-def run_batch(source: str, index_dir: Path, limit: int = 10, as_json: bool = False) -> int:
+def run_batch(source: str, index_dir: Path, limit: int = 10, as_json: bool = False, sort: str = "relevance") -> int:
     """Many queries, one index opening: a line of output per line of input."""
     lines = read_queries(source)
     with Searcher(index_dir) as searcher:
         base = searcher.stats.get("base_url", "/")
         for line in lines:
-            _, hits, total = searcher.search(line, limit=max(0, limit))
+            _, hits, total = searcher.search(line, limit=max(0, limit), sort=sort)
             if as_json:
                 print(json.dumps([_json(h, base) for h in hits], ensure_ascii=False))
             else:

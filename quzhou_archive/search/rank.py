@@ -172,6 +172,18 @@ def sort_key(tier: int, score: float, date_key: int, article_id: str) -> tuple:
     return (tier, -quantize(score), -date_key, article_id)
 
 
+SORTS = ("relevance", "newest", "oldest")
+
+
+def date_order_key(date_key: int, article_id: str, newest: bool = True) -> tuple:
+    """By date, then the article ID by code point; undated articles last
+    either way. A query of filters alone lists its articles newest first,
+    and a reader may order any results so."""
+    if newest:
+        return (-date_key, article_id)
+    return (date_key == 0, date_key, article_id)
+
+
 def date_key(date: str | None) -> int:
     """2024-11-30 -> 20241130; 2024-02 -> 20240200; 2024 -> 20240000; none -> 0."""
     if not date:

@@ -314,27 +314,29 @@ class Searcher:
                 parts.append(NumericRange("datekey", low, high))
         return set(self.searcher.docs_for_query(And(parts)))
 
-    def search(self, text: str, limit: int | None = 10) -> tuple[rank.Query, list[Hit], int]:
-        """(parsed query, the best `limit` hits, how many articles matched)."""
+    def search(self, text: str, limit: int | None = 10, sort: str = "relevance") -> tuple[rank.Query, list[Hit], int]:
+        """(parsed query, the best `limit` hits, how many articles matched).
+        `sort` is one of rank.SORTS: by relevance, or by date either way."""
         with reading(self.index_dir):
-            return self._search(text, limit)
+            return self._search(text, limit, sort)
 
-    def _search(self, text: str, limit: int | None) -> tuple[rank.Query, list[Hit], int]:
+    def _search(self, text: str, limit: int | None, sort: str = "relevance") -> tuple[rank.Query, list[Hit], int]:
         query = rank.parse_query(text)
-        if query.empty:
+        if query.empty and not query.filters:
             return query, [], 0
         filters = rank.resolve_filters(query.filters, self.stats.get("filters", {}))
         if filters is None:
             return query, [], 0
         allowed = self._allowed(filters)
+        if query.empty:
+            scored = self._browse(allowed, self._excluded(query))
+            return query, self._hits(scored, limit, "newest" if sort == "relevance" else sort), len(scored)
         n_docs = self.stats["docs"]
         averages = self.stats["average"]
         exact = [self.occurrences(c) for c in query.clauses]
         words = [rank.tier2_words(self.split(c)) for c in query.clauses]
         word_hits = {w: self.occurrences(w) for ws in words for w in ws}
-        excluded = set()
-        for clause in query.exclude:
-            excluded.update(self.occurrences(clause))
+        excluded = self._excluded(query)
         candidates = set(exact[0])
         if words[0]:
             candidates |= set.intersection(*(set(word_hits[w]) for w in words[0]))
@@ -356,8 +358,25 @@ class Searcher:
                     break
             else:
                 scored.append([tier, score, self.columns["datekey"][doc], doc])
+        return query, self._hits(scored, limit, sort), len(scored)
+
+    def _excluded(self, query: rank.Query) -> set[int]:
+        excluded: set[int] = set()
+        for clause in query.exclude:
+            excluded.update(self.occurrences(clause))
+        return excluded
+
+    def _browse(self, allowed: set[int], excluded: set[int]) -> list[list]:
+        """Every article the filters select, as [tier, score, date key, doc]:
+        a query of filters alone has nothing to rank by but the date."""
+        return [[1, 0.0, self.columns["datekey"][doc], doc] for doc in sorted(allowed - excluded)]
+
+    def _hits(self, scored: list[list], limit: int | None, sort: str) -> list[Hit]:
         ids = {doc: self.stored(doc)["id"] for _, _, _, doc in scored}
-        scored.sort(key=lambda s: rank.sort_key(s[0], s[1], s[2], ids[s[3]]))
+        if sort == "relevance":
+            scored.sort(key=lambda s: rank.sort_key(s[0], s[1], s[2], ids[s[3]]))
+        else:
+            scored.sort(key=lambda s: rank.date_order_key(s[2], ids[s[3]], newest=sort == "newest"))
         chosen = scored if limit is None else scored[:limit]
         hits = []
         for tier, score, _, doc in chosen:
@@ -365,4 +384,4 @@ class Searcher:
             hits.append(Hit(id=stored["id"], title=stored["title"], url=stored["url"], date=stored["date"] or None,
                             counties=[c for c in stored["counties"].split(",") if c],
                             score=rank.quantize(score) / rank.SCORE_SCALE, tier=tier, fields=stored))
-        return query, hits, len(scored)
+        return hits

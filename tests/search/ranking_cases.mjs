@@ -5,7 +5,7 @@
 //   node tests/search/ranking_cases.mjs tests/search/ranking_cases.json
 import { readFileSync } from "node:fs";
 import {
-  INDEX_FORMAT, clauseScore, compareResults, dateRange, quantize, splitWords, tier2Words,
+  INDEX_FORMAT, clauseScore, compareByDate, compareResults, dateRange, quantize, splitWords, tier2Words, windowStart,
 } from "../../static/search.js";
 
 const table = JSON.parse(readFileSync(process.argv[2], "utf8"));
@@ -59,6 +59,15 @@ for (const c of table.date_range) {
 // Word costs are computed by the build only; the browser reads them from the
 // index. What it does use is the cost of a lone character, shipped in meta.
 for (const c of table.word_cost) expect("word_cost below char_cost", c, c.cost < ranking.char_cost, true);
+
+for (const c of table.date_order) {
+  for (const order of ["newest", "oldest"]) {
+    const sorted = [...c.entries].sort(compareByDate(order === "newest")).map((e) => e.id);
+    expect(`date_order (${order})`, c.entries, sorted, c[order]);
+  }
+}
+
+for (const c of table.window_start) expect("window_start", c.hits, windowStart(c.hits, c.length, c.width), c.start);
 
 for (const f of failures) console.log(JSON.stringify(f));
 console.log(`${checked - failures.length}/${checked} cases agree with rank.py`);

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from quzhou_archive.search import browser_index, rank
+from quzhou_archive.search.cli import window_start
 
 HERE = Path(__file__).parent
 TABLE = HERE / "ranking_cases.json"
@@ -74,6 +75,25 @@ SORTS = [
     ],
 ]
 
+# Orders by date (filters alone; "newest"/"oldest"): each list as given, sorted both ways.
+DATE_ORDERS = [
+    [{"date": 20241130, "id": "b"}, {"date": 20241130, "id": "a"}, {"date": 0, "id": "0"},
+     {"date": 20240200, "id": "c"}, {"date": 20250101, "id": "d"}, {"date": 0, "id": "-"}],
+    [{"date": 20240000, "id": "id-\U0001F600"}, {"date": 20240000, "id": "id-\uE000"},
+     {"date": 20231231, "id": "z"}],
+]
+
+# Snippet windows: (hits as (start, end, term), text length, width); hits sorted by start.
+WINDOWS = [
+    ([], 50, 90),
+    ([(10, 12, 0)], 500, 90),
+    ([(0, 2, 0), (200, 202, 0), (230, 232, 1)], 500, 90),       # both terms together, not the first hit
+    ([(5, 7, 0), (150, 152, 1), (400, 402, 1)], 420, 90),       # no window holds both: the earliest
+    ([(100, 104, 0), (100, 102, 1), (102, 104, 2)], 110, 90),   # a clause and its words, near the end
+    ([(0, 2, 0), (80, 95, 1), (85, 87, 2)], 300, 90),           # a hit cut by the window does not count
+    ([(300, 302, 0), (370, 372, 1), (385, 387, 2)], 1000, 90),  # no room for the lead-in
+]
+
 SPLITS = [
     # (clause, {start: [(word, cost)]}, char_cost or None for rank.CHAR_COST)
     ("规上工业增加", {0: [("规上", 500)], 2: [("工业", 300), ("工业增加", 900)]}, 3000),
@@ -129,7 +149,17 @@ def ranking_cases() -> dict:
         "tier2_words": [{"split": s, "words": rank.tier2_words(s)} for s in TIER2],
         "date_range": [date_answer(v) for v in DATE_RANGES],
         "word_cost": [{"count": c, "cost": rank.word_cost(c)} for c in WORD_COSTS],
+        "date_order": [{"entries": entries, "newest": date_ordered(entries, True), "oldest": date_ordered(entries, False)}
+                       for entries in DATE_ORDERS],
+        "window_start": [{"hits": [list(h) for h in hits], "length": length, "width": width,
+                          "start": window_start([h[:2] for h in hits], [h[2] for h in hits], length, width)}
+                         for hits, length, width in WINDOWS],
     }
+
+
+def date_ordered(entries, newest):
+    order = sorted(entries, key=lambda e: rank.date_order_key(e["date"], e["id"], newest))
+    return [e["id"] for e in order]
 
 
 def render(cases: dict) -> str:
@@ -165,6 +195,11 @@ def test_python_answers_the_table():
     for c in table["word_cost"]:
         assert rank.word_cost(c["count"]) == c["cost"]
         assert c["cost"] < rank.CHAR_COST
+    for c in table["date_order"]:
+        assert (date_ordered(c["entries"], True), date_ordered(c["entries"], False)) == (c["newest"], c["oldest"])
+    for c in table["window_start"]:
+        hits = c["hits"]
+        assert window_start([tuple(h[:2]) for h in hits], [h[2] for h in hits], c["length"], c["width"]) == c["start"]
 
 
 def test_ties_are_broken_by_article_id():

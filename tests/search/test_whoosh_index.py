@@ -5,6 +5,7 @@ import pytest
 
 from quzhou_archive import articles as store
 from quzhou_archive.pipeline import build
+from quzhou_archive.search.cli import snippet
 from quzhou_archive.search.whoosh_index import Searcher, make_schema
 from tests.conftest import run_cli
 
@@ -64,6 +65,34 @@ def test_and_phrases_exclusion_and_filters(index_dir):
     assert set(ids(index_dir, "增长 date:2024-01..2024-02")) == {"2024/01/02/a-01", "2024/01/03/a-02"}
     assert ids(index_dir, "招商 topic:investment") == ["2022/07/08/a-04"]
     assert ids(index_dir, "工业 county:杭州") == []
+
+
+def test_filters_alone_list_every_article_they_select_newest_first(index_dir):
+    assert ids(index_dir, "county:常山县") == ["2024/01/02/a-01", "2023/05/06/a-03", "2022/07/08/a-04"]
+    assert ids(index_dir, "county:常山县 -胡柚") == ["2024/01/02/a-01", "2022/07/08/a-04"]
+    assert ids(index_dir, "date:2024-01..2024-02 county:常山县") == ["2024/01/02/a-01"]
+    assert ids(index_dir, "county:杭州") == []
+    with Searcher(index_dir) as searcher:
+        assert [h.id for h in searcher.search("county:常山县", sort="oldest")[1]] == [
+            "2022/07/08/a-04", "2023/05/06/a-03", "2024/01/02/a-01"]
+    result = run_cli("search", "county:常山县", "--index", str(index_dir))
+    assert result.returncode == 0 and "3 article(s) match" in result.stdout
+
+
+def test_sort_by_date(index_dir):
+    with Searcher(index_dir) as searcher:
+        by_relevance = [h.id for h in searcher.search("常山")[1]]
+        newest = [h.id for h in searcher.search("常山", sort="newest")[1]]
+        oldest = [h.id for h in searcher.search("常山", sort="oldest")[1]]
+    assert sorted(newest) == sorted(by_relevance) and newest == sorted(newest, reverse=True) == oldest[::-1]
+
+
+def test_snippet_shows_the_passage_with_the_most_terms():
+    text = "常山" + "。" * 100 + "常山的胡柚" + "。" * 100
+    shown, marks = snippet(text, ["常山", "胡柚"], width=60)
+    assert [shown[a:b] for a, b in marks] == ["常山", "胡柚"]
+    shown, marks = snippet("甲乙", [], width=60)
+    assert (shown, marks) == ("甲乙", [])
 
 
 def test_headline_weighs_more_than_body(index_dir):
