@@ -39,7 +39,7 @@ STATIC = ROOT / "static"
 SITE_NAME = "衢州区域经济新闻档案"
 
 
-SITE_DESCRIPTION = "衢州及柯城、衢江、龙游、江山、常山、开化的区域经济新闻档案:按地区、主题、日期、报纸版面浏览,全文搜索。"
+SITE_DESCRIPTION = "衢州及柯城、衢江、龙游、江山、常山、开化的区域经济新闻档案：按地区、主题、日期、报纸版面浏览，全文搜索。"
 
 
 PER_PAGE = 50
@@ -121,13 +121,18 @@ class Item:
 
     def card(self) -> dict:
         """The plain data a list shows for this article."""
-        return {"url": self.url, "title": self.title, "date": self.date, "date_label": cn_date(self.date),
+        return {"url": self.url, "title": self.title, "kicker": self.kicker, "subtitle": self.subtitle, "date": self.date, "date_label": cn_date(self.date),
                 "paper": self.paper, "page": self.page, "counties": self.counties, "kind": KIND_NAMES.get(self.kind, "")}
 
 
 def newest_first_key(item: Item) -> tuple:
     # undated articles go last; within a date, the printed order (paper, page, story)
     return (item.date is None, _neg_date(item.date), item.paper or "", item.page or 0, item.id)
+
+
+def date_order(date: str) -> tuple[int, int, int]:
+    """2024-11-30 -> (2024, 11, 30); 2024-02 -> (2024, 2, 0): oldest first when sorted."""
+    return tuple(int(p) for p in (date.split("-") + ["0", "0"])[:3])
 
 
 def _neg_date(date: str | None) -> tuple:
@@ -199,6 +204,21 @@ class SiteModel:
             for t in item.topics:
                 self.topic_members[t].append(item)
         self.topic_position = {(t, i.id): n for t, members in self.topic_members.items() for n, i in enumerate(members)}
+
+    @functools.cached_property
+    def days_with_articles(self) -> list[str]:
+        """Every full date (2024-11-30) that has an article, oldest first."""
+        return sorted({i.date for i in self.items if i.date and len(i.date) == 10})
+
+    @functools.cached_property
+    def months_with_articles(self) -> list[tuple[int, int]]:
+        """Every (year, month) an article is dated in, oldest first."""
+        return sorted({(int(i.date[:4]), int(i.date[5:7])) for i in self.items if i.date and len(i.date) >= 7})
+
+    def issue_dates(self, paper: str) -> list[str]:
+        """The dates of a paper's issues, oldest first (an issue dated only by
+        its month before the issues of that month's days)."""
+        return sorted({date for p, date in self.issues if p == paper}, key=date_order)
 
     @staticmethod
     def item_of(article_id: str, card: Card) -> Item:
