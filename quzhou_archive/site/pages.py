@@ -131,7 +131,7 @@ def topic_pages(model: SiteModel):
               for t in model.taxonomy.topics]
     yield Page("topics/index.html", "topics.html", {"topics": topics, "page_title": "按主题浏览", "section": "topics"})
     for t in model.taxonomy.topics:
-        yield from paginate(f"topics/{t.slug}", model.card_list(members.get(t.name, [])), {
+        yield from paginate(f"topics/{t.slug}", model.card_list(members.get(t.name, []), t.name), {
             "page_title": t.name, "heading": t.name, "intro": "", "section": "topics", "feed": None,
             "crumbs": [("主题", "topics/index.html")],
         })
