@@ -266,7 +266,7 @@ def paper_pages(model: SiteModel):
                  "pages": len({i.page for i in its}), "count": len(its)}
                 for d, its in sorted(issues.items(), key=lambda kv: _neg_date(kv[0] or None))]
         dates = model.issue_dates(paper)
-        ends = {"prev": issue_link(model, paper, dates[0]), "next": issue_link(model, paper, dates[-1])} if dates else None
+        ends = {"prev": issue_link(model, paper, dates[0]), "next": issue_link(model, paper, dates[-1])} if len(dates) > 1 else None
         yield from paginate(f"papers/{slug}", rows, {
             "page_title": paper, "heading": paper, "section": "papers", "crumbs": [("报纸", "papers/index.html")],
             "ends": ends,

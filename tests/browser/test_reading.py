@@ -41,7 +41,7 @@ def shoot(page, server, name):
 def test_month_and_issue_pages_turn_to_their_neighbours(screen, server):
     screen.goto(server + "dates/2024-11.html")
     link = screen.locator("nav.around a[rel=prev]")
-    assert link.is_visible() and link.inner_text().split() == ["‹", "上一月", "2024年2月"]
+    assert link.is_visible() and link.inner_text().split() == ["‹", "上个月", "2024年2月"]
     link.click()
     assert screen.url.endswith("dates/2024-02.html")
     assert screen.locator("nav.around a[rel=next]").inner_text().endswith("2024年11月")
