@@ -208,3 +208,13 @@ def test_interface_text_uses_full_width_punctuation(site):
             if ASCII_NEXT_TO_CHINESE.search(text):
                 found.append((relative, text.strip()[:60]))
     assert found == []
+
+
+def test_a_long_year_page_names_only_the_neighbouring_years_rel_prev_and_next():
+    from quzhou_archive.site.render import Renderer
+
+    cards = [(f"y{n:03d}", card("2023")) for n in range(3 * site_model.PER_PAGE)] + [("z", card("2024-05-01"))]
+    page = by_path(site_model.SiteModel(cards))["dates/2023.html"]
+    html = Renderer("/").render(page)
+    assert html.count('rel="next"') == 1 and '<a rel="next" href="2024.html">' in html
+    assert "下一页 ›" in html
