@@ -141,6 +141,7 @@ def article_meta(page: ParsedPage, article: ParsedArticle) -> dict:
         "photos": article.photos,
         "notes": article.notes,
         "see_page": article.see_page,
+        "topic_terms": article.topic_terms,
     }
     meta.update({k: v for k, v in optional.items() if v})
     if not article.headline_printed:

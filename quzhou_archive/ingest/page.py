@@ -51,6 +51,7 @@ class ParsedArticle:
     see_page: int | None
     body: str                 # Markdown
     headline_printed: bool = True   # False when the page printed no headline and the title is the first clause
+    topic_terms: dict[str, list[str]] = field(default_factory=dict)   # the keywords that put it in each topic
 
 
 @dataclass
@@ -256,14 +257,29 @@ def _derived_title(story: Story) -> str:
     return clause[:30] or "(无题)"
 
 
+def _sections(story: Story) -> list[str]:
+    """The folded texts of a story's parts under their own headlines (h2),
+    when it has two or more: each speech of a collection, each part of a
+    long report. Each is evidence for topics on its own."""
+    parts: list[list[str]] = []
+    for block in story.blocks:
+        if block.kind == "h2":
+            parts.append([])
+        if parts:
+            parts[-1].append(block.text)
+    return [fold("\n".join(p)) for p in parts] if len(parts) >= 2 else []
+
+
 def _article(story: Story, text: _StoryText, paper, date, page, section, home) -> ParsedArticle:
     title = story.title or _derived_title(story)
+    topics = topic_scoring.topics_for(text.folded_headline, text.folded_body, sections=_sections(story))
     return ParsedArticle(
         kicker=story.kicker, title=title, subtitle=story.subtitle,
         date=date, paper=paper, page=page, section=section,
         counties=places.counties_for(text.folded_headline, text.folded_body, home,
                                      headline_mentions=text.headline_mentions, body_mentions=text.body_mentions),
-        topics=topic_scoring.topics_for(text.folded_headline, text.folded_body),
+        topics=topics,
+        topic_terms=topic_scoring.topic_terms(text.folded_headline, text.folded_body, topics),
         authors=list(story.authors),
         photographers=list(story.photographers),
         kind=_kind(story, cjk_count(text.body)),

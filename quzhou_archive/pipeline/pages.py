@@ -30,6 +30,7 @@ from quzhou_archive.site import feeds, render
 from quzhou_archive.site import model as site_model
 from quzhou_archive.site import pages as site_pages
 from quzhou_archive.site.marks import mark_figures
+from quzhou_archive.site.story import speech_sections
 
 NAME = "pages"
 READS = ("meta", "content", "figures")
@@ -75,7 +76,10 @@ def _render_one(kit: RenderKit, page: site_model.Page) -> SiteFile:
     if "content" in page.context:
         found = analyse.read(kit.cache, page.context["content"], *READS)
         html, marked = mark_figures(found.content.html, found.figures)
-        page = site_pages.complete_article_page(page, found.meta, found.figures, marked)
+        speeches: list = []
+        if found.meta.kind == "speech":
+            html, speeches = speech_sections(html, list(found.meta.authors))
+        page = site_pages.complete_article_page(page, found.meta, found.figures, marked, speeches)
     return kit.site.write(page.path, kit._renderer.render(page, html))
 
 

@@ -34,7 +34,7 @@ from typing import NamedTuple
 from quzhou_archive.errors import ArchiveError
 from quzhou_archive.fsutil import atomic_write
 
-MANIFEST_FORMAT = 4     # 4: the delta of the browser index; 3: every output with the digest of its inputs; compact article records
+MANIFEST_FORMAT = 5     # 5: cards carry the keywords that put an article in each topic; 4: the delta of the browser index; 3: every output with the digest of its inputs; compact article records
 SCRATCH_PREFIX = "scratch-"   # temporary folders of a running build, in the state folder
 
 

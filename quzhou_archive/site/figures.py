@@ -312,7 +312,7 @@ def _crumbs(*more: tuple[str, str]) -> list[tuple[str, str]]:
 def index_page(rows, counties, slug, by_county, by_indicator, shared, islug) -> Page:
     ordered = sorted(shared, key=lambda i: (-len({v.county for v in by_indicator[i]}), -len(by_indicator[i]), i))
     return Page("figures/index.html", "figures.html", {
-        "page_title": "数据:报道中的经济数字", "section": SECTION,
+        "page_title": "数据：报道中的经济数字", "section": SECTION,
         "total": len(rows), "articles": len({r["article"] for r in rows}),
         "targets": sum(1 for r in rows if r["target"]),
         "unclear_periods": sum(1 for r in rows if not r["period"]),
@@ -390,7 +390,7 @@ def indicator_page(path: str, indicator: str, values: list[Value], county_slug: 
                       "unit": s.unit, "cells": [cells.get(p, []) for p in periods],
                       "targets": [_cell(v, href) for v in s.targets]})
     return Page(path, "figures_indicator.html", {
-        "page_title": f"{indicator}:各地数据", "heading": indicator, "section": SECTION, "crumbs": _crumbs(),
+        "page_title": f"{indicator}：各地数据", "heading": indicator, "section": SECTION, "crumbs": _crumbs(),
         "periods": [period_label(p) for p in periods], "rows": table, "count": len(values),
         "names": sorted({v.row["indicator"] for v in values} - {indicator}),
     })

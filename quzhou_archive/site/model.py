@@ -39,7 +39,7 @@ STATIC = ROOT / "static"
 SITE_NAME = "衢州区域经济新闻档案"
 
 
-SITE_DESCRIPTION = "衢州及柯城、衢江、龙游、江山、常山、开化的区域经济新闻档案:按地区、主题、日期、报纸版面浏览,全文搜索。"
+SITE_DESCRIPTION = "衢州及柯城、衢江、龙游、江山、常山、开化的区域经济新闻档案：按地区、主题、日期、报纸版面浏览，全文搜索。"
 
 
 PER_PAGE = 50
@@ -95,11 +95,23 @@ class Card(NamedTuple):
     topics: tuple[str, ...]
     kind: str
     summary: str
+    topic_terms: tuple[tuple[str, tuple[str, ...]], ...] = ()   # (topic, the keywords that put it there)
 
     @classmethod
     def of(cls, meta: ArticleMeta, summary: str) -> "Card":
         return cls(meta.title, meta.kicker, meta.subtitle, meta.date, meta.paper, meta.page, tuple(meta.counties),
-                   tuple(meta.topics), meta.kind, summary)
+                   tuple(meta.topics), meta.kind, summary, topic_terms_of(meta))
+
+
+def topic_terms_of(meta: ArticleMeta) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The keywords ingest found for each of the article's topics
+    (`topic_terms` in its frontmatter), for its topics only: a topic given
+    by hand has none, a topic taken away by hand keeps none."""
+    found = meta.extras.get("topic_terms")
+    if not isinstance(found, dict):
+        return ()
+    return tuple((t, tuple(str(k) for k in found[t])) for t in meta.topics
+                 if isinstance(found.get(t), list) and found[t])
 
 
 @dataclass
@@ -118,16 +130,24 @@ class Item:
     topics: list[str]
     kind: str
     summary: str
+    topic_terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
-    def card(self) -> dict:
-        """The plain data a list shows for this article."""
-        return {"url": self.url, "title": self.title, "date": self.date, "date_label": cn_date(self.date),
-                "paper": self.paper, "page": self.page, "counties": self.counties, "kind": KIND_NAMES.get(self.kind, "")}
+    def card(self, topic: str | None = None) -> dict:
+        """The plain data a list shows for this article (on a topic's list,
+        with the keywords that put it there)."""
+        return {"url": self.url, "title": self.title, "kicker": self.kicker, "subtitle": self.subtitle, "date": self.date, "date_label": cn_date(self.date),
+                "paper": self.paper, "page": self.page, "counties": self.counties, "kind": KIND_NAMES.get(self.kind, ""),
+                "terms": list(self.topic_terms.get(topic, ())) if topic else []}
 
 
 def newest_first_key(item: Item) -> tuple:
     # undated articles go last; within a date, the printed order (paper, page, story)
     return (item.date is None, _neg_date(item.date), item.paper or "", item.page or 0, item.id)
+
+
+def date_order(date: str) -> tuple[int, int, int]:
+    """2024-11-30 -> (2024, 11, 30); 2024-02 -> (2024, 2, 0): oldest first when sorted."""
+    return tuple(int(p) for p in (date.split("-") + ["0", "0"])[:3])
 
 
 def _neg_date(date: str | None) -> tuple:
@@ -200,10 +220,25 @@ class SiteModel:
                 self.topic_members[t].append(item)
         self.topic_position = {(t, i.id): n for t, members in self.topic_members.items() for n, i in enumerate(members)}
 
+    @functools.cached_property
+    def days_with_articles(self) -> list[str]:
+        """Every full date (2024-11-30) that has an article, oldest first."""
+        return sorted({i.date for i in self.items if i.date and len(i.date) == 10})
+
+    @functools.cached_property
+    def months_with_articles(self) -> list[tuple[int, int]]:
+        """Every (year, month) an article is dated in, oldest first."""
+        return sorted({(int(i.date[:4]), int(i.date[5:7])) for i in self.items if i.date and len(i.date) >= 7})
+
+    def issue_dates(self, paper: str) -> list[str]:
+        """The dates of a paper's issues, oldest first (an issue dated only by
+        its month before the issues of that month's days)."""
+        return sorted({date for p, date in self.issues if p == paper}, key=date_order)
+
     @staticmethod
     def item_of(article_id: str, card: Card) -> Item:
         return Item(article_id, article_url(article_id), card.title, card.kicker, card.subtitle, card.date, card.paper,
-                    card.page, list(card.counties), list(card.topics), card.kind, card.summary)
+                    card.page, list(card.counties), list(card.topics), card.kind, card.summary, dict(card.topic_terms))
 
     # urls
     def county_url(self, name: str) -> str:
@@ -224,22 +259,24 @@ class SiteModel:
     def cards(self, items: list[Item]) -> list[dict]:
         return [i.card() for i in items]
 
-    def card_list(self, items: list[Item]) -> "Cards":
-        return Cards(items)
+    def card_list(self, items: list[Item], topic: str | None = None) -> "Cards":
+        return Cards(items, topic)
 
 
 class Cards:
     """A list's cards, made a page's worth at a time (`paginate` slices it):
-    a list of fifty thousand articles is not held as fifty thousand cards."""
+    a list of fifty thousand articles is not held as fifty thousand cards.
+    A topic's list shows with each card the keywords that put it there."""
 
-    def __init__(self, items: list[Item]):
+    def __init__(self, items: list[Item], topic: str | None = None):
         self.items = items
+        self.topic = topic
 
     def __len__(self) -> int:
         return len(self.items)
 
     def __getitem__(self, at: slice) -> list[dict]:
-        return [i.card() for i in self.items[at]]
+        return [i.card(self.topic) for i in self.items[at]]
 
 
 def related_items(model: SiteModel, item: Item) -> list[Item]:

@@ -12,6 +12,7 @@ import json
 from collections import defaultdict
 
 from quzhou_archive.articles import ArticleMeta
+from quzhou_archive.site.story import page_anchor, speech_sections, teaser_target
 from quzhou_archive.site.model import DESCRIPTION_CHARS, Item, KIND_NAMES, LATEST, PER_PAGE, Page, SITE_NAME, SiteModel, WEEKDAYS, _neg_date, cn_date, related_items
 
 
@@ -35,7 +36,7 @@ def paginate(path_stem: str, items, context: dict, template: str = "list.html"):
             chunk = items[start:start + PER_PAGE]
         pager = {"first": at == 0, "current": label, "links": pager_links(pages, at) if older else [],
                  "prev": pages[at - 1][1] if at else None, "next": pages[at + 1][1] if at + 1 < len(pages) else None}
-        title = context["page_title"] + (f"(第{label}页)" if at else "")
+        title = context["page_title"] + (f"（第{label}页）" if at else "")
         # the count only on the first page: on the others it would change them all with every new article
         yield Page(path, template, {**context, "items": chunk, "pager": pager, "page_title": title,
                                     "total": total if at == 0 else None})
@@ -130,7 +131,7 @@ def topic_pages(model: SiteModel):
               for t in model.taxonomy.topics]
     yield Page("topics/index.html", "topics.html", {"topics": topics, "page_title": "按主题浏览", "section": "topics"})
     for t in model.taxonomy.topics:
-        yield from paginate(f"topics/{t.slug}", model.card_list(members.get(t.name, [])), {
+        yield from paginate(f"topics/{t.slug}", model.card_list(members.get(t.name, []), t.name), {
             "page_title": t.name, "heading": t.name, "intro": "", "section": "topics", "feed": None,
             "crumbs": [("主题", "topics/index.html")],
         })
@@ -147,15 +148,34 @@ def date_pages(model: SiteModel):
     index = [{"year": y, "url": f"dates/{y}.html", "count": len(items)} for y, items in sorted(years.items(), reverse=True)]
     yield Page("dates/index.html", "dates.html", {"years": index, "undated": len(undated),
                                                      "page_title": "按日期浏览", "section": "dates"})
+    year_list = sorted(years)
     for year, items in sorted(years.items()):
-        yield from year_pages(model, year, items)
+        yield from year_pages(model, year, items, before_and_after(year_list, year, lambda y: (f"{y}年", f"dates/{y}.html")))
     yield from paginate("dates/undated", model.card_list(undated), {
         "page_title": "日期不详的报道", "heading": "日期不详", "section": "dates", "feed": None,
-        "intro": "原版面上没有印出年份,无法确定日期。", "crumbs": [("日期", "dates/index.html")],
+        "intro": "原版面上没有印出年份，无法确定日期。", "crumbs": [("日期", "dates/index.html")],
     })
 
 
-def year_pages(model: SiteModel, year: int, items: list[Item]):
+def before_and_after(ordered: list, current, link) -> dict:
+    """The entries just before and after `current` in `ordered` (dates with
+    articles, oldest first) as {"prev", "next"}: (label, path) from `link`,
+    or None at either end. Pages link them with rel=prev/next, as a paper's
+    reader turns to the day, month, year or issue before and after."""
+    at = ordered.index(current)
+    return {"prev": link(ordered[at - 1]) if at > 0 else None,
+            "next": link(ordered[at + 1]) if at + 1 < len(ordered) else None}
+
+
+def month_link(year: int, month: int) -> tuple[str, str]:
+    return f"{year}年{month}月", f"dates/{year}-{month:02d}.html"
+
+
+def day_link(date: str) -> tuple[str, str]:
+    return cn_date(date), f"dates/{date}.html"
+
+
+def year_pages(model: SiteModel, year: int, items: list[Item], around: dict):
     months: dict[int, list[Item]] = defaultdict(list)
     year_only = []
     for item in items:
@@ -167,13 +187,15 @@ def year_pages(model: SiteModel, year: int, items: list[Item]):
             for m in range(1, 13)]
     yield from paginate(f"dates/{year}", model.card_list(year_only), {
         "page_title": f"{year}年", "heading": f"{year}年", "year": year, "months": grid, "section": "dates",
-        "crumbs": [("日期", "dates/index.html")],
+        "crumbs": [("日期", "dates/index.html")], "around": around, "around_label": "年",
     }, template="year.html")
+    all_months = model.months_with_articles
     for month, month_items in sorted(months.items()):
-        yield from month_pages(model, year, month, month_items)
+        yield from month_pages(model, year, month, month_items,
+                               before_and_after(all_months, (year, month), lambda ym: month_link(*ym)))
 
 
-def month_pages(model: SiteModel, year: int, month: int, items: list[Item]):
+def month_pages(model: SiteModel, year: int, month: int, items: list[Item], around: dict):
     days: dict[int, list[Item]] = defaultdict(list)
     month_only = []
     for item in items:
@@ -191,11 +213,12 @@ def month_pages(model: SiteModel, year: int, month: int, items: list[Item]):
     stem = f"dates/{year}-{month:02d}"
     yield from paginate(stem, model.card_list(month_only), {
         "page_title": f"{year}年{month}月", "heading": f"{year}年{month}月", "weeks": weeks, "weekdays": WEEKDAYS,
-        "days": day_list, "section": "dates",
+        "days": day_list, "section": "dates", "around": around, "around_label": "月",
         "crumbs": [("日期", "dates/index.html"), (f"{year}年", f"dates/{year}.html")],
     }, template="month.html")
     for day, day_items in sorted(days.items()):
-        yield day_page(model, year, month, day, day_items)
+        date = f"{year}-{month:02d}-{day:02d}"
+        yield day_page(model, year, month, day, day_items, before_and_after(model.days_with_articles, date, day_link))
 
 
 def _group_by_paper_page(model: SiteModel, items: list[Item]) -> list[dict]:
@@ -211,12 +234,12 @@ def _group_by_paper_page(model: SiteModel, items: list[Item]) -> list[dict]:
     return out
 
 
-def day_page(model: SiteModel, year: int, month: int, day: int, items: list[Item]) -> Page:
+def day_page(model: SiteModel, year: int, month: int, day: int, items: list[Item], around: dict) -> Page:
     date = f"{year}-{month:02d}-{day:02d}"
     weekday = WEEKDAYS[_dt.date(year, month, day).weekday()]
     return Page(f"dates/{date}.html", "day.html", {
         "page_title": f"{cn_date(date)}", "heading": f"{cn_date(date)} 星期{weekday}", "papers": _group_by_paper_page(model, items),
-        "section": "dates", "count": len(items),
+        "section": "dates", "count": len(items), "around": around, "around_label": "天",
         "crumbs": [("日期", "dates/index.html"), (f"{year}年", f"dates/{year}.html"),
                    (f"{month}月", f"dates/{year}-{month:02d}.html")],
     })
@@ -242,23 +265,32 @@ def paper_pages(model: SiteModel):
         rows = [{"date": d, "label": cn_date(d) if d else "日期不详", "url": model.issue_url(paper, d) if d else None,
                  "pages": len({i.page for i in its}), "count": len(its)}
                 for d, its in sorted(issues.items(), key=lambda kv: _neg_date(kv[0] or None))]
+        dates = model.issue_dates(paper)
+        ends = {"prev": issue_link(model, paper, dates[0]), "next": issue_link(model, paper, dates[-1])} if len(dates) > 1 else None
         yield from paginate(f"papers/{slug}", rows, {
             "page_title": paper, "heading": paper, "section": "papers", "crumbs": [("报纸", "papers/index.html")],
+            "ends": ends,
         }, template="paper.html")
         for date, its in issues.items():
             if date:
-                yield issue_page(model, paper, date, its)
+                around = before_and_after(dates, date, lambda d: issue_link(model, paper, d))
+                yield issue_page(model, paper, date, its, around)
     yield from paginate("papers/unknown", model.card_list(unknown), {
         "page_title": "报纸不详的报道", "heading": "报纸不详", "section": "papers", "feed": None,
-        "intro": "原版面上没有报头或出处,无法确定是哪一份报纸。", "crumbs": [("报纸", "papers/index.html")],
+        "intro": "原版面上没有报头或出处，无法确定是哪一份报纸。", "crumbs": [("报纸", "papers/index.html")],
     })
 
 
-def issue_page(model: SiteModel, paper: str, date: str, items: list[Item]) -> Page:
+def issue_link(model: SiteModel, paper: str, date: str) -> tuple[str, str]:
+    return cn_date(date), model.issue_url(paper, date)
+
+
+def issue_page(model: SiteModel, paper: str, date: str, items: list[Item], around: dict) -> Page:
     slug = model.papers[paper]
+    pages = [{**pg, "anchor": page_anchor(pg["page"])} for pg in _group_by_paper_page(model, items)[0]["pages"]]
     return Page(model.issue_url(paper, date), "issue.html", {
         "page_title": f"{paper} {cn_date(date)}", "heading": paper, "date_label": cn_date(date),
-        "date_url": model.date_url(date), "pages": _group_by_paper_page(model, items)[0]["pages"],
+        "date_url": model.date_url(date), "pages": pages, "around": around, "around_label": "期",
         "precise": len(date) == 10, "section": "papers",
         "crumbs": [("报纸", "papers/index.html"), (paper, f"papers/{slug}.html")],
     })
@@ -277,7 +309,7 @@ def article_page(model: SiteModel, item: Item, content: str) -> Page:
     return Page(item.url, "article.html", {
         "a": {"id": item.id, "title": item.title, "kicker": item.kicker, "subtitle": item.subtitle, "date": item.date,
               "date_label": cn_date(item.date), "paper": item.paper, "page": item.page,
-              "kind": KIND_NAMES.get(item.kind, item.kind)},
+              "kind": KIND_NAMES.get(item.kind, item.kind), "kind_code": item.kind},
         "content": content,
         "counties": [(c, model.county_url(c)) for c in item.counties],
         "topics": [(t, model.topic_url(t)) for t in item.topics],
@@ -285,23 +317,47 @@ def article_page(model: SiteModel, item: Item, content: str) -> Page:
         "issue_url": model.issue_url(item.paper, item.date) if item.paper and item.date else None,
         "prev": prev_item.card() if prev_item else None,
         "next": next_item.card() if next_item else None,
+        "trail": article_trail(model, item),
+        "issue_pages": sorted({i.page for i in neighbours if i.page}),
         "related": model.cards(related_items(model, item)),
         "page_title": item.title, "og_type": "article", "description": (item.summary or item.title)[:DESCRIPTION_CHARS],
         "published": item.date if item.date and len(item.date) == 10 else None,
     })
 
 
-def complete_article_page(page: Page, meta: ArticleMeta, figures: list = (), marked: set[int] = frozenset()) -> Page:
+def article_trail(model: SiteModel, item: Item) -> list[tuple[str, str]]:
+    """Where an article sits, as its paper's reader finds it: the paper, the
+    issue, the printed page on the issue's page (label, path); then 本篇.
+    Without a paper or a date, the list by date it is in."""
+    if item.paper and item.date:
+        issue = model.issue_url(item.paper, item.date)
+        page_label = f"第{item.page}版" if item.page else "版次不详"
+        return [(item.paper, f"papers/{model.papers[item.paper]}.html"), (cn_date(item.date), issue),
+                (page_label, f"{issue}#{page_anchor(item.page)}")]
+    if item.paper:
+        return [(item.paper, f"papers/{model.papers[item.paper]}.html"), ("日期不详", model.date_url(None))]
+    if item.date:
+        return [("报纸不详", "papers/unknown.html"), (cn_date(item.date), model.date_url(item.date))]
+    return [("报纸不详", "papers/unknown.html")]
+
+
+def complete_article_page(page: Page, meta: ArticleMeta, figures: list = (), marked: set[int] = frozenset(),
+                          speeches: list[dict] = ()) -> Page:
     """An article's page with what its own file says besides its card: its
-    credits, photos, notes, source, and the figures its text reports
-    (`marked`: the numbers of those whose quote in the text carries its id)."""
+    credits, photos, notes, source, the figures its text reports
+    (`marked`: the numbers of those whose quote in the text carries its id),
+    a speech collection's contents (`speeches`, from `story.speech_sections`)
+    and the page a teaser points to."""
     a = page.context["a"]
     authors = list(meta.authors)
+    teaser = teaser_target(meta.extras.get("see_page"), page.context.get("issue_url"),
+                           page.context.get("issue_pages", [])) if meta.kind == "teaser" else None
     own = {"authors": authors, "photographers": list(meta.photographers), "byline": list(meta.byline),
            "photos": list(meta.photos), "notes": list(meta.notes), "source_file": meta.source_file,
            "source_lines": list(meta.source_lines) if meta.source_lines else None}
     return Page(page.path, page.template, {
         **page.context, "a": {**a, **own}, "figures": article_figures(figures, marked),
+        "speeches": list(speeches), "teaser": teaser,
         "citation": citation(a["title"], a["subtitle"], authors, a["paper"], a["date"], a["page"])})
 
 

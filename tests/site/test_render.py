@@ -99,10 +99,10 @@ def test_long_lists_are_paginated(big_site):
     assert any(name.endswith("-1.html") for name in pages)
     oldest = next(p for p in (big_site / "topics").glob("*-1.html"))
     first = read(big_site, f"topics/{oldest.name.replace('-1.html', '.html')}")
-    assert PER_PAGE < first.count('<li><a href=') <= 2 * PER_PAGE
+    assert PER_PAGE < first.count('<a class="title" href=') <= 2 * PER_PAGE
     assert 'rel="next"' in first and "共 " in first
     page = read(big_site, f"topics/{oldest.name}")
-    assert page.count('<li><a href=') == PER_PAGE
+    assert page.count('<a class="title" href=') == PER_PAGE
     assert 'rel="prev"' in page and 'rel="next"' not in page and "共 " not in page
 
 
