@@ -9,6 +9,8 @@
     whoosh.py     the Whoosh index, staged
     pages.py      the pages, feeds, sitemap, assets
     figures.py    the 数据 section and the figures' downloads (data/)
+    opendata.py   every article as data: data/articles.jsonl, .csv, and
+                  the page that documents their fields
     publish.py    the index and the site swapped in together, with the manifest
 
 `BuildContext` (context.py) carries what the stages share; `state.py`
@@ -57,13 +59,14 @@ def build(articles_dir: Path, out_dir: Path, index_dir: Path, base_url: str = "/
             sources.run(ctx)            # every article file and its digest; what changed
             if nothing_to_do(ctx):
                 return said_nothing_changed(ctx)
-            from quzhou_archive.pipeline import analyse, export, figures, pages, whoosh   # their libraries take a while to load
+            from quzhou_archive.pipeline import analyse, export, figures, opendata, pages, whoosh   # their libraries take a while to load
             analyse.run(ctx)            # what the new files say, cached; every article's record; the vocabulary
             outputs.begin(ctx)          # the new site staged: the last one's files, linked
             export.run(ctx)             # search/: the browser index
             whoosh.run(ctx)             # the Whoosh index, staged
             pages.run(ctx)              # the pages, feeds, sitemap, assets
             figures.run(ctx)            # the 数据 section; data/figures.csv and .json
+            opendata.run(ctx)           # data/articles.jsonl and .csv: every article, its frontmatter and text
             outputs.finish(ctx)         # what no stage makes any more removed; the site stamped
             publish.run(ctx)            # the index and the site swapped in, with the manifest
     except OSError as error:     # a full disk, a folder that may not be written: one line, not a traceback

@@ -38,11 +38,11 @@ class Versions:
         key = digest_of(code, base_url, site_files_digest(), installed_libraries())
         if last and last.get("key") == key:
             return cls(last["analysers"], last["results"], last["stages"], key)
-        from quzhou_archive.pipeline import analyse, export, figures, pages, whoosh
+        from quzhou_archive.pipeline import analyse, export, figures, opendata, pages, whoosh
 
         own = analyse.own_versions()
         results = analyse.result_versions(own)
-        stages = {stage.NAME: stage.version(code, results, base_url) for stage in (whoosh, export, pages, figures)}
+        stages = {stage.NAME: stage.version(code, results, base_url) for stage in (whoosh, export, pages, figures, opendata)}
         return cls(own, results, stages, key)
 
     def plain(self) -> dict:
