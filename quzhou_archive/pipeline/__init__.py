@@ -7,6 +7,8 @@
                   files is made or kept: the digest of its inputs
     export.py     the browser's search index (`search/`)
     whoosh.py     the Whoosh index, staged
+    rawpages.py   the raw newspaper pages beside the articles (raw/), as
+                  they are and with numbered lines, for the pages to link
     pages.py      the pages, feeds, sitemap, assets
     figures.py    the 数据 section and the figures' downloads (data/)
     opendata.py   every article as data: data/articles.jsonl, .csv, and
@@ -59,11 +61,12 @@ def build(articles_dir: Path, out_dir: Path, index_dir: Path, base_url: str = "/
             sources.run(ctx)            # every article file and its digest; what changed
             if nothing_to_do(ctx):
                 return said_nothing_changed(ctx)
-            from quzhou_archive.pipeline import analyse, export, figures, opendata, pages, whoosh   # their libraries take a while to load
+            from quzhou_archive.pipeline import analyse, export, figures, opendata, pages, rawpages, whoosh   # their libraries take a while to load
             analyse.run(ctx)            # what the new files say, cached; every article's record; the vocabulary
             outputs.begin(ctx)          # the new site staged: the last one's files, linked
             export.run(ctx)             # search/: the browser index
             whoosh.run(ctx)             # the Whoosh index, staged
+            rawpages.run(ctx)           # raw/: the raw pages the articles came from
             pages.run(ctx)              # the pages, feeds, sitemap, assets
             figures.run(ctx)            # the 数据 section; data/figures.csv and .json
             opendata.run(ctx)           # data/articles.jsonl and .csv: every article, its frontmatter and text

@@ -38,11 +38,12 @@ class Versions:
         key = digest_of(code, base_url, site_files_digest(), installed_libraries())
         if last and last.get("key") == key:
             return cls(last["analysers"], last["results"], last["stages"], key)
-        from quzhou_archive.pipeline import analyse, export, figures, opendata, pages, whoosh
+        from quzhou_archive.pipeline import analyse, export, figures, opendata, pages, rawpages, whoosh
 
         own = analyse.own_versions()
         results = analyse.result_versions(own)
-        stages = {stage.NAME: stage.version(code, results, base_url) for stage in (whoosh, export, pages, figures, opendata)}
+        stages = {stage.NAME: stage.version(code, results, base_url) for stage in (whoosh, export, pages, figures, opendata,
+                                                                              rawpages)}
         return cls(own, results, stages, key)
 
     def plain(self) -> dict:
@@ -106,6 +107,7 @@ class BuildContext:
     staged_index: Path | None = None        # the new Whoosh index, staged
     site: object = None                     # outputs.StagedSite: the new site, staged
     outputs: object = None                  # outputs.Outputs: every file of the new site, made or kept
+    raw_files: frozenset = frozenset()      # the raw pages published (their names), which article pages link
     model: object = None                    # site.model.SiteModel: the site as the articles' cards make it
     index_files: dict[str, list] = field(default_factory=dict)
     stamp: str | None = None

@@ -50,6 +50,7 @@ class RenderKit(Kit):
     site: StagedSite
     base_url: str
     cache_folder: str
+    raw_files: frozenset = frozenset()
     _renderer: render.Renderer | None = field(default=None, repr=False)
     _cache: AnalysisCache | None = field(default=None, repr=False)
 
@@ -76,7 +77,7 @@ def _render_one(kit: RenderKit, page: site_model.Page) -> list[SiteFile]:
         return [kit.site.write(page.path, kit._renderer.render(page))]
     found = analyse.read(kit.cache, page.context["content"], *READS)
     html, marked = mark_figures(found.content.html, found.figures)
-    page = site_pages.complete_article_page(page, found.meta, found.figures, marked)
+    page = site_pages.complete_article_page(page, found.meta, found.figures, marked, kit.raw_files)
     ref = citations.reference_of(page.context, kit.base_url + page.path, site_model.SITE_NAME)
     page = site_model.Page(page.path, page.template, {**page.context, "cite": citations.page_context(ref, page.path)})
     made = [kit.site.write(page.path, kit._renderer.render(page, html))]
@@ -95,12 +96,13 @@ def run(ctx) -> None:
         ctx.model = model
         same_cards = digest_of(stage, cards)
         lists_kept = ctx.outputs.keep_group(LISTS, same_cards)
-        articles_kept = ctx.outputs.keep_group(ARTICLES, stage)
+        # an article page links its raw page if that is published: when the raw pages published change, all are decided again
+        articles_kept = ctx.outputs.keep_group(ARTICLES, digest_of(stage, sorted(ctx.raw_files)))
         pages = itertools.chain(() if lists_kept else site_pages.list_pages(model),
                                 article_pages(ctx, model) if articles_kept else every_article_page(ctx, model))
         todo = (page for page in pages if wanted(ctx, stage, page))
         expected = len(ctx.plan.changed) if lists_kept and articles_kept else int(len(ctx.records) * PAGES_PER_ARTICLE)
-        with Workers(ctx.jobs, RenderKit(ctx.site, ctx.base_url, ctx.cache.path)) as pool:
+        with Workers(ctx.jobs, RenderKit(ctx.site, ctx.base_url, ctx.cache.path, ctx.raw_files)) as pool:
             for made in progress(rendered(pool, todo, expected), desc="render", unit="page"):
                 for file in made:
                     ctx.outputs.made(file)
@@ -130,7 +132,13 @@ def page_group(page: site_model.Page) -> str:
 
 def every_article_page(ctx, model: site_model.SiteModel):
     for item in model.items:
-        yield site_pages.article_page(model, item, ctx.records[item.id].digest)
+        yield with_raw(ctx, site_pages.article_page(model, item, ctx.records[item.id].digest))
+
+
+def with_raw(ctx, page: site_model.Page) -> site_model.Page:
+    """The page's inputs name the raw pages published, which it may link."""
+    page.context["raw"] = digest_of(sorted(ctx.raw_files))
+    return page
 
 
 def article_pages(ctx, model: site_model.SiteModel):
@@ -149,7 +157,7 @@ def article_pages(ctx, model: site_model.SiteModel):
             for card in filter(None, (old, new)):
                 affected |= site_model.showing(model, site_model.SiteModel.item_of(aid, site_model.Card._make(card)))
     for aid in sorted(affected & model.by_id.keys()):
-        yield site_pages.article_page(model, model.by_id[aid], ctx.records[aid].digest)
+        yield with_raw(ctx, site_pages.article_page(model, model.by_id[aid], ctx.records[aid].digest))
 
 
 def rendered(pool: Workers, pages, expected: int, batch: int = 2048):

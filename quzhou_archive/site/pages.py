@@ -291,15 +291,20 @@ def article_page(model: SiteModel, item: Item, content: str) -> Page:
     })
 
 
-def complete_article_page(page: Page, meta: ArticleMeta, figures: list = (), marked: set[int] = frozenset()) -> Page:
+def complete_article_page(page: Page, meta: ArticleMeta, figures: list = (), marked: set[int] = frozenset(),
+                          raw_files=frozenset()) -> Page:
     """An article's page with what its own file says besides its card: its
-    credits, photos, notes, source, and the figures its text reports
+    credits, photos, notes, source (linked to its raw page's lines when that
+    is published, one of `raw_files`), and the figures its text reports
     (`marked`: the numbers of those whose quote in the text carries its id)."""
+    from quzhou_archive.site.raw import source_link
+
     a = page.context["a"]
     authors = list(meta.authors)
     own = {"authors": authors, "photographers": list(meta.photographers), "byline": list(meta.byline),
            "photos": list(meta.photos), "notes": list(meta.notes), "source_file": meta.source_file,
-           "source_lines": list(meta.source_lines) if meta.source_lines else None}
+           "source_lines": list(meta.source_lines) if meta.source_lines else None,
+           "source_url": source_link(meta.source_file, meta.source_lines, raw_files)}
     return Page(page.path, page.template, {
         **page.context, "a": {**a, **own}, "figures": article_figures(figures, marked),
         "citation": citation(a["title"], a["subtitle"], authors, a["paper"], a["date"], a["page"])})
