@@ -98,7 +98,7 @@ def building(articles_dir: Path, out_dir: Path, index_dir: Path, base_url: str, 
         if full or last.settings != settings or not outputs_agree(last, out_dir, index_dir):
             last = Manifest()
         ctx = BuildContext(articles_dir, out_dir, index_dir, base_url, jobs, full, state, settings,
-                           Versions.now(base_url, last.versions), last, known=known)
+                           Versions.now(base_url, last.versions, raw_pages(articles_dir)), last, known=known)
         ctx.repair = Repair() if last.empty else check_outputs(last, out_dir, index_dir)
         ctx.cache = AnalysisCache(state)
         try:
@@ -111,6 +111,12 @@ def building(articles_dir: Path, out_dir: Path, index_dir: Path, base_url: str, 
             raise
         finally:
             ctx.cache.close()
+
+
+def raw_pages(articles_dir: Path) -> list:
+    from quzhou_archive.site.raw import folder_state, raw_folder
+
+    return folder_state(raw_folder(articles_dir))
 
 
 def nothing_to_do(ctx: BuildContext) -> bool:

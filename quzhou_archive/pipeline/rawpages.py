@@ -27,8 +27,7 @@ def run(ctx) -> None:
         stage = ctx.versions.stages[NAME]
         files = raw.publishable(raw.raw_folder(ctx.articles_dir))
         ctx.raw_files = frozenset(files)
-        seen = [(name, path.stat().st_size, path.stat().st_mtime_ns) for name, path in files.items()]
-        if ctx.outputs.keep_group(GROUP, digest_of(stage, seen)):
+        if ctx.outputs.keep_group(GROUP, digest_of(stage, raw.folder_state(raw.raw_folder(ctx.articles_dir)))):
             return
         renderer = render.Renderer(ctx.base_url)
         for name, path in files.items():

@@ -32,6 +32,12 @@ def publishable(folder: Path) -> dict[str, Path]:
             if p.is_file() and PUBLISHABLE.fullmatch(p.name) and not p.name.endswith(".html")}
 
 
+def folder_state(folder: Path) -> list:
+    """What the published raw pages are made from, as cheaply as it is seen:
+    each file's name, size and modification time."""
+    return [(name, p.stat().st_size, p.stat().st_mtime_ns) for name, p in publishable(folder).items()]
+
+
 def file_path(name: str) -> str:
     return f"{FOLDER}/{name}"
 

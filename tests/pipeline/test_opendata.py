@@ -79,3 +79,22 @@ def test_an_edited_article_flows_into_the_data_and_a_removed_one_goes(built, tmp
     assert build(articles, site, index, base_url="/arc/", jobs=1) == 0
     assert aid not in [r["id"] for r in jsonl(site)]
     assert not any((site / p).exists() for p in download_paths(article_url(aid)).values())
+
+
+def test_raw_pages_are_published_and_linked_only_when_there(built, capsys):
+    articles, site, index = built
+    page = next(p for p in store.article_paths(articles) if store.read_article(articles, p).meta.get("source"))
+    article = store.read_article(articles, page)
+    name, first = article.meta["source"]["file"], article.meta["source"]["lines"][0]
+    html = site / article_url(article.id)
+    assert "raw/" not in html.read_text(encoding="utf-8")          # no raw folder beside the articles: no link
+    (articles.parent / "raw").mkdir()
+    shutil.copy(ROOT / "raw" / name, articles.parent / "raw" / name)
+    assert build(articles, site, index, base_url="/arc/", jobs=1) == 0
+    assert (site / "raw" / name).read_bytes() == (ROOT / "raw" / name).read_bytes()
+    view = (site / "raw" / f"{name}.html").read_text(encoding="utf-8")
+    assert f'id="L{first}"' in view
+    assert f'raw/{name}.html#L{first}"' in html.read_text(encoding="utf-8")
+    (articles.parent / "raw" / name).unlink()
+    assert build(articles, site, index, base_url="/arc/", jobs=1) == 0
+    assert not (site / "raw").exists() and "raw/" not in html.read_text(encoding="utf-8")
