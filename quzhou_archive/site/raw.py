@@ -51,10 +51,11 @@ def line_anchor(number: int) -> str:
 
 
 def source_link(name: str | None, lines, published) -> str | None:
-    """Where an article's source lines are shown, if its raw file is published."""
+    """Where an article's source lines are shown, if its raw file is published:
+    at its first line, the range in the query (which `static/raw.js` marks)."""
     if not name or name not in published:
         return None
-    return view_path(name) + (f"#{line_anchor(lines[0])}" if lines else "")
+    return view_path(name) + (f"?lines={lines[0]}-{lines[1]}#{line_anchor(lines[0])}" if lines else "")
 
 
 def decoded(path: Path, data: bytes) -> tuple[list[str], str]:

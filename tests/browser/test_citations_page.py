@@ -66,9 +66,12 @@ def test_the_downloads_load_and_say_the_same(page):
 
 
 def test_the_source_line_opens_the_raw_page_at_its_line(page):
-    first = page.get_attribute(".facts a[href*='raw/']", "href").rsplit("#L", 1)[1]
+    first, last = page.get_attribute(".facts a[href*='raw/']", "href").split("?lines=")[1].split("#")[0].split("-")
     page.click(".facts a[href*='raw/']")
     assert page.url.endswith(f"#L{first}")
+    page.wait_for_selector(f"#L{last}.cited")
+    assert page.eval_on_selector_all(".line.cited", "els => els.map(e => e.id)") == \
+           [f"L{n}" for n in range(int(first), int(last) + 1)]
     assert page.eval_on_selector(f"#L{first}", "el => getComputedStyle(el).backgroundColor") != "rgba(0, 0, 0, 0)"
     original = page.get_attribute("a[download]", "href")
     assert page.request.get(page.url.rsplit("/", 1)[0] + "/" + original).status == 200

@@ -94,7 +94,7 @@ def test_raw_pages_are_published_and_linked_only_when_there(built, capsys):
     assert (site / "raw" / name).read_bytes() == (ROOT / "raw" / name).read_bytes()
     view = (site / "raw" / f"{name}.html").read_text(encoding="utf-8")
     assert f'id="L{first}"' in view
-    assert f'raw/{name}.html#L{first}"' in html.read_text(encoding="utf-8")
+    assert f'raw/{name}.html?lines={first}-{article.meta["source"]["lines"][1]}#L{first}"' in html.read_text(encoding="utf-8")
     (articles.parent / "raw" / name).unlink()
     assert build(articles, site, index, base_url="/arc/", jobs=1) == 0
     assert not (site / "raw").exists() and "raw/" not in html.read_text(encoding="utf-8")

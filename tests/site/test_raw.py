@@ -27,7 +27,7 @@ def test_only_published_files_are_linked_at_their_first_line(tmp_path):
     (tmp_path / ".hidden").write_text("x", encoding="utf-8")
     published = raw.publishable(tmp_path)
     assert list(published) == ["001_ab.txt"]
-    assert raw.source_link("001_ab.txt", [5, 17], published) == "raw/001_ab.txt.html#L5"
+    assert raw.source_link("001_ab.txt", [5, 17], published) == "raw/001_ab.txt.html?lines=5-17#L5"
     assert raw.source_link("001_ab.txt", None, published) == "raw/001_ab.txt.html"
     assert raw.source_link("002.txt", [1, 2], published) is None
     assert raw.publishable(tmp_path / "none") == {}
