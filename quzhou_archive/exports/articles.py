@@ -28,9 +28,20 @@ LIST_SEPARATOR = ";"
 
 def record(article_id: str, meta: dict, body: str, base_url: str = "/") -> dict:
     """One article as a JSON Lines record."""
+    return with_place(article_id, json.loads(frontmatter_and_text(meta, body)), base_url)
+
+
+def frontmatter_and_text(meta: dict, body: str) -> str:
+    """What an article file gives its record, as JSON (its ID and URL are
+    its path's: two files of the same bytes give the same JSON)."""
     own = {k: v for k, v in meta.items() if k not in LEFT_OUT}
     ordered = {k: own.pop(k) for k in FRONTMATTER if k in own}
-    return {"id": article_id, "url": base_url + article_url(article_id), **ordered, **own, "text": body.strip()}
+    return json.dumps({**ordered, **own, "text": body.strip()}, ensure_ascii=False, default=plain)
+
+
+def with_place(article_id: str, fields: dict, base_url: str = "/") -> dict:
+    """The record: ID and URL first, then the file's fields."""
+    return {"id": article_id, "url": base_url + article_url(article_id), **fields}
 
 
 def plain(value):
@@ -41,7 +52,7 @@ def plain(value):
 
 
 def as_jsonl(records: list[dict]) -> str:
-    return "".join(json.dumps(r, ensure_ascii=False, default=plain) + "\n" for r in records)
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
 
 
 def csv_row(rec: dict) -> dict:

@@ -19,7 +19,7 @@ META = {"title": "标题", "subtitle": None, "kicker": None, "date": "2024-11-30
 def test_a_record_has_every_frontmatter_field_but_the_digest_and_the_text():
     rec = export.record("2024/11/30/a-01", dict(META), "第一段。\n\n## 小标题\n\n第二段。\n", "/arc/")
     assert rec["id"] == "2024/11/30/a-01" and rec["url"] == "/arc/articles/2024/11/30/a-01.html"
-    assert "ingest_digest" not in rec and rec["reviewed"] == dt.date(2025, 1, 2)
+    assert "ingest_digest" not in rec and rec["reviewed"] == "2025-01-02"     # as JSON has it
     assert rec["text"] == "第一段。\n\n## 小标题\n\n第二段。"
     [line] = export.as_jsonl([rec]).splitlines()
     back = json.loads(line)
