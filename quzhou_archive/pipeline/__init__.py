@@ -7,8 +7,12 @@
                   files is made or kept: the digest of its inputs
     export.py     the browser's search index (`search/`)
     whoosh.py     the Whoosh index, staged
+    rawpages.py   the raw newspaper pages beside the articles (raw/), as
+                  they are and with numbered lines, for the pages to link
     pages.py      the pages, feeds, sitemap, assets
     figures.py    the 数据 section and the figures' downloads (data/)
+    opendata.py   every article as data: data/articles.jsonl, .csv, and
+                  the page that documents their fields
     publish.py    the index and the site swapped in together, with the manifest
 
 `BuildContext` (context.py) carries what the stages share; `state.py`
@@ -57,13 +61,15 @@ def build(articles_dir: Path, out_dir: Path, index_dir: Path, base_url: str = "/
             sources.run(ctx)            # every article file and its digest; what changed
             if nothing_to_do(ctx):
                 return said_nothing_changed(ctx)
-            from quzhou_archive.pipeline import analyse, export, figures, pages, whoosh   # their libraries take a while to load
+            from quzhou_archive.pipeline import analyse, export, figures, opendata, pages, rawpages, whoosh   # their libraries take a while to load
             analyse.run(ctx)            # what the new files say, cached; every article's record; the vocabulary
             outputs.begin(ctx)          # the new site staged: the last one's files, linked
             export.run(ctx)             # search/: the browser index
             whoosh.run(ctx)             # the Whoosh index, staged
+            rawpages.run(ctx)           # raw/: the raw pages the articles came from
             pages.run(ctx)              # the pages, feeds, sitemap, assets
             figures.run(ctx)            # the 数据 section; data/figures.csv and .json
+            opendata.run(ctx)           # data/articles.jsonl and .csv: every article, its frontmatter and text
             outputs.finish(ctx)         # what no stage makes any more removed; the site stamped
             publish.run(ctx)            # the index and the site swapped in, with the manifest
     except OSError as error:     # a full disk, a folder that may not be written: one line, not a traceback
@@ -92,7 +98,7 @@ def building(articles_dir: Path, out_dir: Path, index_dir: Path, base_url: str, 
         if full or last.settings != settings or not outputs_agree(last, out_dir, index_dir):
             last = Manifest()
         ctx = BuildContext(articles_dir, out_dir, index_dir, base_url, jobs, full, state, settings,
-                           Versions.now(base_url, last.versions), last, known=known)
+                           Versions.now(base_url, last.versions, raw_pages(articles_dir)), last, known=known)
         ctx.repair = Repair() if last.empty else check_outputs(last, out_dir, index_dir)
         ctx.cache = AnalysisCache(state)
         try:
@@ -105,6 +111,12 @@ def building(articles_dir: Path, out_dir: Path, index_dir: Path, base_url: str, 
             raise
         finally:
             ctx.cache.close()
+
+
+def raw_pages(articles_dir: Path) -> list:
+    from quzhou_archive.site.raw import folder_state, raw_folder
+
+    return folder_state(raw_folder(articles_dir))
 
 
 def nothing_to_do(ctx: BuildContext) -> bool:

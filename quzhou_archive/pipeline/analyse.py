@@ -186,7 +186,26 @@ class FiguresAnalyser(Analyser):
         return [Figure.from_plain(p) for p in plain]
 
 
-ANALYSERS: tuple[Analyser, ...] = (MetaAnalyser(), ContentAnalyser(), TokensAnalyser(), FiguresAnalyser())
+class RecordAnalyser(Analyser):
+    """The article as the open-data downloads hold it (`exports/articles.py`):
+    its frontmatter and text, as JSON, so that those downloads are made from
+    the cache and not from every article file."""
+
+    name = "record"
+
+    def version(self) -> str:
+        from quzhou_archive.exports import articles
+
+        return _code(store.__file__, articles.__file__)
+
+    def analyse(self, article, earlier) -> str:
+        from quzhou_archive.exports import articles
+
+        return articles.frontmatter_and_text(article.meta, article.body)
+
+
+ANALYSERS: tuple[Analyser, ...] = (MetaAnalyser(), ContentAnalyser(), TokensAnalyser(), FiguresAnalyser(),
+                                   RecordAnalyser())
 
 
 @functools.lru_cache(maxsize=None)

@@ -28,21 +28,24 @@ class Versions:
     key: str = ""                   # the digest of everything the versions are worked out from
 
     @classmethod
-    def now(cls, base_url: str, last: dict | None = None) -> "Versions":
+    def now(cls, base_url: str, last: dict | None = None, raw_pages: list = ()) -> "Versions":
         """The versions of now: the last build's (`last`, as `plain()` gave
         them) when what they are worked out from is as it was — the code
         and data of the package, the templates and assets, the libraries
-        installed, the base URL — which costs no import of the stages'
-        libraries; else worked out anew."""
+        installed, the base URL, and the raw pages published beside the
+        articles (`raw_pages`: their names, sizes and times, so that a build
+        whose articles are as they were still publishes a changed raw page)
+        — which costs no import of the stages' libraries; else worked out anew."""
         code = tree_digest(PACKAGE, suffixes=(".py", ".yaml", ".txt"))
-        key = digest_of(code, base_url, site_files_digest(), installed_libraries())
+        key = digest_of(code, base_url, site_files_digest(), installed_libraries(), list(raw_pages))
         if last and last.get("key") == key:
             return cls(last["analysers"], last["results"], last["stages"], key)
-        from quzhou_archive.pipeline import analyse, export, figures, pages, whoosh
+        from quzhou_archive.pipeline import analyse, export, figures, opendata, pages, rawpages, whoosh
 
         own = analyse.own_versions()
         results = analyse.result_versions(own)
-        stages = {stage.NAME: stage.version(code, results, base_url) for stage in (whoosh, export, pages, figures)}
+        stages = {stage.NAME: stage.version(code, results, base_url) for stage in (whoosh, export, pages, figures, opendata,
+                                                                              rawpages)}
         return cls(own, results, stages, key)
 
     def plain(self) -> dict:
@@ -106,6 +109,7 @@ class BuildContext:
     staged_index: Path | None = None        # the new Whoosh index, staged
     site: object = None                     # outputs.StagedSite: the new site, staged
     outputs: object = None                  # outputs.Outputs: every file of the new site, made or kept
+    raw_files: frozenset = frozenset()      # the raw pages published (their names), which article pages link
     model: object = None                    # site.model.SiteModel: the site as the articles' cards make it
     index_files: dict[str, list] = field(default_factory=dict)
     stamp: str | None = None

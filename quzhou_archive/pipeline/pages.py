@@ -26,7 +26,7 @@ from quzhou_archive.pipeline.state import AnalysisCache, digest_of, tree_digest
 from quzhou_archive.pipeline.timing import timed
 from quzhou_archive.pipeline.workers import Kit, Workers
 from quzhou_archive.progress import progress
-from quzhou_archive.site import feeds, render
+from quzhou_archive.site import citations, feeds, render
 from quzhou_archive.site import model as site_model
 from quzhou_archive.site import pages as site_pages
 from quzhou_archive.site.marks import mark_figures
@@ -51,6 +51,7 @@ class RenderKit(Kit):
     site: StagedSite
     base_url: str
     cache_folder: str
+    raw_files: frozenset = frozenset()
     _renderer: render.Renderer | None = field(default=None, repr=False)
     _cache: AnalysisCache | None = field(default=None, repr=False)
 
@@ -69,18 +70,22 @@ class RenderKit(Kit):
             self._cache = None
 
 
-def _render_one(kit: RenderKit, page: site_model.Page) -> SiteFile:
+def _render_one(kit: RenderKit, page: site_model.Page) -> list[SiteFile]:
     """Render one page into the staged site (in a worker, which reads an
-    article's own part from the cache itself)."""
-    html = None
-    if "content" in page.context:
-        found = analyse.read(kit.cache, page.context["content"], *READS)
-        html, marked = mark_figures(found.content.html, found.figures)
-        speeches: list = []
-        if found.meta.kind == "speech":
-            html, speeches = speech_sections(html, list(found.meta.authors))
-        page = site_pages.complete_article_page(page, found.meta, found.figures, marked, speeches)
-    return kit.site.write(page.path, kit._renderer.render(page, html))
+    article's own part from the cache itself); an article's page with its
+    citation's downloads beside it, made from the same reference."""
+    if "content" not in page.context:
+        return [kit.site.write(page.path, kit._renderer.render(page))]
+    found = analyse.read(kit.cache, page.context["content"], *READS)
+    html, marked = mark_figures(found.content.html, found.figures)
+    speeches: list = []
+    if found.meta.kind == "speech":
+        html, speeches = speech_sections(html, list(found.meta.authors))
+    page = site_pages.complete_article_page(page, found.meta, found.figures, marked, speeches, kit.raw_files)
+    ref = citations.reference_of(page.context, kit.base_url + page.path, site_model.SITE_NAME)
+    page = site_model.Page(page.path, page.template, {**page.context, "cite": citations.page_context(ref, page.path)})
+    made = [kit.site.write(page.path, kit._renderer.render(page, html))]
+    return made + [kit.site.write(path, text) for path, text in citations.downloads(ref, page.path).items()]
 
 
 def page_inputs(stage: str, page: site_model.Page) -> str:
@@ -95,15 +100,31 @@ def run(ctx) -> None:
         ctx.model = model
         same_cards = digest_of(stage, cards)
         lists_kept = ctx.outputs.keep_group(LISTS, same_cards)
-        articles_kept = ctx.outputs.keep_group(ARTICLES, stage)
+        # an article page links its raw page if that is published: when the raw pages published change, all are decided again
+        articles_kept = ctx.outputs.keep_group(ARTICLES, digest_of(stage, sorted(ctx.raw_files)))
         pages = itertools.chain(() if lists_kept else site_pages.list_pages(model),
                                 article_pages(ctx, model) if articles_kept else every_article_page(ctx, model))
-        todo = (page for page in pages if ctx.outputs.want(page_group(page), page.path, page_inputs(stage, page)))
+        todo = (page for page in pages if wanted(ctx, stage, page))
         expected = len(ctx.plan.changed) if lists_kept and articles_kept else int(len(ctx.records) * PAGES_PER_ARTICLE)
-        with Workers(ctx.jobs, RenderKit(ctx.site, ctx.base_url, ctx.cache.path)) as pool:
+        with Workers(ctx.jobs, RenderKit(ctx.site, ctx.base_url, ctx.cache.path, ctx.raw_files)) as pool:
             for made in progress(rendered(pool, todo, expected), desc="render", unit="page"):
-                ctx.outputs.made(made)
+                for file in made:
+                    ctx.outputs.made(file)
         fixed_files(ctx, model, stage, same_cards)
+
+
+def page_files(page: site_model.Page) -> list[str]:
+    """The files a page is made as: an article's, its citation's downloads too."""
+    if "content" not in page.context:
+        return [page.path]
+    return [page.path, *citations.download_paths(page.path).values()]
+
+
+def wanted(ctx, stage: str, page: site_model.Page) -> bool:
+    """Must the page be made now? Every one of its files is named, so that
+    all are made together when any one is."""
+    inputs = page_inputs(stage, page)
+    return any([ctx.outputs.want(page_group(page), path, inputs) for path in page_files(page)])
 
 
 def page_group(page: site_model.Page) -> str:
@@ -115,7 +136,13 @@ def page_group(page: site_model.Page) -> str:
 
 def every_article_page(ctx, model: site_model.SiteModel):
     for item in model.items:
-        yield site_pages.article_page(model, item, ctx.records[item.id].digest)
+        yield with_raw(ctx, site_pages.article_page(model, item, ctx.records[item.id].digest))
+
+
+def with_raw(ctx, page: site_model.Page) -> site_model.Page:
+    """The page's inputs name the raw pages published, which it may link."""
+    page.context["raw"] = digest_of(sorted(ctx.raw_files))
+    return page
 
 
 def article_pages(ctx, model: site_model.SiteModel):
@@ -124,7 +151,8 @@ def article_pages(ctx, model: site_model.SiteModel):
     articles whose page shows one whose card changed, came or went — its
     neighbours in its issue and those it may be a related story of
     (`site_model.showing`), where it was and where it is."""
-    ctx.outputs.drop([site_model.article_url(aid) for aid in ctx.plan.removed])
+    ctx.outputs.drop([path for aid in ctx.plan.removed
+                      for path in [site_model.article_url(aid), *citations.download_paths(site_model.article_url(aid)).values()]])
     affected = set(ctx.plan.changed)
     for aid in ctx.plan.changed | ctx.plan.removed:
         old = ctx.last.articles[aid].card if aid in ctx.last.articles else None
@@ -133,7 +161,7 @@ def article_pages(ctx, model: site_model.SiteModel):
             for card in filter(None, (old, new)):
                 affected |= site_model.showing(model, site_model.SiteModel.item_of(aid, site_model.Card._make(card)))
     for aid in sorted(affected & model.by_id.keys()):
-        yield site_pages.article_page(model, model.by_id[aid], ctx.records[aid].digest)
+        yield with_raw(ctx, site_pages.article_page(model, model.by_id[aid], ctx.records[aid].digest))
 
 
 def rendered(pool: Workers, pages, expected: int, batch: int = 2048):
@@ -152,6 +180,7 @@ def fixed_files(ctx, model: site_model.SiteModel, stage: str, same_cards: str) -
     if ctx.outputs.keep_group(FILES, same_cards):
         return
     renderer = render.Renderer(ctx.base_url)
-    for rel, data in feeds.fixed_files(model, renderer, ctx.outputs.paths(LISTS) + ctx.outputs.paths(ARTICLES)).items():
+    pages = [p for p in ctx.outputs.paths(LISTS) + ctx.outputs.paths(ARTICLES) if p.endswith(".html")]
+    for rel, data in feeds.fixed_files(model, renderer, pages).items():
         data = data.encode("utf-8") if isinstance(data, str) else data
         ctx.outputs.write(FILES, rel, digest_of(stage, hashlib.sha256(data).hexdigest()), lambda: data)

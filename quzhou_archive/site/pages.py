@@ -342,19 +342,23 @@ def article_trail(model: SiteModel, item: Item) -> list[tuple[str, str]]:
 
 
 def complete_article_page(page: Page, meta: ArticleMeta, figures: list = (), marked: set[int] = frozenset(),
-                          speeches: list[dict] = ()) -> Page:
+                          speeches: list[dict] = (), raw_files=frozenset()) -> Page:
     """An article's page with what its own file says besides its card: its
-    credits, photos, notes, source, the figures its text reports
+    credits, photos, notes, source (linked to its raw page's lines when that
+    is published, one of `raw_files`), the figures its text reports
     (`marked`: the numbers of those whose quote in the text carries its id),
     a speech collection's contents (`speeches`, from `story.speech_sections`)
     and the page a teaser points to."""
+    from quzhou_archive.site.raw import source_link
+
     a = page.context["a"]
     authors = list(meta.authors)
     teaser = teaser_target(meta.extras.get("see_page"), page.context.get("issue_url"),
                            page.context.get("issue_pages", [])) if meta.kind == "teaser" else None
     own = {"authors": authors, "photographers": list(meta.photographers), "byline": list(meta.byline),
            "photos": list(meta.photos), "notes": list(meta.notes), "source_file": meta.source_file,
-           "source_lines": list(meta.source_lines) if meta.source_lines else None}
+           "source_lines": list(meta.source_lines) if meta.source_lines else None,
+           "source_url": source_link(meta.source_file, meta.source_lines, raw_files)}
     return Page(page.path, page.template, {
         **page.context, "a": {**a, **own}, "figures": article_figures(figures, marked),
         "speeches": list(speeches), "teaser": teaser,

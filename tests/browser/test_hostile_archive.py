@@ -124,7 +124,7 @@ def watched(browser, hostile_site):
     context.close()
 
 
-SHIPPED_SCRIPTS = ["static/search-ui.js", "static/highlight.js"]
+SHIPPED_SCRIPTS = ["static/search-ui.js", "static/highlight.js", "static/cite.js", "static/raw.js"]
 
 # every element a page holds that could run script or lead elsewhere, as the browser resolved it
 PAGE_AUDIT = """(shipped) => {
@@ -142,7 +142,11 @@ PAGE_AUDIT = """(shipped) => {
         }
     }
     for (const s of document.querySelectorAll('script, iframe, object, embed, form, svg, details')) {
-        const ours = s.tagName === 'SCRIPT' && shipped.some((name) => s.src.endsWith(name)) || s.tagName === 'FORM' && s.role === 'search';
+        // an article's JSON-LD is data, never run: it is ours if it is one JSON value and nothing else
+        const data = s.tagName === 'SCRIPT' && s.type === 'application/ld+json' && !s.src && (() => {
+            try { JSON.parse(s.textContent); return true; } catch (e) { return false; } })();
+        const ours = s.tagName === 'SCRIPT' && shipped.some((name) => s.src.endsWith(name)) || data
+            || s.tagName === 'FORM' && s.role === 'search';
         if (!ours) problems.push(`<${s.tagName.toLowerCase()}>`);
     }
     return problems;

@@ -82,7 +82,7 @@ def test_article_page_has_what_a_researcher_needs(site):
     page = read(site, "articles/2024/11/30/quzhou-ribao-p01-03.html")
     for text in ("第七届世界浙商大会衢州专题活动举行", "徐张艳蔡晓春致辞", "2024年11月30日", "衢州日报 第1版",
                  "胡灵萍 余黎红 李若莹", "001_3b0daec07d260e75.txt", "第 43–51 行",
-                 "胡灵萍, 余黎红, 李若莹. 第七届世界浙商大会衢州专题活动举行:徐张艳蔡晓春致辞 杜兴林主持[N]. 衢州日报, 2024-11-30(01).",
+                 "胡灵萍, 余黎红, 李若莹. 第七届世界浙商大会衢州专题活动举行:徐张艳蔡晓春致辞 杜兴林主持[N/OL]. 衢州日报, 2024-11-30(01)[<span class=\"cited\" data-cited>引用日期</span>].",
                  'rel="prev"', 'rel="next"', "相关报道", 'href="../../../../counties/quzhou.html"',
                  f'<link rel="canonical" href="{BASE}articles/2024/11/30/quzhou-ribao-p01-03.html">',
                  '<meta property="og:type" content="article">'):

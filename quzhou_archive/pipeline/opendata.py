@@ -1,0 +1,55 @@
+"""The open-data stage: every article, with all its frontmatter and its
+text, as `data/articles.jsonl` and `data/articles.csv` (`exports/articles.py`),
+and `data/index.html`, the page that documents their fields.
+
+The files are made from every article file, so they are kept as a group
+while no article file changed, came or went; otherwise they are made again
+from the `record` analyser's results (each file's frontmatter and text as
+JSON, cached by its digest: one query, no article file read again).
+"""
+from __future__ import annotations
+
+import json
+import marshal
+
+from quzhou_archive.exports import articles as export
+from quzhou_archive.pipeline.state import digest_of, tree_digest
+from quzhou_archive.pipeline.timing import timed
+from quzhou_archive.site import model as site_model
+from quzhou_archive.site import render
+from quzhou_archive.site.model import Page
+
+NAME = "opendata"
+READS = ("record",)
+GROUP = "opendata"
+JSONL, CSV, PAGE = "data/articles.jsonl", "data/articles.csv", "data/index.html"
+
+
+def version(code: str, results: dict[str, str], base_url: str) -> str:
+    return digest_of(code, [results[name] for name in READS], tree_digest(site_model.TEMPLATES), tree_digest(site_model.STATIC), base_url)[:16]
+
+
+def run(ctx) -> None:
+    with timed("open data"):
+        stage = ctx.versions.stages[NAME]
+        inputs = digest_of(stage, sorted((s.id, s.digest) for s in ctx.sources))
+        if ctx.outputs.keep_group(GROUP, inputs):
+            return
+        records = archive_records(ctx)
+        ctx.outputs.write(GROUP, JSONL, inputs, lambda: export.as_jsonl(records))
+        ctx.outputs.write(GROUP, CSV, inputs, lambda: export.as_csv(records))
+        count = len(records)
+        ctx.outputs.write(GROUP, PAGE, digest_of(stage, count),
+                          lambda: render.Renderer(ctx.base_url).render(data_page(count)))
+
+
+def archive_records(ctx) -> list[dict]:
+    """Every article's record, in the order of the IDs."""
+    cached = ctx.cache.every("record")
+    return [export.with_place(aid, json.loads(marshal.loads(cached[ctx.records[aid].digest])), ctx.base_url)
+            for aid in sorted(ctx.records)]
+
+
+def data_page(count: int) -> Page:
+    return Page(PAGE, "data.html", {"page_title": "开放数据", "section": "", "count": count,
+                                     "csv_fields": export.CSV_FIELDS, "separator": export.LIST_SEPARATOR})

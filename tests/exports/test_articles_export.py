@@ -1,0 +1,40 @@
+"""The whole archive as data: every record read back as a researcher
+would read it, and held against the article files."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+
+from quzhou_archive.exports import articles as export
+
+
+META = {"title": "标题", "subtitle": None, "kicker": None, "date": "2024-11-30", "paper": "衢州日报", "page": 1,
+        "counties": ["柯城区", "衢江区"], "topics": [], "authors": ["张三"], "photographers": [], "kind": "news",
+        "photos": [{"caption": "说明,有逗号", "credit": "李四 摄"}], "source": {"file": "001.txt", "lines": [3, 9]},
+        "ingest_digest": "sha256:00", "reviewed": dt.date(2025, 1, 2)}
+
+
+def test_a_record_has_every_frontmatter_field_but_the_digest_and_the_text():
+    rec = export.record("2024/11/30/a-01", dict(META), "第一段。\n\n## 小标题\n\n第二段。\n", "/arc/")
+    assert rec["id"] == "2024/11/30/a-01" and rec["url"] == "/arc/articles/2024/11/30/a-01.html"
+    assert "ingest_digest" not in rec and rec["reviewed"] == "2025-01-02"     # as JSON has it
+    assert rec["text"] == "第一段。\n\n## 小标题\n\n第二段。"
+    [line] = export.as_jsonl([rec]).splitlines()
+    back = json.loads(line)
+    assert back["reviewed"] == "2025-01-02" and back["source"] == {"file": "001.txt", "lines": [3, 9]}
+    assert list(back)[:4] == ["id", "url", "title", "subtitle"] and list(back)[-1] == "text"
+
+
+def test_the_csv_reads_back_with_lists_joined_and_the_rest_as_json():
+    rec = export.record("a", dict(META), "一段,有逗号\n\n“两段”")
+    text = export.as_csv([rec])
+    assert text.startswith("\ufeff")
+    [row] = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
+    assert tuple(row) == export.CSV_FIELDS
+    assert row["counties"].split(export.LIST_SEPARATOR) == ["柯城区", "衢江区"]
+    assert json.loads(row["photos"]) == META["photos"]
+    assert row["source_file"] == "001.txt" and row["source_lines"] == "3-9"
+    assert json.loads(row["extra"]) == {"reviewed": "2025-01-02"}
+    assert row["subtitle"] == "" and row["page"] == "1" and row["text"] == "一段,有逗号\n\n“两段”"
