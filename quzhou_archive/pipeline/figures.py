@@ -3,9 +3,10 @@
 section (`site/figures.py`) and as downloads, `data/figures.csv` and
 `data/figures.json` (`exports/figures.py`).
 
-Its files are made from every article's figures and card, so they are
-kept as a group while no article file changed, came or went; otherwise
-the figures are read from the cache (one query) and each file is made
+Its files are made from every article's figures and the headline, date,
+paper and page they are shown with, so they are kept as a group while
+none of those changed (an edit of an article's other words changes
+nothing here); otherwise the figures are decoded and each file is made
 again only if its own inputs changed (`Outputs.want`).
 """
 from __future__ import annotations
@@ -38,29 +39,39 @@ def version(code: str, results: dict[str, str], base_url: str) -> str:
 def run(ctx) -> None:
     with timed("figures"):
         stage = ctx.versions.stages[NAME]
-        articles = sorted((aid, r.digest) for aid, r in ctx.records.items())
-        if ctx.outputs.keep_group(GROUP, digest_of(stage, articles)):
+        cached = ctx.cache.every("figures")
+        shown = {aid: what_is_shown(cached[r.digest], r.card) for aid, r in ctx.records.items()}
+        # an edit that leaves every article's figures and their headline, date, paper and page
+        # as they were (most corrections) changes nothing here: nothing is read, nothing made
+        if ctx.outputs.keep_group(GROUP, digest_of(stage, sorted(shown.items()))):
             return
         with timed("figures: read"):
-            rows, idents = archive_rows(ctx)
+            rows, idents = archive_rows(ctx, cached, shown)
         with timed("figures: files"):
             write_files(ctx, stage, rows, idents)
 
 
-def archive_rows(ctx) -> tuple[list[dict], list[str]]:
+def what_is_shown(figures: bytes, card: tuple) -> str:
+    """A digest of all the section shows of one article: its figures (as
+    cached) and the headline, date, paper and page its rows carry."""
+    headline = site_model.Card._make(card)
+    return hashlib.sha1(figures + marshal.dumps((headline.title, headline.date, headline.paper,
+                                                  headline.page))).hexdigest()[:20]
+
+
+def archive_rows(ctx, cached: dict[str, bytes], shown: dict[str, str]) -> tuple[list[dict], list[str]]:
     """Every figure of every article, in the order of the articles' IDs, and
-    for each a string that changes whenever it does: its article file's
-    digest and its place among that article's figures."""
+    for each a string that changes whenever what is shown of it does (the
+    article's `what_is_shown` and the figure's place among its figures)."""
     from quzhou_archive.analyse.figures import Figure
 
-    cached = ctx.cache.every("figures")
     found, idents = [], []
     for aid in sorted(ctx.records):
         record = ctx.records[aid]
         figures = [Figure.from_plain(p) for p in marshal.loads(cached[record.digest])]
         if figures:
             found.append((aid, site_model.Card._make(record.card), figures))
-            idents += [f"{record.digest}:{n}" for n in range(len(figures))]
+            idents += [f"{shown[aid]}:{n}" for n in range(len(figures))]
     return export.rows(found, ctx.base_url), idents
 
 

@@ -118,3 +118,19 @@ def test_a_removed_article_takes_its_figures_with_it(built, extractor, capsys):
     assert build(articles, site, index, jobs=1) == 0
     assert gone not in {r["article"] for r in figures_json(site)}
     assert all(gone not in p.read_text(encoding="utf-8") for p in (site / "figures").rglob("*.html"))
+
+
+def test_an_edit_that_leaves_the_figures_as_they_were_touches_none_of_the_data_files(built, extractor, capsys,
+                                                                                     monkeypatch):
+    from quzhou_archive.pipeline import figures as stage
+
+    articles, site, index = built
+    reads, read = [], stage.archive_rows
+    monkeypatch.setattr(stage, "archive_rows", lambda *args: reads.append(args) or read(*args))
+    path = next(p for p in sorted(articles.rglob("*.md")) if AMOUNT.search(p.read_text(encoding="utf-8")))
+    path.write_text(path.read_text(encoding="utf-8") + "\n另据介绍，活动现场气氛热烈。\n", encoding="utf-8")
+    data = {p: p.stat().st_ino for p in [*(site / "figures").rglob("*.html"), *(site / "data").glob("figures.*")]}
+    assert build(articles, site, index, jobs=1) == 0
+    assert "1 changed" in capsys.readouterr().out
+    assert {p: p.stat().st_ino for p in data} == data        # the same files, not even written again
+    assert reads == []                                       # not a figure decoded: the group stands as it was
