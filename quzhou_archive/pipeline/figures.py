@@ -40,26 +40,31 @@ def run(ctx) -> None:
     with timed("figures"):
         stage = ctx.versions.stages[NAME]
         cached = ctx.cache.every("figures")
-        shown = {aid: what_is_shown(cached[r.digest], r.card) for aid, r in ctx.records.items()}
-        # an edit that leaves every article's figures and their headline, date, paper and page
-        # as they were (most corrections) changes nothing here: nothing is read, nothing made
+        plain = {aid: marshal.loads(cached[r.digest]) for aid, r in ctx.records.items()}
+        shown = {aid: what_is_shown(plain[aid], r.card) for aid, r in ctx.records.items()}
+        # an edit that leaves what the section shows of every article as it was (most
+        # corrections: words around the figures) changes nothing here: nothing is made
         if ctx.outputs.keep_group(GROUP, digest_of(stage, sorted(shown.items()))):
             return
         with timed("figures: read"):
-            rows, idents = archive_rows(ctx, cached, shown)
+            rows, idents = archive_rows(ctx, plain, shown)
         with timed("figures: files"):
             write_files(ctx, stage, rows, idents)
 
 
-def what_is_shown(figures: bytes, card: tuple) -> str:
-    """A digest of all the section shows of one article: its figures (as
-    cached) and the headline, date, paper and page its rows carry."""
+SHOWN = slice(4, None)      # of a figure's plain tuple, what the section shows: not where in the text it stands
+
+
+def what_is_shown(figures: list, card: tuple) -> str:
+    """A digest of all the section shows of one article: its figures (but
+    their places in the text, which an edit before them moves) and the
+    headline, date, paper and page their rows carry."""
     headline = site_model.Card._make(card)
-    return hashlib.sha1(figures + marshal.dumps((headline.title, headline.date, headline.paper,
-                                                  headline.page))).hexdigest()[:20]
+    return hashlib.sha1(marshal.dumps(([(f[0], f[1], *f[SHOWN]) for f in figures], headline.title, headline.date,
+                                       headline.paper, headline.page))).hexdigest()[:20]
 
 
-def archive_rows(ctx, cached: dict[str, bytes], shown: dict[str, str]) -> tuple[list[dict], list[str]]:
+def archive_rows(ctx, plain: dict[str, list], shown: dict[str, str]) -> tuple[list[dict], list[str]]:
     """Every figure of every article, in the order of the articles' IDs, and
     for each a string that changes whenever what is shown of it does (the
     article's `what_is_shown` and the figure's place among its figures)."""
@@ -67,10 +72,9 @@ def archive_rows(ctx, cached: dict[str, bytes], shown: dict[str, str]) -> tuple[
 
     found, idents = [], []
     for aid in sorted(ctx.records):
-        record = ctx.records[aid]
-        figures = [Figure.from_plain(p) for p in marshal.loads(cached[record.digest])]
+        figures = [Figure.from_plain(p) for p in plain[aid]]
         if figures:
-            found.append((aid, site_model.Card._make(record.card), figures))
+            found.append((aid, site_model.Card._make(ctx.records[aid].card), figures))
             idents += [f"{shown[aid]}:{n}" for n in range(len(figures))]
     return export.rows(found, ctx.base_url), idents
 
