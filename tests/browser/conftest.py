@@ -15,6 +15,7 @@ from quzhou_archive.site.serve import make_server
 from tests.conftest import ROOT
 
 BASE = "/REPO/"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # Chromium as a quiet, offline test browser: no sandbox as root, no background calls home.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -84,3 +85,12 @@ def run_search(page, server: str, queries: list[str], limit: int) -> list[list[s
         }""",
         [queries, limit],
     )
+
+
+def serious_problems(page) -> list[tuple]:
+    """What axe-core finds serious or critical on the page as it is now: (rule, impact, first element)."""
+    assert AXE.exists(), "axe-core missing: run `npm ci` (sh setup.sh does)"
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [(v["id"], v["impact"], v["nodes"][0]["target"]) for v in result["violations"]
+            if v["impact"] in ("serious", "critical")]

@@ -10,7 +10,7 @@ from urllib.parse import urljoin
 
 import pytest
 
-from tests.browser.test_site import AXE
+from tests.browser.conftest import serious_problems
 
 ARTICLE = "articles/2024/11/30/quzhou-ribao-p01-02.html"
 
@@ -93,8 +93,6 @@ def test_axe_finds_no_serious_problem(browser, server, path, scheme):
     page = context.new_page()
     page.goto(server + path)
     page.wait_for_load_state("networkidle")
-    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    bad = [(v["id"], v["impact"], v["nodes"][0]["target"]) for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    bad = serious_problems(page)
     context.close()
     assert not bad, bad

@@ -14,8 +14,8 @@ import shutil
 import pytest
 
 from quzhou_archive.pipeline import build
-from tests.browser.conftest import BASE, serving
-from tests.browser.test_site import AXE, DESKTOP, PHONE, SCREENSHOTS
+from tests.browser.conftest import BASE, serious_problems, serving
+from tests.browser.test_site import DESKTOP, PHONE, SCREENSHOTS
 from tests.conftest import ROOT
 
 def data_pages(built):
@@ -164,9 +164,7 @@ def test_axe_finds_no_serious_problem_on_the_data_pages(browser, server, built, 
     context = browser.new_context(locale="zh-CN", color_scheme=scheme)
     page = context.new_page()
     page.goto(server + data_pages(built)[which])
-    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    bad = [(v["id"], v["impact"], v["nodes"][0]["target"]) for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    bad = serious_problems(page)
     context.close()
     assert not bad, bad
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_site import AXE, DESKTOP, PHONE, SCREENSHOTS
+from tests.browser.conftest import serious_problems
+from tests.browser.test_site import DESKTOP, PHONE, SCREENSHOTS
 
 PAGES = {
     "year": "dates/2024.html",
@@ -111,8 +112,6 @@ def test_axe_finds_no_serious_problem_on_reading_pages(browser, server, name, sc
     context = browser.new_context(locale="zh-CN", color_scheme=scheme)
     page = context.new_page()
     page.goto(server + PAGES[name])
-    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    bad = [(v["id"], v["impact"], v["nodes"][0]["target"]) for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    bad = serious_problems(page)
     context.close()
     assert not bad, bad

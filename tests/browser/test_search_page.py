@@ -14,7 +14,7 @@ from quzhou_archive import articles as store
 from quzhou_archive.pipeline import build
 from quzhou_archive.search import rank
 from quzhou_archive.synthetic import generate
-from tests.browser.conftest import BASE, serving
+from tests.browser.conftest import BASE, serious_problems, serving
 from tests.conftest import ROOT
 
 HOSTILE_TITLE = '<script>window.__pwned=1</script>工业强市'
@@ -377,13 +377,10 @@ def test_empty_page_offers_examples_and_ways_to_browse(sized, site, viewport):
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("query", ["", "常山 胡柚", "paper:衢州日报"])
 def test_axe_finds_no_serious_problem_on_the_search_page(browser, site, scheme, query):
-    from tests.browser.test_site import AXE
     context = browser.new_context(locale="zh-CN", color_scheme=scheme)
     page = context.new_page()
     open_search(page, site, query)
-    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    bad = [(v["id"], v["impact"], v["nodes"][0]["target"]) for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    bad = serious_problems(page)
     context.close()
     assert not bad, bad
 

@@ -11,9 +11,8 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.browser.conftest import serious_problems
 
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = Path(os.environ.get("SCREENSHOTS", Path(tempfile.gettempdir()) / "archive-screenshots"))
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
@@ -101,16 +100,13 @@ def test_screenshots_at_phone_and_desktop_widths(browser, server, name, path):
                                   "search.html?q=辉埠镇", "dates/2024-11.html", "papers/quzhou-ribao/2024-11-30.html"])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_finds_no_serious_problem(browser, server, path, scheme):
-    assert AXE.exists(), "axe-core missing: run `npm ci` (sh setup.sh does)"
     context = browser.new_context(locale="zh-CN", color_scheme=scheme)
     page = context.new_page()
     page.goto(server + path)
     page.wait_for_load_state("networkidle")
     if path.startswith("search"):
         page.wait_for_selector("#results[data-state=done]", state="attached")
-    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    bad = [(v["id"], v["impact"], v["nodes"][0]["target"]) for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    bad = serious_problems(page)
     context.close()
     assert not bad, bad
 
