@@ -29,8 +29,10 @@ def nice_ticks(low: float, high: float, count: int = 4) -> list[float]:
     return ticks
 
 
-def tick_text(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+def number_text(value) -> str:
+    """12.0 -> 12; 20.235 -> 20.235; 48251 -> 48251 (as printed: no thousands separators)."""
+    value = float(value)
+    return str(int(value)) if value.is_integer() else f"{value:.6g}"
 
 
 def line_chart(points: list[tuple[str, float]], unit: str, title: str, from_zero: bool = True) -> str:
@@ -50,7 +52,7 @@ def line_chart(points: list[tuple[str, float]], unit: str, title: str, from_zero
     def y(v: float) -> float:
         return TOP + plot_h * (1 - (v - bottom) / (top - bottom))
 
-    described = ";".join(f"{label} {tick_text(v)}{unit}" for label, v in points)
+    described = ";".join(f"{label} {number_text(v)}{unit}" for label, v in points)
     parts = [f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(title)}:'
              f'{escape(described)}" xmlns="http://www.w3.org/2000/svg">',
              f"<title>{escape(title)}</title>"]
@@ -58,13 +60,13 @@ def line_chart(points: list[tuple[str, float]], unit: str, title: str, from_zero
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(t):.1f}" y2="{y(t):.1f}" stroke="currentColor" '
                      f'stroke-opacity="{0.5 if t == 0 else 0.15}" />')
         parts.append(f'<text x="{LEFT - 6}" y="{y(t) + 4:.1f}" text-anchor="end" font-size="12" fill="currentColor">'
-                     f"{escape(tick_text(t))}</text>")
+                     f"{escape(number_text(t))}</text>")
     parts.append(f'<text x="4" y="{TOP + 4}" font-size="12" fill="currentColor">{escape(unit)}</text>')
     path = " ".join(f"{'M' if i == 0 else 'L'}{x(i):.1f},{y(v):.1f}" for i, v in enumerate(values))
     parts.append(f'<path d="{path}" fill="none" stroke="currentColor" stroke-width="2" />')
     for i, (label, v) in enumerate(points):
         parts.append(f'<circle cx="{x(i):.1f}" cy="{y(float(v)):.1f}" r="4" fill="currentColor">'
-                     f"<title>{escape(label)}:{escape(tick_text(float(v)))}{escape(unit)}</title></circle>")
+                     f"<title>{escape(label)}:{escape(number_text(float(v)))}{escape(unit)}</title></circle>")
         parts.append(f'<text x="{x(i):.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle" font-size="12" '
                      f'fill="currentColor">{escape(label)}</text>')
     parts.append("</svg>")

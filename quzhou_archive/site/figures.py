@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from quzhou_archive.articles import slugify
-from quzhou_archive.site.charts import line_chart
+from quzhou_archive.site.charts import line_chart, number_text
 from quzhou_archive.site.model import Page, cn_date
 from quzhou_archive.site.render import relative_links
 
@@ -99,12 +99,6 @@ def period_order(period: str | None) -> tuple:
 
 
 # -- values --------------------------------------------------------------------------------
-
-def number_text(value) -> str:
-    """12.0 -> 12; 20.235 -> 20.235; 48251 -> 48251 (as printed: no thousands separators)."""
-    value = float(value)
-    return str(int(value)) if value.is_integer() else f"{value:.6g}"
-
 
 def value_text(row: dict) -> str:
     """近75亿元, 超6亿元, 160余家: the value as the paper qualified it."""
