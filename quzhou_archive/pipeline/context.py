@@ -58,6 +58,12 @@ def site_files_digest() -> str:
     return digest_of(tree_digest(site_model.TEMPLATES), tree_digest(site_model.STATIC))
 
 
+def site_stage_version(code: str, results: dict[str, str], reads: tuple[str, ...], base_url: str) -> str:
+    """The version of a stage that writes site files: its code, the analysers'
+    results it reads, the templates and assets, the base URL."""
+    return digest_of(code, [results[name] for name in reads], site_files_digest(), base_url)[:16]
+
+
 def installed_libraries() -> list:
     """Every distribution installed where this Python finds its modules (the
     names of their metadata folders carry their versions), and jieba's

@@ -18,7 +18,8 @@ from typing import Callable
 
 from quzhou_archive.exports import figures as export
 from quzhou_archive.pipeline.outputs import SiteFile, StagedSite
-from quzhou_archive.pipeline.state import digest_of, tree_digest
+from quzhou_archive.pipeline.context import site_stage_version
+from quzhou_archive.pipeline.state import digest_of
 from quzhou_archive.pipeline.timing import timed
 from quzhou_archive.pipeline.workers import Kit, Workers
 from quzhou_archive.site import model as site_model
@@ -32,8 +33,7 @@ CSV, JSON = "data/figures.csv", "data/figures.json"
 
 
 def version(code: str, results: dict[str, str], base_url: str) -> str:
-    return digest_of(code, [results[name] for name in READS], tree_digest(site_model.TEMPLATES),
-                     tree_digest(site_model.STATIC), base_url)[:16]
+    return site_stage_version(code, results, READS, base_url)
 
 
 def run(ctx) -> None:

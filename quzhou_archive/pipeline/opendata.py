@@ -13,9 +13,9 @@ import json
 import marshal
 
 from quzhou_archive.exports import articles as export
-from quzhou_archive.pipeline.state import digest_of, tree_digest
+from quzhou_archive.pipeline.context import site_stage_version
+from quzhou_archive.pipeline.state import digest_of
 from quzhou_archive.pipeline.timing import timed
-from quzhou_archive.site import model as site_model
 from quzhou_archive.site import render
 from quzhou_archive.site.model import Page
 
@@ -26,7 +26,7 @@ JSONL, CSV, PAGE = "data/articles.jsonl", "data/articles.csv", "data/index.html"
 
 
 def version(code: str, results: dict[str, str], base_url: str) -> str:
-    return digest_of(code, [results[name] for name in READS], tree_digest(site_model.TEMPLATES), tree_digest(site_model.STATIC), base_url)[:16]
+    return site_stage_version(code, results, READS, base_url)
 
 
 def run(ctx) -> None:

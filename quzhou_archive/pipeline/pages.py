@@ -22,7 +22,8 @@ from pathlib import Path
 
 from quzhou_archive.pipeline import analyse
 from quzhou_archive.pipeline.outputs import SiteFile, StagedSite
-from quzhou_archive.pipeline.state import AnalysisCache, digest_of, tree_digest
+from quzhou_archive.pipeline.context import site_stage_version
+from quzhou_archive.pipeline.state import AnalysisCache, digest_of
 from quzhou_archive.pipeline.timing import timed
 from quzhou_archive.pipeline.workers import Kit, Workers
 from quzhou_archive.progress import progress
@@ -39,8 +40,7 @@ PAGES_PER_ARTICLE = 1.4             # about: the article's own, and its share of
 
 
 def version(code: str, results: dict[str, str], base_url: str) -> str:
-    return digest_of(code, [results[name] for name in READS], tree_digest(site_model.TEMPLATES),
-                     tree_digest(site_model.STATIC), base_url)[:16]
+    return site_stage_version(code, results, READS, base_url)
 
 
 @dataclass

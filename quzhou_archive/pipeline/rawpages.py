@@ -8,9 +8,9 @@ its digest); while no raw file came, went or was touched, all are kept.
 """
 from __future__ import annotations
 
-from quzhou_archive.pipeline.state import digest_of, file_digest, tree_digest
+from quzhou_archive.pipeline.context import site_stage_version
+from quzhou_archive.pipeline.state import digest_of, file_digest
 from quzhou_archive.pipeline.timing import timed
-from quzhou_archive.site import model as site_model
 from quzhou_archive.site import raw, render
 
 NAME = "raw"
@@ -19,7 +19,7 @@ GROUP = "raw"
 
 
 def version(code: str, results: dict[str, str], base_url: str) -> str:
-    return digest_of(code, tree_digest(site_model.TEMPLATES), tree_digest(site_model.STATIC), base_url)[:16]
+    return site_stage_version(code, results, (), base_url)
 
 
 def run(ctx) -> None:
