@@ -117,13 +117,40 @@ def staging(target: Path, linked: bool = False):
 def link_tree(source: Path, target: Path) -> None:
     """`target` (empty) made a copy of `source` of hard links, which cost no
     copying: `cp -al` where there is one, else file by file."""
-    cp = shutil.which("cp")
-    if cp and sys.platform.startswith("linux"):
-        target.rmdir()
-        if subprocess.run([cp, "-al", str(source), str(target)], capture_output=True).returncode == 0:
-            return
-        shutil.rmtree(target, ignore_errors=True)
-        target.mkdir()
+    TreeLink(source, target).wait()
+
+
+class TreeLink:
+    """`link_tree` under way in the background (`cp -al`, where there is
+    one), while this process goes on with other work: `wait` gives the
+    finished copy, `cancel` stops it and removes what it made."""
+
+    def __init__(self, source: Path, target: Path):
+        self.source, self.target = Path(source), Path(target)
+        self._cp = None
+        cp = shutil.which("cp")
+        if cp and sys.platform.startswith("linux"):
+            self.target.rmdir()
+            self._cp = subprocess.Popen([cp, "-al", str(self.source), str(self.target)],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def wait(self) -> Path:
+        if self._cp is not None:
+            if self._cp.wait() == 0:
+                return self.target
+            shutil.rmtree(self.target, ignore_errors=True)
+            self.target.mkdir()
+        _link_files(self.source, self.target)
+        return self.target
+
+    def cancel(self) -> None:
+        if self._cp is not None and self._cp.poll() is None:
+            self._cp.kill()
+            self._cp.wait()
+        remove_tree(self.target)
+
+
+def _link_files(source: Path, target: Path) -> None:
     for item in source.rglob("*"):
         rel = item.relative_to(source)
         if item.is_dir():

@@ -102,3 +102,21 @@ def test_swap_in_replaces_a_folder_and_leaves_nothing_beside_it(tmp_path):
     fsutil.swap_in(new, target)
     assert (target / "a.txt").read_text() == "new"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["target"]
+
+
+def test_a_tree_linked_in_the_background_shares_every_file_and_can_be_called_off(tmp_path, monkeypatch):
+    old = tmp_path / "site"
+    (old / "a" / "b").mkdir(parents=True)
+    (old / "a" / "b" / "page.html").write_text("x")
+    (old / "top.html").write_text("y")
+    for cp in (True, False):        # `cp -al`, and the file-by-file copy where there is no cp
+        if not cp:
+            monkeypatch.setattr(fsutil.shutil, "which", lambda name: None)
+        link = fsutil.TreeLink(old, fsutil.staging_dir(old))
+        copy = link.wait()
+        assert sorted(p.relative_to(copy) for p in copy.rglob("*")) == sorted(p.relative_to(old) for p in old.rglob("*"))
+        assert (copy / "a" / "b" / "page.html").stat().st_ino == (old / "a" / "b" / "page.html").stat().st_ino
+        fsutil.remove_tree(copy)
+        called_off = fsutil.TreeLink(old, fsutil.staging_dir(old))
+        called_off.cancel()
+        assert not called_off.target.exists() and [p.name for p in tmp_path.iterdir()] == ["site"]

@@ -14,6 +14,7 @@ import datetime as _dt
 import io
 import json
 
+from quzhou_archive.exports import csv_cell, csv_cells
 from quzhou_archive.site.model import article_url
 
 # the contract's frontmatter keys, in its order; `source` is split into its two parts in the CSV
@@ -80,3 +81,32 @@ def as_csv(records: list[dict]) -> str:
     for rec in records:
         writer.writerow(csv_row(rec))
     return "\ufeff" + out.getvalue()
+
+
+# -- the downloads joined from parts (see `exports/__init__.py`) ---------------------
+# the bytes are those of `as_jsonl` and `as_csv` above, which stay the reference
+
+def record_parts(meta: dict, body: str) -> tuple[str, str | None]:
+    """What an article file gives its two lines, whatever its path: its
+    fields and text as JSON (`frontmatter_and_text`) and its CSV cells but
+    the first two (ID and URL). The cells are None where the file has a
+    field of its own named `id` or `url`: its lines are then made whole."""
+    fields = frontmatter_and_text(meta, body)
+    plain = json.loads(fields)
+    if "id" in plain or "url" in plain:
+        return fields, None
+    return fields, csv_cells(list(csv_row({"id": "", "url": "", **plain}).values())[2:])
+
+
+def lines(article_id: str, parts: tuple[str, str | None], base_url: str = "/") -> tuple[str, str]:
+    """The article's line of `articles.jsonl` and its row of `articles.csv`."""
+    fields, cells = parts
+    url = base_url + article_url(article_id)
+    if cells is None:
+        rec = with_place(article_id, json.loads(fields), base_url)
+        return json.dumps(rec, ensure_ascii=False) + "\n", csv_cells(list(csv_row(rec).values())) + "\r\n"
+    return (f'{{"id": {json.dumps(article_id, ensure_ascii=False)}, "url": {json.dumps(url, ensure_ascii=False)}, '
+            f'{fields[1:]}\n', f"{csv_cell(article_id)},{csv_cell(url)},{cells}\r\n")
+
+
+CSV_HEADER = "\ufeff" + csv_cells(list(CSV_FIELDS)) + "\r\n"

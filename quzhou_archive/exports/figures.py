@@ -15,6 +15,7 @@ import json
 
 from quzhou_archive.analyse.figures import Figure
 from quzhou_archive.articles import ArticleMeta
+from quzhou_archive.exports import csv_cell, csv_cells
 from quzhou_archive.site.model import article_url
 
 CLI_FIELDS = ("article", "quote", "subject", "county", "indicator", "measure", "value", "unit", "period", "target",
@@ -85,6 +86,41 @@ def as_csv(all_rows: list[dict], fields=DOWNLOAD_FIELDS) -> str:
     for r in all_rows:
         writer.writerow({k: _cell(r[k]) for k in fields})
     return out.getvalue()
+
+
+# -- the downloads joined from parts (see `exports/__init__.py`) ---------------------
+# the bytes are those of `as_json` and `as_csv` above, which stay the reference
+
+_URL = CLI_FIELDS.index("url")      # the downloads' fields: the article's ID first, the URL here, in both
+assert DOWNLOAD_FIELDS[0] == TABLE_FIELDS[0] == "article" and TABLE_FIELDS[_URL] == DOWNLOAD_FIELDS[_URL] == "url"
+
+
+def row_parts(meta: ArticleMeta, figures: list[Figure]) -> list[tuple[str, str, str, str]]:
+    """What an article file gives its figures' rows, whatever its path: for
+    each figure, the JSON between the article's ID and the URL and after
+    the URL, and the spreadsheet's cells likewise."""
+    parts = []
+    for n, figure in enumerate(figures, 1):
+        r = row("", meta, n, figure)
+        parts.append((_JSON.encode({k: r[k] for k in DOWNLOAD_FIELDS[1:_URL]})[1:-1],
+                      _JSON.encode({k: r[k] for k in DOWNLOAD_FIELDS[_URL + 1:]})[1:-1],
+                      csv_cells([_cell(r[k]) for k in TABLE_FIELDS[1:_URL]]),
+                      csv_cells([_cell(r[k]) for k in TABLE_FIELDS[_URL + 1:]])))
+    return parts
+
+
+def joined(articles: list[tuple[str, list]], base_url: str = "/") -> tuple[str, str]:
+    """`data/figures.json` and `data/figures.csv` (with its byte order mark)
+    of every article's `row_parts`, in the order given."""
+    items, cells = [], ["\ufeff" + csv_cells(list(TABLE_FIELDS)) + "\r\n"]
+    for aid, parts in articles:
+        ident = _JSON.encode(aid)
+        page = f"{base_url}{article_url(aid)}#"
+        for n, (json_head, json_tail, csv_head, csv_tail) in enumerate(parts, 1):
+            url = page + figure_anchor(n)
+            items.append(f'{{"article": {ident}, {json_head}, "url": {_JSON.encode(url)}, {json_tail}}}')
+            cells.append(f"{csv_cell(aid)},{csv_head},{csv_cell(url)},{csv_tail}\r\n")
+    return ("[\n" + ",\n".join(items) + "\n]\n" if items else "[]\n"), "".join(cells)
 
 
 def _cell(value):

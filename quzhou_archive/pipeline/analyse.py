@@ -8,6 +8,9 @@ file's digest. It makes, per article,
     tokens    the folded streams and jieba words both indexes are made of
               (`analyse/segment.py`)
     figures   the economic figures its text reports (`analyse/figures.py`)
+    figure_rows, record
+              what it gives the downloads of the figures and of the
+              articles (`exports/`)
 
 and, for the build, each article's record (`state.ArticleRecord`: its
 card and lengths) and the archive's vocabulary.
@@ -186,10 +189,34 @@ class FiguresAnalyser(Analyser):
         return [Figure.from_plain(p) for p in plain]
 
 
+class FigureRowsAnalyser(Analyser):
+    """The article's figures as the downloads' rows hold them
+    (`exports/figures.py`) but for its ID and URL, which are its path's: so
+    that `data/figures.json` and `.csv` are joined from the cache."""
+
+    name = "figure_rows"
+    needs = ("meta", "figures")
+
+    def version(self) -> str:
+        from quzhou_archive import exports
+        from quzhou_archive.exports import figures as export
+
+        return _code(exports.__file__, export.__file__)
+
+    def inputs(self, earlier) -> str:
+        meta = earlier["meta"]
+        return digest_of(meta.title, meta.date, meta.paper, meta.page, [f.to_plain() for f in earlier["figures"]])
+
+    def analyse(self, article, earlier) -> list:
+        from quzhou_archive.exports import figures as export
+
+        return export.row_parts(earlier["meta"], earlier["figures"])
+
+
 class RecordAnalyser(Analyser):
     """The article as the open-data downloads hold it (`exports/articles.py`):
-    its frontmatter and text, as JSON, so that those downloads are made from
-    the cache and not from every article file."""
+    its frontmatter and text, as JSON and as CSV cells, so that those
+    downloads are joined from the cache and not made from every article file."""
 
     name = "record"
 
@@ -198,14 +225,14 @@ class RecordAnalyser(Analyser):
 
         return _code(store.__file__, articles.__file__)
 
-    def analyse(self, article, earlier) -> str:
+    def analyse(self, article, earlier) -> tuple[str, str | None]:
         from quzhou_archive.exports import articles
 
-        return articles.frontmatter_and_text(article.meta, article.body)
+        return articles.record_parts(article.meta, article.body)
 
 
 ANALYSERS: tuple[Analyser, ...] = (MetaAnalyser(), ContentAnalyser(), TokensAnalyser(), FiguresAnalyser(),
-                                   RecordAnalyser())
+                                   FigureRowsAnalyser(), RecordAnalyser())
 
 
 @functools.lru_cache(maxsize=None)

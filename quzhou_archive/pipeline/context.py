@@ -113,6 +113,7 @@ class BuildContext:
     order: list[str | None] = field(default_factory=list)   # the browser index's documents, by number (None: removed)
     delta_from: int = 0                     # the first number whose postings are in the delta shards
     staged_index: Path | None = None        # the new Whoosh index, staged
+    linking: object = None                  # fsutil.TreeLink: the staged site's copy of the old, under way
     site: object = None                     # outputs.StagedSite: the new site, staged
     outputs: object = None                  # outputs.Outputs: every file of the new site, made or kept
     raw_files: frozenset = frozenset()      # the raw pages published (their names), which article pages link

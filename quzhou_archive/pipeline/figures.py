@@ -11,6 +11,7 @@ again only if its own inputs changed (`Outputs.want`).
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import marshal
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from quzhou_archive.site import render
 from quzhou_archive.site.figures import figure_pages
 
 NAME = "figures"
-READS = ("meta", "figures")
+READS = ("meta", "figures", "figure_rows")
 GROUP = "figures"
 CSV, JSON = "data/figures.csv", "data/figures.json"
 
@@ -89,11 +90,14 @@ class Planned:
     make: Callable[["FiguresKit"], str]
 
 
-def downloads(rows: list[dict], idents: list[str]) -> list[Planned]:
-    """Both are made from every figure: when one changed, both are made again."""
+def downloads(ctx, idents: list[str]) -> list[Planned]:
+    """Both are made from every figure: when one changed, both are joined
+    again from every article's rows (the `figure_rows` analyser's)."""
     inputs = hashlib.sha1("\n".join(idents).encode()).hexdigest()
-    return [Planned(JSON, inputs, lambda kit: export.as_json(rows)),
-            Planned(CSV, inputs, lambda kit: "\ufeff" + export.as_csv(rows, export.TABLE_FIELDS))]
+    cached = ctx.cache.every("figure_rows")
+    parts = [(aid, marshal.loads(cached[ctx.records[aid].digest])) for aid in sorted(ctx.records)]
+    both = functools.cache(lambda: export.joined(parts, ctx.base_url))
+    return [Planned(JSON, inputs, lambda kit: both()[0]), Planned(CSV, inputs, lambda kit: both()[1])]
 
 
 def pages(rows: list[dict], idents: list[str], places) -> list[Planned]:
@@ -125,7 +129,7 @@ def _make(kit: FiguresKit, number: int) -> SiteFile:
 def write_files(ctx, stage: str, rows: list[dict], idents: list[str]) -> None:
     """The downloads and the pages whose inputs changed, made in worker
     processes (the downloads first: they are the largest)."""
-    planned = downloads(rows, idents) + pages(rows, idents, ctx.model.places)
+    planned = downloads(ctx, idents) + pages(rows, idents, ctx.model.places)
     todo = [n for n, p in enumerate(planned) if ctx.outputs.want(GROUP, p.path, digest_of(stage, p.inputs))]
     with Workers(ctx.jobs, FiguresKit(ctx.site, ctx.base_url, planned)) as pool:
         for made in pool.map(_make, todo, "figures", "file", chunksize=1):

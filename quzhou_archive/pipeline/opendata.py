@@ -5,11 +5,11 @@ and `data/index.html`, the page that documents their fields.
 The files are made from every article file, so they are kept as a group
 while no article file changed, came or went; otherwise they are made again
 from the `record` analyser's results (each file's frontmatter and text as
-JSON, cached by its digest: one query, no article file read again).
+JSON and as CSV cells, cached by its digest: one query, no article file
+read again, and each article's lines only joined).
 """
 from __future__ import annotations
 
-import json
 import marshal
 
 from quzhou_archive.exports import articles as export
@@ -35,19 +35,20 @@ def run(ctx) -> None:
         inputs = digest_of(stage, sorted((s.id, s.digest) for s in ctx.sources))
         if ctx.outputs.keep_group(GROUP, inputs):
             return
-        records = archive_records(ctx)
-        ctx.outputs.write(GROUP, JSONL, inputs, lambda: export.as_jsonl(records))
-        ctx.outputs.write(GROUP, CSV, inputs, lambda: export.as_csv(records))
-        count = len(records)
+        jsonl, csv = archive_lines(ctx)
+        ctx.outputs.write(GROUP, JSONL, inputs, lambda: "".join(jsonl))
+        ctx.outputs.write(GROUP, CSV, inputs, lambda: export.CSV_HEADER + "".join(csv))
+        count = len(jsonl)
         ctx.outputs.write(GROUP, PAGE, digest_of(stage, count),
                           lambda: render.Renderer(ctx.base_url).render(data_page(count)))
 
 
-def archive_records(ctx) -> list[dict]:
-    """Every article's record, in the order of the IDs."""
+def archive_lines(ctx) -> tuple[list[str], list[str]]:
+    """Every article's JSON Lines line and CSV row, in the order of the IDs."""
     cached = ctx.cache.every("record")
-    return [export.with_place(aid, json.loads(marshal.loads(cached[ctx.records[aid].digest])), ctx.base_url)
+    both = [export.lines(aid, marshal.loads(cached[ctx.records[aid].digest]), ctx.base_url)
             for aid in sorted(ctx.records)]
+    return [j for j, _ in both], [c for _, c in both]
 
 
 def data_page(count: int) -> Page:

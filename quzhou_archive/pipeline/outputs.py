@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from quzhou_archive.fsutil import remove_tree, staging
+from quzhou_archive.fsutil import TreeLink, folder_mode, remove_tree, staging, staging_dir
 from quzhou_archive.pipeline.publish import STAMP_FILE, site_record, site_stamp
 from quzhou_archive.pipeline.state import Manifest, OutputRecord, file_digest
 
@@ -52,7 +52,17 @@ class StagedSite:
     root: Path
 
     @classmethod
-    def begin(cls, out_dir: Path, fresh: bool) -> "StagedSite":
+    def begin(cls, out_dir: Path, fresh: bool, linking: TreeLink | None = None) -> "StagedSite":
+        """The staged site: empty, a linked copy of the published one, or
+        the copy `linking` has been making (`prepare`)."""
+        if linking is not None:
+            try:
+                root = linking.wait()
+                os.chmod(root, folder_mode())    # the copy took the old folder's mode
+            except BaseException:
+                linking.cancel()
+                raise
+            return cls(root)
         with staging(Path(out_dir), linked=not fresh) as new:
             return cls(new)
 
@@ -180,9 +190,19 @@ class Outputs:
         return sum(r.size for r in self.records.values())
 
 
+def prepare(ctx) -> None:
+    """Begin the staged site's copy of the published one now, in the
+    background: linking tens of thousands of files takes about as long as
+    loading the stages' libraries and analysing a day's articles, which go
+    on meanwhile."""
+    if not ctx.fresh and ctx.out_dir.is_dir():
+        ctx.linking = TreeLink(ctx.out_dir, staging_dir(ctx.out_dir))
+
+
 def begin(ctx) -> None:
     """The staged site, and the rule for its files."""
-    ctx.site = StagedSite.begin(ctx.out_dir, ctx.fresh)
+    ctx.site = StagedSite.begin(ctx.out_dir, ctx.fresh, ctx.linking)
+    ctx.linking = None
     ctx.outputs = Outputs(ctx.site, ctx.last, ctx.repair)
 
 
@@ -192,6 +212,8 @@ def finish(ctx) -> None:
 
 def discard(ctx) -> None:
     """A build that failed: its staged folders go; the published ones stand."""
+    if ctx.linking is not None:
+        ctx.linking.cancel()
     for folder in (ctx.site.root if ctx.site else None, ctx.staged_index):
         if folder is not None:
             remove_tree(folder)

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from quzhou_archive.articles import slugify
+from quzhou_archive.gazetteer import load as load_gazetteer
 from quzhou_archive.site.charts import line_chart, number_text
 from quzhou_archive.site.model import Page, cn_date
 from quzhou_archive.site.render import relative_links
@@ -228,7 +229,10 @@ class Planned:
 
 @functools.lru_cache(maxsize=256)
 def _slug(name: str) -> str:
-    return slugify(name)[:48].strip("-") or "x"
+    """A place's page name: the gazetteer's slug (a place outside the site's
+    lists, such as a neighbouring county a figure is about), else pinyin."""
+    division = load_gazetteer().by_name(name)
+    return division.slug if division and division.slug else (slugify(name)[:48].strip("-") or "x")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -270,8 +274,9 @@ def figure_pages(rows: list[dict], county_slugs: dict[str, str], county_order: l
         by_county[v.county][v.key].append(v)
         by_indicator[v.key].append(v)
     rank = {name: n for n, name in enumerate(county_order)}
-    counties = sorted(by_county, key=lambda c: (c == UNKNOWN_COUNTY, rank.get(c, len(rank)), _slug(c)))
-    slug = {c: UNKNOWN_SLUG if c == UNKNOWN_COUNTY else county_slugs.get(c) or _slug(c) for c in counties}
+    # the site's slugs where it has them: spelling a name in pinyin loads pypinyin's dictionaries
+    slug = {c: UNKNOWN_SLUG if c == UNKNOWN_COUNTY else county_slugs.get(c) or _slug(c) for c in by_county}
+    counties = sorted(by_county, key=lambda c: (c == UNKNOWN_COUNTY, rank.get(c, len(rank)), slug[c]))
     shared = {i for i, vs in by_indicator.items() if len({v.county for v in vs}) > 1}
     islug = {name: indicator_slug(name) for name in by_indicator}
     planned = [_eager(index_page(rows, counties, slug, by_county, by_indicator, shared, islug))]

@@ -38,3 +38,37 @@ def test_the_csv_reads_back_with_lists_joined_and_the_rest_as_json():
     assert row["source_file"] == "001.txt" and row["source_lines"] == "3-9"
     assert json.loads(row["extra"]) == {"reviewed": "2025-01-02"}
     assert row["subtitle"] == "" and row["page"] == "1" and row["text"] == "一段,有逗号\n\n“两段”"
+
+
+def joined(items: list[tuple[str, dict, str]], base_url: str = "/") -> tuple[str, str]:
+    """Both downloads as a build joins them from each file's parts."""
+    both = [export.lines(aid, export.record_parts(meta, body), base_url) for aid, meta, body in items]
+    return "".join(j for j, _ in both), export.CSV_HEADER + "".join(c for _, c in both)
+
+
+def test_the_lines_joined_from_parts_are_the_bytes_of_the_whole_downloads():
+    odd = [("2024/11/30/a-01", dict(META), "第一段。\n\n## 小标题\n\n第二段。\n"),
+           ("b", {**META, "title": '引号"与,逗号', "page": None, "note": "行\r\n断开"}, "“两段”,\r\n有回车\n"),
+           ("c", {"title": "一", "id": "own-id", "url": "http://x/"}, "自带 id 与 url 的文件"),
+           ("d", {"title": "二", "counties": [], "extra_list": [1, 2.5, None]}, "")]
+    records = [export.record(aid, dict(meta), body, "/arc/") for aid, meta, body in odd]
+    jsonl, table = joined(odd, "/arc/")
+    assert jsonl == export.as_jsonl(records)
+    assert table == export.as_csv(records)
+
+
+def test_the_bundled_archive_joins_to_the_same_bytes():
+    from quzhou_archive.pipeline.sources import load_articles
+    from tests.conftest import ROOT
+
+    items = [(a.id, a.meta, a.body) for a in sorted(load_articles(ROOT / "articles"), key=lambda a: a.id)]
+    records = [export.record(aid, dict(meta), body) for aid, meta, body in items]
+    assert len(records) >= 15
+    assert joined(items) == (export.as_jsonl(records), export.as_csv(records))
+
+
+def test_a_single_cell_is_quoted_as_in_a_whole_row():
+    from quzhou_archive.exports import csv_cell, csv_cells
+
+    for text in ("a/b-1", "", "有,逗号", 'a"b', "行\r\n尾", "x\ny", " 空格 "):
+        assert csv_cell(text) + ",z" == csv_cells([text, "z"])

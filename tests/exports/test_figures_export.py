@@ -83,3 +83,22 @@ def test_a_broken_article_is_named_with_its_line(articles, capsys):
     bad.write_text("---\ntitle: [unclosed\n---\n正文\n", encoding="utf-8")
     code, out, err = run(capsys, "--json", "--articles", str(articles))
     assert code == 1 and out == "" and f"{bad}:2: frontmatter is not valid YAML" in err
+
+
+def test_the_downloads_joined_from_each_articles_parts_are_the_bytes_of_the_whole_files():
+    """A build joins `data/figures.json` and `.csv` from each article's
+    cached rows; they must read as the reference writers write them, on
+    the bundled archive and on cells a spreadsheet must quote."""
+    from quzhou_archive.exports import figures as export
+
+    found = export.archive_figures(ROOT / "articles")
+    meta = found[0][1]
+    odd = Figure('引号"与,逗号', "一句\r\n断开的话。", 0, 0, None, None, "产值", None, "amount", 1.5, "亿元", None, None,
+                 False, ("county", "period"))
+    found.append(("zz/odd", meta, [odd, *found[0][2]]))
+    assert sum(len(f) for _, _, f in found) > 50
+    for base in ("/", "/quzhou/"):
+        rows = export.rows(found, base)
+        joined = export.joined([(aid, export.row_parts(m, f)) for aid, m, f in found], base)
+        assert joined == (export.as_json(rows), "\ufeff" + export.as_csv(rows, export.TABLE_FIELDS))
+    assert export.joined([]) == ("[]\n", "\ufeff" + export.as_csv([], export.TABLE_FIELDS))

@@ -71,3 +71,17 @@ def test_mentions_of_joined_texts_are_the_sum_of_each_texts():
     for part in parts:
         total.update(mentions(part))
     assert list(total.items()) == list(mentions(" ".join(parts)).items())
+
+
+def test_every_division_has_its_slug_written_as_pinyin_spells_it():
+    """Pages of places are named by the gazetteer's slugs, so that a build
+    spells no name in pinyin (which loads pypinyin's dictionaries); a
+    place outside 衢州 keeps the name pinyin gave it."""
+    from quzhou_archive.articles import slugify
+    from quzhou_archive.gazetteer import load as load_gazetteer
+
+    gazetteer = load_gazetteer()
+    outside = [d for d in gazetteer.divisions if d not in [gazetteer.city, *gazetteer.counties]]
+    assert len(outside) > 100
+    assert all(d.slug == slugify(d.name) for d in outside)
+    assert len({d.slug for d in gazetteer.divisions}) == len(gazetteer.divisions)
