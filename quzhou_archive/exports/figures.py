@@ -10,8 +10,10 @@ article's date, paper and page.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
+import marshal
 
 from quzhou_archive.analyse.figures import Figure
 from quzhou_archive.articles import ArticleMeta
@@ -95,13 +97,22 @@ _URL = CLI_FIELDS.index("url")      # the downloads' fields: the article's ID fi
 assert DOWNLOAD_FIELDS[0] == TABLE_FIELDS[0] == "article" and TABLE_FIELDS[_URL] == DOWNLOAD_FIELDS[_URL] == "url"
 
 
-def row_parts(meta: ArticleMeta, figures: list[Figure]) -> list[tuple[str, str, str, str]]:
-    """What an article file gives its figures' rows, whatever its path: for
-    each figure, the JSON between the article's ID and the URL and after
-    the URL, and the spreadsheet's cells likewise."""
+def article_rows(meta: ArticleMeta, figures: list[Figure]) -> tuple[str, list[dict], list[tuple]]:
+    """What an article file gives the section and the downloads, whatever
+    its path: a digest of all they show of it, its figures' rows (with an
+    empty ID and URL, which are the path's), and their `row_parts`."""
+    rows = [row("", meta, n, figure) for n, figure in enumerate(figures, 1)]
+    for r in rows:
+        r["url"] = ""
+    shown = hashlib.sha1(marshal.dumps(rows)).hexdigest()[:20]
+    return shown, rows, row_parts(rows)
+
+
+def row_parts(rows: list[dict]) -> list[tuple[str, str, str, str]]:
+    """For each of an article's rows, the JSON between the article's ID and
+    the URL and after the URL, and the spreadsheet's cells likewise."""
     parts = []
-    for n, figure in enumerate(figures, 1):
-        r = row("", meta, n, figure)
+    for r in rows:
         parts.append((_JSON.encode({k: r[k] for k in DOWNLOAD_FIELDS[1:_URL]})[1:-1],
                       _JSON.encode({k: r[k] for k in DOWNLOAD_FIELDS[_URL + 1:]})[1:-1],
                       csv_cells([_cell(r[k]) for k in TABLE_FIELDS[1:_URL]]),

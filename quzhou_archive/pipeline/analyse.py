@@ -190,9 +190,10 @@ class FiguresAnalyser(Analyser):
 
 
 class FigureRowsAnalyser(Analyser):
-    """The article's figures as the downloads' rows hold them
-    (`exports/figures.py`) but for its ID and URL, which are its path's: so
-    that `data/figures.json` and `.csv` are joined from the cache."""
+    """The article's figures as the 数据 section and the downloads' rows
+    show them but for its ID and URL, which are its path's
+    (`exports/figures.article_rows`): so that the section is made, and
+    `data/figures.json` and `.csv` joined, from the cache alone."""
 
     name = "figure_rows"
     needs = ("meta", "figures")
@@ -210,7 +211,7 @@ class FigureRowsAnalyser(Analyser):
     def analyse(self, article, earlier) -> list:
         from quzhou_archive.exports import figures as export
 
-        return export.row_parts(earlier["meta"], earlier["figures"])
+        return export.article_rows(earlier["meta"], earlier["figures"])
 
 
 class RecordAnalyser(Analyser):

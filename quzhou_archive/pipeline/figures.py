@@ -1,12 +1,14 @@
-"""The figures stage: the economic figures of every article (the
-`figures` analyser's results, cached by each file's digest) as the 数据
+"""The figures stage: the economic figures of every article as the 数据
 section (`site/figures.py`) and as downloads, `data/figures.csv` and
-`data/figures.json` (`exports/figures.py`).
+`data/figures.json` (`exports/figures.py`), made from the `figure_rows`
+analyser's results: each article's figures as their rows show them, a
+digest of those rows, and the downloads' parts, cached by the file's
+digest (`exports/figures.article_rows`).
 
-Its files are made from every article's figures and the headline, date,
-paper and page they are shown with, so they are kept as a group while
-none of those changed (an edit of an article's other words changes
-nothing here); otherwise the figures are decoded and each file is made
+Its files are made from every article's rows (the figures, and the
+headline, date, paper and page they are shown with), so they are kept as
+a group while no article's digest of them changed (an edit of an
+article's other words changes nothing here); otherwise each file is made
 again only if its own inputs changed (`Outputs.want`).
 """
 from __future__ import annotations
@@ -28,7 +30,7 @@ from quzhou_archive.site import render
 from quzhou_archive.site.figures import figure_pages
 
 NAME = "figures"
-READS = ("meta", "figures", "figure_rows")
+READS = ("figure_rows",)
 GROUP = "figures"
 CSV, JSON = "data/figures.csv", "data/figures.json"
 
@@ -40,44 +42,32 @@ def version(code: str, results: dict[str, str], base_url: str) -> str:
 def run(ctx) -> None:
     with timed("figures"):
         stage = ctx.versions.stages[NAME]
-        cached = ctx.cache.every("figures")
-        plain = {aid: marshal.loads(cached[r.digest]) for aid, r in ctx.records.items()}
-        shown = {aid: what_is_shown(plain[aid], r.card) for aid, r in ctx.records.items()}
+        cached = ctx.cache.every("figure_rows")
+        each = {aid: marshal.loads(cached[r.digest]) for aid, r in ctx.records.items()}
         # an edit that leaves what the section shows of every article as it was (most
         # corrections: words around the figures) changes nothing here: nothing is made
-        if ctx.outputs.keep_group(GROUP, digest_of(stage, sorted(shown.items()))):
+        if ctx.outputs.keep_group(GROUP, digest_of(stage, sorted((aid, e[0]) for aid, e in each.items()))):
             return
         with timed("figures: read"):
-            rows, idents = archive_rows(ctx, plain, shown)
+            rows, idents = archive_rows(ctx, each)
         with timed("figures: files"):
-            write_files(ctx, stage, rows, idents)
+            write_files(ctx, stage, rows, idents, each)
 
 
-SHOWN = slice(4, None)      # of a figure's plain tuple, what the section shows: not where in the text it stands
-
-
-def what_is_shown(figures: list, card: tuple) -> str:
-    """A digest of all the section shows of one article: its figures (but
-    their places in the text, which an edit before them moves) and the
-    headline, date, paper and page their rows carry."""
-    headline = site_model.Card._make(card)
-    return hashlib.sha1(marshal.dumps(([(f[0], f[1], *f[SHOWN]) for f in figures], headline.title, headline.date,
-                                       headline.paper, headline.page))).hexdigest()[:20]
-
-
-def archive_rows(ctx, plain: dict[str, list], shown: dict[str, str]) -> tuple[list[dict], list[str]]:
-    """Every figure of every article, in the order of the articles' IDs, and
-    for each a string that changes whenever what is shown of it does (the
-    article's `what_is_shown` and the figure's place among its figures)."""
-    from quzhou_archive.analyse.figures import Figure
-
-    found, idents = [], []
+def archive_rows(ctx, each: dict[str, tuple]) -> tuple[list[dict], list[str]]:
+    """Every figure of every article, in the order of the articles' IDs (the
+    rows `figure_rows` made, with the article's ID and URL put in), and for
+    each a string that changes whenever what is shown of it does (what the
+    article shows and the figure's place among its figures)."""
+    rows, idents = [], []
     for aid in sorted(ctx.records):
-        figures = [Figure.from_plain(p) for p in plain[aid]]
-        if figures:
-            found.append((aid, site_model.Card._make(ctx.records[aid].card), figures))
-            idents += [f"{shown[aid]}:{n}" for n in range(len(figures))]
-    return export.rows(found, ctx.base_url), idents
+        shown, its_rows, _ = each[aid]
+        page = f"{ctx.base_url}{site_model.article_url(aid)}#"
+        for n, row in enumerate(its_rows, 1):
+            row["article"], row["url"] = aid, page + export.figure_anchor(n)
+            rows.append(row)
+            idents.append(f"{shown}:{n - 1}")
+    return rows, idents
 
 
 @dataclass
@@ -90,12 +80,11 @@ class Planned:
     make: Callable[["FiguresKit"], str]
 
 
-def downloads(ctx, idents: list[str]) -> list[Planned]:
+def downloads(ctx, idents: list[str], each: dict[str, tuple]) -> list[Planned]:
     """Both are made from every figure: when one changed, both are joined
     again from every article's rows (the `figure_rows` analyser's)."""
     inputs = hashlib.sha1("\n".join(idents).encode()).hexdigest()
-    cached = ctx.cache.every("figure_rows")
-    parts = [(aid, marshal.loads(cached[ctx.records[aid].digest])) for aid in sorted(ctx.records)]
+    parts = [(aid, each[aid][2]) for aid in sorted(ctx.records)]
     both = functools.cache(lambda: export.joined(parts, ctx.base_url))
     return [Planned(JSON, inputs, lambda kit: both()[0]), Planned(CSV, inputs, lambda kit: both()[1])]
 
@@ -126,10 +115,10 @@ def _make(kit: FiguresKit, number: int) -> SiteFile:
     return kit.site.write(planned.path, planned.make(kit))
 
 
-def write_files(ctx, stage: str, rows: list[dict], idents: list[str]) -> None:
+def write_files(ctx, stage: str, rows: list[dict], idents: list[str], each: dict[str, tuple]) -> None:
     """The downloads and the pages whose inputs changed, made in worker
     processes (the downloads first: they are the largest)."""
-    planned = downloads(ctx, idents) + pages(rows, idents, ctx.model.places)
+    planned = downloads(ctx, idents, each) + pages(rows, idents, ctx.model.places)
     todo = [n for n, p in enumerate(planned) if ctx.outputs.want(GROUP, p.path, digest_of(stage, p.inputs))]
     with Workers(ctx.jobs, FiguresKit(ctx.site, ctx.base_url, planned)) as pool:
         for made in pool.map(_make, todo, "figures", "file", chunksize=1):

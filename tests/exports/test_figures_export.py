@@ -99,6 +99,6 @@ def test_the_downloads_joined_from_each_articles_parts_are_the_bytes_of_the_whol
     assert sum(len(f) for _, _, f in found) > 50
     for base in ("/", "/quzhou/"):
         rows = export.rows(found, base)
-        joined = export.joined([(aid, export.row_parts(m, f)) for aid, m, f in found], base)
+        joined = export.joined([(aid, export.article_rows(m, f)[2]) for aid, m, f in found], base)
         assert joined == (export.as_json(rows), "\ufeff" + export.as_csv(rows, export.TABLE_FIELDS))
     assert export.joined([]) == ("[]\n", "\ufeff" + export.as_csv([], export.TABLE_FIELDS))
