@@ -105,7 +105,7 @@ def building(articles_dir: Path, out_dir: Path, index_dir: Path, base_url: str, 
         try:
             yield ctx
             if ctx.publishing:
-                ctx.cache.keep_only({r.digest for r in ctx.records.values()}, ctx.versions.analysers)
+                ctx.cache.keep_only({r.digest for r in ctx.records.values()}, ctx.versions.analysers, ctx.stamp)
         except BaseException:
             if not ctx.publishing:
                 outputs.discard(ctx)

@@ -435,14 +435,30 @@ def stale_results(ctx) -> dict[str, frozenset[str]]:
     """Per file digest of the archive, the analysers whose result is not in
     the cache at their current version (an analyser is new or changed, the
     file is new, or the cache was deleted); files with none are left out."""
-    known = {name: ctx.cache.versions(name) for name in ctx.versions.analysers}
+    if cache_as_last_left(ctx):     # only the files the last build did not have can lack a result
+        had = {r.digest for r in ctx.last.articles.values()}
+        known_of = {s.digest: {n: v for n, (v, _) in ctx.cache.rows(s.digest).items()}
+                    for s in ctx.sources if s.digest not in had}
+        sources = [s for s in ctx.sources if s.digest in known_of]
+        known = {name: {d: of.get(name) for d, of in known_of.items()} for name in ctx.versions.analysers}
+    else:
+        sources = ctx.sources
+        known = {name: ctx.cache.versions(name) for name in ctx.versions.analysers}
     stale = {}
-    for source in ctx.sources:
+    for source in sources:
         names = frozenset(name for name, version in ctx.versions.analysers.items()
                           if known[name].get(source.digest) != version)
         if names:
             stale[source.digest] = names
     return stale
+
+
+def cache_as_last_left(ctx) -> bool:
+    """The cache holds every result the last build's articles had, at the
+    analysers' versions of now: that build cleared it last, and no
+    analyser changed since."""
+    return not ctx.last.empty and ctx.cache.stamp() == ctx.last.stamp \
+        and ctx.last.versions.get("analysers") == ctx.versions.analysers
 
 
 def counts_can_be_updated(ctx) -> bool:

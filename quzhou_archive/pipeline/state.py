@@ -157,6 +157,14 @@ class AnalysisCache:
         self.db.execute("DROP TABLE IF EXISTS content")        # the cache of before analysers had versions of their own
         self.db.execute("CREATE TABLE IF NOT EXISTS analysis (digest TEXT, name TEXT, version TEXT, inputs TEXT, "
                         "value BLOB, PRIMARY KEY (digest, name)) WITHOUT ROWID")
+        self.db.execute("CREATE TABLE IF NOT EXISTS kept (key TEXT PRIMARY KEY, value TEXT)")
+
+    def stamp(self) -> str | None:
+        """The stamp of the build whose `keep_only` last cleared the cache:
+        while it is the published site's, the cache holds every result of
+        that build's articles and nothing else."""
+        row = self.db.execute("SELECT value FROM kept WHERE key='stamp'").fetchone()
+        return row[0] if row else None
 
     def rows(self, digest: str) -> dict[str, tuple[str, str]]:
         """Analyser name -> (version, inputs) of what is cached of one file."""
@@ -183,12 +191,13 @@ class AnalysisCache:
         self.db.executemany("INSERT OR REPLACE INTO analysis VALUES (?, ?, ?, ?, ?)", rows)
         self.db.commit()
 
-    def keep_only(self, digests: set[str], versions: dict[str, str]) -> None:
+    def keep_only(self, digests: set[str], versions: dict[str, str], stamp: str | None = None) -> None:
         """Forget what no article has any more, and what analysers of other
-        versions (or analysers no longer run) made."""
+        versions (or analysers no longer run) made; note the build's stamp."""
         stale = [(d, n) for d, n, v in self.db.execute("SELECT digest, name, version FROM analysis")
                  if d not in digests or versions.get(n) != v]
         self.db.executemany("DELETE FROM analysis WHERE digest=? AND name=?", stale)
+        self.db.execute("INSERT OR REPLACE INTO kept VALUES ('stamp', ?)", (stamp,))
         self.db.commit()
 
     def close(self) -> None:

@@ -131,3 +131,27 @@ def test_without_rjieba_a_build_with_workers_says_so_once_and_gives_the_same_sit
         segment.rjieba_available.cache_clear()
     assert f"{PARALLEL_FROM + 6} segmented" in out and err.count("rjieba not installed") == 1
     assert snapshot(tmp_path / "python" / "site") == snapshot(tmp_path / "compiled" / "site")
+
+
+def test_a_cache_the_last_build_did_not_leave_is_checked_for_every_article(built, capsys):
+    """A build asks the cache only about the files the last build did not
+    have while the cache is as that build left it (its stamp); a cache
+    someone else changed since is read whole, and what it lost is made again."""
+    import sqlite3
+
+    from quzhou_archive.pipeline.state import Manifest
+
+    articles, site, index = built
+    state = state_dir(index)
+    cache = AnalysisCache(state)
+    assert cache.stamp() == Manifest.load(state).stamp is not None
+    cache.close()
+    other = sorted(articles.rglob("*.md"))[1]
+    with sqlite3.connect(state / "cache.db") as db:
+        db.execute("DELETE FROM analysis WHERE digest=? AND name='tokens'", (scan(articles)[0].digest,))
+        db.execute("UPDATE kept SET value='another' WHERE key='stamp'")
+    other.write_text(other.read_text(encoding="utf-8") + "\n补记一句。\n", encoding="utf-8")
+    assert build(articles, site, index, jobs=1) == 0
+    assert "1 changed, 0 removed; 2 segmented" in capsys.readouterr().out
+    assert build(articles, site, index, jobs=1) == 0
+    assert capsys.readouterr().out.startswith("nothing changed")
