@@ -7,8 +7,6 @@ file's digest. It makes, per article,
               (`analyse/content.py`)
     tokens    the folded streams and jieba words both indexes are made of
               (`analyse/segment.py`)
-    whoosh_fields
-              the fields the Whoosh index receives (`search/whoosh_index.py`)
     figures   the economic figures its text reports (`analyse/figures.py`)
     figure_rows, record
               what it gives the downloads of the figures and of the
@@ -164,34 +162,6 @@ class TokensAnalyser(Analyser):
         return DocTokens.from_plain(plain)
 
 
-class WhooshFieldsAnalyser(Analyser):
-    """The article as the Whoosh index receives it but for its ID and URL,
-    which are its path's (`search/whoosh_index.IndexDoc.whoosh_fields`):
-    worked out here, in the workers, so that writing the index only hands
-    each article's fields on."""
-
-    name = "whoosh_fields"
-    needs = ("meta", "content", "tokens")
-
-    def version(self) -> str:
-        from quzhou_archive.search import rank, whoosh_index
-
-        return _code(whoosh_index.__file__, rank.__file__)
-
-    def inputs(self, earlier) -> str:
-        return digest_of(earlier["meta"].to_plain(), earlier["content"].body_parts, earlier["tokens"].to_plain())
-
-    def analyse(self, article, earlier) -> dict:
-        from quzhou_archive.search import whoosh_index
-
-        m, tokens = earlier["meta"], earlier["tokens"]
-        return whoosh_index.IndexDoc(
-            id="", url="", title=m.title, subtitle=m.subtitle, kicker=m.kicker,
-            body_text=earlier["content"].body_text, date=m.date, counties=list(m.counties), topics=list(m.topics),
-            paper=m.paper, kind=m.kind, authors=list(m.authors), headline=tokens.headline,
-            body=tokens.body).whoosh_fields()
-
-
 class FiguresAnalyser(Analyser):
     name = "figures"
     needs = ("meta",)
@@ -262,8 +232,8 @@ class RecordAnalyser(Analyser):
         return articles.record_parts(article.meta, article.body)
 
 
-ANALYSERS: tuple[Analyser, ...] = (MetaAnalyser(), ContentAnalyser(), TokensAnalyser(), WhooshFieldsAnalyser(),
-                                   FiguresAnalyser(), FigureRowsAnalyser(), RecordAnalyser())
+ANALYSERS: tuple[Analyser, ...] = (MetaAnalyser(), ContentAnalyser(), TokensAnalyser(), FiguresAnalyser(),
+                                   FigureRowsAnalyser(), RecordAnalyser())
 
 
 @functools.lru_cache(maxsize=None)

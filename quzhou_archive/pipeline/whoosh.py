@@ -20,18 +20,19 @@ from quzhou_archive.search import whoosh_index
 from quzhou_archive.site.model import article_url
 
 NAME = "whoosh"
-READS = ("whoosh_fields",)
+READS = ("meta", "content", "tokens")
 
 
 def version(code: str, results: dict[str, str], base_url: str) -> str:
     return digest_of(code, [results[name] for name in READS], base_url)[:16]
 
 
-def index_fields(ctx, article_id: str) -> dict:
-    """The article's fields as the index receives them (the `whoosh_fields`
-    analyser's, with the ID and URL of its path)."""
-    found = analyse.read(ctx.cache, ctx.records[article_id].digest, *READS)
-    return {**found.get("whoosh_fields"), "id": article_id, "url": article_url(article_id)}
+def index_doc(article_id: str, found: analyse.Analysis) -> whoosh_index.IndexDoc:
+    m, tokens = found.meta, found.tokens
+    return whoosh_index.IndexDoc(
+        id=article_id, url=article_url(article_id), title=m.title, subtitle=m.subtitle, kicker=m.kicker,
+        body_text=found.content.body_text, date=m.date, counties=list(m.counties), topics=list(m.topics),
+        paper=m.paper, kind=m.kind, authors=list(m.authors), headline=tokens.headline, body=tokens.body)
 
 
 def collection_stats(ctx) -> dict:
@@ -43,11 +44,12 @@ def run(ctx) -> None:
     with timed("index"):
         stats, words = collection_stats(ctx), dict(sorted(ctx.words.items()))
         if must_rebuild(ctx):
-            docs = (index_fields(ctx, aid)
+            docs = (index_doc(aid, analyse.read(ctx.cache, ctx.records[aid].digest, *READS))
                     for aid in progress([a for a in ctx.order if a is not None], desc="index", unit="article"))
             ctx.staged_index = whoosh_index.write_index(ctx.index_dir, docs, stats, words, procs=ctx.jobs)
         elif ctx.plan.changed or ctx.plan.removed:
-            changed = [index_fields(ctx, aid) for aid in sorted(ctx.plan.changed)]
+            changed = [index_doc(aid, analyse.read(ctx.cache, ctx.records[aid].digest, *READS))
+                       for aid in sorted(ctx.plan.changed)]
             ctx.staged_index = whoosh_index.update_index(ctx.index_dir, changed, sorted(ctx.plan.removed), stats,
                                                          words)
         else:

@@ -135,19 +135,19 @@ def _finish(folder: Path, stats: dict, vocabulary: dict[str, int]) -> None:
 
 
 def write_index(index_dir: Path, docs, stats: dict, vocabulary: dict[str, int], procs: int = 1) -> Path:
-    """A new index of `docs` (an iterable of `IndexDoc.whoosh_fields`), in a staging folder; returns it."""
+    """A new index of `docs` (an iterable of IndexDoc), in a staging folder; returns it."""
     with staging(Path(index_dir)) as new:
         ix = create_in(str(new), make_schema())
         writer = ix.writer(procs=procs, multisegment=True, limitmb=128) if procs > 1 else ix.writer(limitmb=128)
-        for fields in docs:
-            writer.add_document(**fields)
+        for doc in docs:
+            writer.add_document(**doc.whoosh_fields())
         writer.commit()
         _finish(new, stats, vocabulary)
         return new
 
 
 def update_index(index_dir: Path, changed, removed: list[str], stats: dict, vocabulary: dict[str, int]) -> Path:
-    """A copy of the index with `changed` documents' fields (re)written and `removed`
+    """A copy of the index with `changed` IndexDocs (re)written and `removed`
     IDs deleted, in a staging folder; returns it. Whoosh never rewrites a
     segment file, so the copy is made of hard links."""
     with staging(Path(index_dir), linked=True) as new:
@@ -155,8 +155,8 @@ def update_index(index_dir: Path, changed, removed: list[str], stats: dict, voca
         writer = ix.writer(limitmb=64)
         for article_id in removed:
             writer.delete_by_term("id", article_id)
-        for fields in changed:
-            writer.update_document(**fields)
+        for doc in changed:
+            writer.update_document(**doc.whoosh_fields())
         writer.commit()
         _finish(new, stats, vocabulary)
         return new
