@@ -34,6 +34,11 @@ def figure_anchor(number: int) -> str:
     return f"figure-{number}"
 
 
+def figure_url(article_id: str, number: int, base_url: str = "/") -> str:
+    """The article page at its `number`th figure's sentence."""
+    return f"{base_url}{article_url(article_id)}#{figure_anchor(number)}"
+
+
 def number(value: float) -> int | float:
     """12.0 -> 12, 12.5 -> 12.5: as the papers print it."""
     return int(value) if float(value).is_integer() else value
@@ -45,7 +50,7 @@ def row(article_id: str, meta: ArticleMeta, n: int, figure: Figure, base_url: st
         "article": article_id, "quote": figure.quote, "subject": figure.subject, "county": figure.county,
         "indicator": figure.indicator, "measure": figure.measure, "value": number(figure.value),
         "unit": figure.unit, "period": figure.period, "target": figure.target,
-        "url": f"{base_url}{article_url(article_id)}#{figure_anchor(n)}",
+        "url": figure_url(article_id, n, base_url),
         "indicator_canonical": figure.canonical, "qualifier": figure.qualifier, "unclear": list(figure.unclear),
         "sentence": figure.sentence, "article_date": meta.date, "paper": meta.paper, "page": meta.page,
         "headline": meta.title,
@@ -126,9 +131,8 @@ def joined(articles: list[tuple[str, list]], base_url: str = "/") -> tuple[str, 
     items, cells = [], ["\ufeff" + csv_cells(list(TABLE_FIELDS)) + "\r\n"]
     for aid, parts in articles:
         ident = _JSON.encode(aid)
-        page = f"{base_url}{article_url(aid)}#"
         for n, (json_head, json_tail, csv_head, csv_tail) in enumerate(parts, 1):
-            url = page + figure_anchor(n)
+            url = figure_url(aid, n, base_url)
             items.append(f'{{"article": {ident}, {json_head}, "url": {_JSON.encode(url)}, {json_tail}}}')
             cells.append(f"{csv_cell(aid)},{csv_head},{csv_cell(url)},{csv_tail}\r\n")
     return ("[\n" + ",\n".join(items) + "\n]\n" if items else "[]\n"), "".join(cells)

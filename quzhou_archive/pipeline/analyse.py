@@ -435,22 +435,24 @@ def stale_results(ctx) -> dict[str, frozenset[str]]:
     """Per file digest of the archive, the analysers whose result is not in
     the cache at their current version (an analyser is new or changed, the
     file is new, or the cache was deleted); files with none are left out."""
-    if cache_as_last_left(ctx):     # only the files the last build did not have can lack a result
-        had = {r.digest for r in ctx.last.articles.values()}
-        known_of = {s.digest: {n: v for n, (v, _) in ctx.cache.rows(s.digest).items()}
-                    for s in ctx.sources if s.digest not in had}
-        sources = [s for s in ctx.sources if s.digest in known_of]
-        known = {name: {d: of.get(name) for d, of in known_of.items()} for name in ctx.versions.analysers}
-    else:
-        sources = ctx.sources
-        known = {name: ctx.cache.versions(name) for name in ctx.versions.analysers}
     stale = {}
-    for source in sources:
-        names = frozenset(name for name, version in ctx.versions.analysers.items()
-                          if known[name].get(source.digest) != version)
+    for digest, cached in cached_versions(ctx):
+        names = frozenset(name for name, version in ctx.versions.analysers.items() if cached.get(name) != version)
         if names:
-            stale[source.digest] = names
+            stale[digest] = names
     return stale
+
+
+def cached_versions(ctx) -> list[tuple[str, dict[str, str | None]]]:
+    """(file digest, analyser -> the version of its cached result) of the
+    files that may lack a result: while the cache is as the last build left
+    it, only those that build did not have; else every file."""
+    if cache_as_last_left(ctx):
+        had = {r.digest for r in ctx.last.articles.values()}
+        return [(s.digest, {name: version for name, (version, _) in ctx.cache.rows(s.digest).items()})
+                for s in ctx.sources if s.digest not in had]
+    known = {name: ctx.cache.versions(name) for name in ctx.versions.analysers}
+    return [(s.digest, {name: of.get(s.digest) for name, of in known.items()}) for s in ctx.sources]
 
 
 def cache_as_last_left(ctx) -> bool:

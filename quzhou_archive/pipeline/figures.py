@@ -62,9 +62,8 @@ def archive_rows(ctx, each: dict[str, tuple]) -> tuple[list[dict], list[str]]:
     rows, idents = [], []
     for aid in sorted(ctx.records):
         shown, its_rows, _ = each[aid]
-        page = f"{ctx.base_url}{site_model.article_url(aid)}#"
         for n, row in enumerate(its_rows, 1):
-            row["article"], row["url"] = aid, page + export.figure_anchor(n)
+            row["article"], row["url"] = aid, export.figure_url(aid, n, ctx.base_url)
             rows.append(row)
             idents.append(f"{shown}:{n - 1}")
     return rows, idents
