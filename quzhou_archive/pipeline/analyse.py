@@ -72,6 +72,7 @@ class Analyser:
     name = ""
     needs: tuple[str, ...] = ()
     uses_jieba = False          # a worker that will run it loads jieba first
+    summarised = False          # its `summary` is kept in the article's record (`ArticleRecord.summaries`)
 
     def version(self) -> str:
         """What its results depend on besides the article: its code, the data
@@ -91,6 +92,12 @@ class Analyser:
 
     def decode(self, plain):
         return plain
+
+    def summary(self, result) -> str:
+        """A digest of the result, kept in the manifest, for a stage that
+        decides from every article's whether anything it shows changed
+        without reading every result from the cache (`summarised`)."""
+        raise NotImplementedError
 
 
 class MetaAnalyser(Analyser):
@@ -197,6 +204,7 @@ class FigureRowsAnalyser(Analyser):
 
     name = "figure_rows"
     needs = ("meta", "figures")
+    summarised = True
 
     def version(self) -> str:
         from quzhou_archive import exports
@@ -212,6 +220,9 @@ class FigureRowsAnalyser(Analyser):
         from quzhou_archive.exports import figures as export
 
         return export.article_rows(earlier["meta"], earlier["figures"])
+
+    def summary(self, result) -> str:
+        return result[0]        # the digest of all the section and the downloads show of the article
 
 
 class RecordAnalyser(Analyser):
@@ -311,6 +322,7 @@ class Analysed:
     rows: list[tuple]           # (digest, name, version, inputs, marshalled result)
     card: Card
     lengths: tuple[int, int]
+    summaries: dict[str, str]
     words: dict[str, int]
     chars: dict[str, int]
     ran: tuple[str, ...]        # the analysers that had to run
@@ -376,8 +388,9 @@ def analyse_file(kit: AnalyseKit, task: tuple[str, str, str]) -> Analysed | Arch
 def facts_of(article_id: str, digest: str, results: dict, rows: list, ran: tuple) -> Analysed:
     tokens: DocTokens = results["tokens"]
     card = Card.of(results["meta"], results["content"].summary)
+    summaries = {a.name: a.summary(results[a.name]) for a in ANALYSERS if a.summarised}
     return Analysed(article_id, digest, rows, card, (field_length(tokens.headline), field_length(tokens.body)),
-                    tokens.words, dict(Counter("".join(tokens.headline + tokens.body))), ran)
+                    summaries, tokens.words, dict(Counter("".join(tokens.headline + tokens.body))), ran)
 
 
 # -- the stage -----------------------------------------------------------------------
@@ -469,8 +482,8 @@ def counts_can_be_updated(ctx) -> bool:
     if ctx.last.versions.get("results", {}).get("tokens") != ctx.versions.results["tokens"]:
         return False
     gone = {ctx.last.articles[aid].digest for aid in ctx.plan.changed | ctx.plan.removed if aid in ctx.last.articles}
-    known = ctx.cache.versions("tokens")
-    return all(known.get(d) == ctx.versions.analysers["tokens"] for d in gone)
+    version = ctx.versions.analysers["tokens"]
+    return all(ctx.cache.rows(d).get("tokens", (None,))[0] == version for d in gone)
 
 
 def previous_vocabulary(ctx) -> Vocabulary:
@@ -540,7 +553,7 @@ def analyse_all(ctx, todo: list, vocabulary: Vocabulary, jieba: bool) -> list[Ar
             for result in batch.analysed:
                 source = by_id[result.id]
                 ctx.records[result.id] = ArticleRecord(result.digest, source.size, source.mtime, tuple(result.card),
-                                                       result.lengths)
+                                                       result.lengths, result.summaries)
                 ctx.segmented += "tokens" in result.ran
     kit.close()
     for name in sorted(cpu):

@@ -42,12 +42,14 @@ def version(code: str, results: dict[str, str], base_url: str) -> str:
 def run(ctx) -> None:
     with timed("figures"):
         stage = ctx.versions.stages[NAME]
+        # an edit that leaves what the section shows of every article as it was (most
+        # corrections: words around the figures) changes nothing here: nothing is made,
+        # nor read from the cache
+        shown = sorted((aid, r.summaries["figure_rows"]) for aid, r in ctx.records.items())
+        if ctx.outputs.keep_group(GROUP, digest_of(stage, shown)):
+            return
         cached = ctx.cache.every("figure_rows")
         each = {aid: marshal.loads(cached[r.digest]) for aid, r in ctx.records.items()}
-        # an edit that leaves what the section shows of every article as it was (most
-        # corrections: words around the figures) changes nothing here: nothing is made
-        if ctx.outputs.keep_group(GROUP, digest_of(stage, sorted((aid, e[0]) for aid, e in each.items()))):
-            return
         with timed("figures: read"):
             rows, idents = archive_rows(ctx, each)
         with timed("figures: files"):

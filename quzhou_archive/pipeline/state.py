@@ -34,7 +34,7 @@ from typing import NamedTuple
 from quzhou_archive.errors import ArchiveError
 from quzhou_archive.fsutil import atomic_write
 
-MANIFEST_FORMAT = 5     # 5: cards carry the keywords that put an article in each topic; 4: the delta of the browser index; 3: every output with the digest of its inputs; compact article records
+MANIFEST_FORMAT = 6     # 6: article records carry their analysers' summaries; 5: cards carry the keywords that put an article in each topic; 4: the delta of the browser index; 3: every output with the digest of its inputs; compact article records
 SCRATCH_PREFIX = "scratch-"   # temporary folders of a running build, in the state folder
 
 
@@ -214,6 +214,7 @@ class ArticleRecord(NamedTuple):
     mtime: int
     card: tuple                 # site.model.Card: what lists show of it
     lengths: tuple[int, int]    # headline and body characters, as the indexes count them
+    summaries: dict = {}        # analyser -> a digest of what it made of the file (those that summarise)
 
 
 class OutputRecord(NamedTuple):

@@ -125,8 +125,12 @@ def test_an_edit_that_leaves_the_figures_as_they_were_touches_none_of_the_data_f
     from quzhou_archive.pipeline import figures as stage
 
     articles, site, index = built
+    from quzhou_archive.pipeline.state import AnalysisCache
+
     reads, read = [], stage.archive_rows
     monkeypatch.setattr(stage, "archive_rows", lambda *args: reads.append(args) or read(*args))
+    every, asked = AnalysisCache.every, []
+    monkeypatch.setattr(AnalysisCache, "every", lambda cache, name: asked.append(name) or every(cache, name))
     path = next(p for p in sorted(articles.rglob("*.md")) if AMOUNT.search(p.read_text(encoding="utf-8")))
     head, body = path.read_text(encoding="utf-8").rsplit("---\n", 1)
     # a new first paragraph: the article's summary changes, its figures and headline do not
@@ -136,3 +140,4 @@ def test_an_edit_that_leaves_the_figures_as_they_were_touches_none_of_the_data_f
     assert "1 changed" in capsys.readouterr().out
     assert {p: p.stat().st_ino for p in data} == data        # the same files, not even written again
     assert reads == []                                       # not a figure decoded: the group stands as it was
+    assert "figure_rows" not in asked                        # decided from the records' summaries, not the cache
