@@ -237,6 +237,30 @@ def remove_tree(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
+TRASH_MARK = ".trash-"      # a folder on its way out (`remove_tree_soon`)
+
+
+def remove_tree_soon(folder: Path) -> None:
+    """Delete a folder without waiting for it: renamed at once to a name
+    with TRASH_MARK (which the next build clears, should this removal be
+    cut short), its files then removed by an `rm -rf` left running on its
+    own: an old site is tens of thousands of files, and the build that
+    replaced it has nothing more to do with them."""
+    folder = Path(folder)
+    trash = folder.with_name(folder.name.replace(".new-", TRASH_MARK, 1) if ".new-" in folder.name
+                             else f".{folder.name}{TRASH_MARK}{os.getpid()}")
+    sh = shutil.which("sh")
+    try:
+        os.rename(folder, trash)
+    except OSError:
+        return remove_tree(folder)
+    if not (sh and shutil.which("rm") and sys.platform.startswith("linux")):
+        return remove_tree(trash)
+    # sh starts rm in the background and ends at once: rm is nobody's child to wait for
+    subprocess.run([sh, "-c", 'rm -rf -- "$1" >/dev/null 2>&1 &', "sh", str(trash)], stdin=subprocess.DEVNULL,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def write_tree(target: Path, files: dict[str, str | bytes]) -> None:
     """Write a whole folder of files and swap it in; on failure the old folder stays."""
     new = staging_dir(target)

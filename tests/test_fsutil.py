@@ -120,3 +120,28 @@ def test_a_tree_linked_in_the_background_shares_every_file_and_can_be_called_off
         called_off = fsutil.TreeLink(old, fsutil.staging_dir(old))
         called_off.cancel()
         assert not called_off.target.exists() and [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+def test_a_tree_removed_soon_is_gone_from_its_name_at_once_and_from_the_disk_shortly(tmp_path):
+    import time
+
+    old = tmp_path / ".site.new-abc"
+    for n in range(200):
+        (old / f"d{n % 7}").mkdir(parents=True, exist_ok=True)
+        (old / f"d{n % 7}" / f"{n}.html").write_text("x")
+    fsutil.remove_tree_soon(old)
+    assert not old.exists()
+    deadline = time.monotonic() + 10
+    while list(tmp_path.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert list(tmp_path.iterdir()) == []       # the trash, too, by the rm left running
+
+
+def test_trash_left_by_a_cut_short_removal_is_cleared_by_the_next_build(tmp_path):
+    from quzhou_archive.pipeline.state import remove_leftovers
+
+    site, index = tmp_path / "site", tmp_path / "index"
+    site.mkdir()
+    (tmp_path / f".site{fsutil.TRASH_MARK}123" / "a").mkdir(parents=True)
+    remove_leftovers(site, index, tmp_path / "state")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from quzhou_archive.errors import ArchiveError
-from quzhou_archive.fsutil import atomic_write, exchange, remove_tree, side_path, sync_folder
+from quzhou_archive.fsutil import atomic_write, exchange, remove_tree, remove_tree_soon, side_path, sync_folder
 
 JOURNAL = "publish.json"
 NEXT_MANIFEST = "manifest.next.marshal"
@@ -177,7 +177,7 @@ def _commit(steps: list[Step], folder: Path) -> None:
     reached("journal removed")
     for step in steps:
         if identity(step.staged) != step.new:   # (never the new folder itself)
-            remove_tree(step.staged)
+            remove_tree_soon(step.staged)
     reached("old folders removed")
 
 

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from quzhou_archive.errors import ArchiveError
-from quzhou_archive.fsutil import atomic_write
+from quzhou_archive.fsutil import TRASH_MARK, atomic_write
 
 MANIFEST_FORMAT = 6     # 6: article records carry their analysers' summaries; 5: cards carry the keywords that put an article in each topic; 4: the delta of the browser index; 3: every output with the digest of its inputs; compact article records
 SCRATCH_PREFIX = "scratch-"   # temporary folders of a running build, in the state folder
@@ -126,7 +126,8 @@ class BuildLock:
 
 
 def remove_leftovers(out_dir: Path, index_dir: Path, folder: Path) -> None:
-    """What a killed build left: staging folders beside its outputs, scratch
+    """What a killed build left: staging folders beside its outputs (and old
+    ones whose removal in the background was cut short), scratch
     files in the state folder."""
     for item in folder.glob(f"{SCRATCH_PREFIX}*"):
         shutil.rmtree(item, ignore_errors=True)
@@ -135,7 +136,7 @@ def remove_leftovers(out_dir: Path, index_dir: Path, folder: Path) -> None:
         if not target.parent.exists():
             continue
         for item in target.parent.glob(f".{target.name}.*"):
-            if item.is_dir() and (".new-" in item.name or ".old-" in item.name):
+            if item.is_dir() and (".new-" in item.name or ".old-" in item.name or TRASH_MARK in item.name):
                 shutil.rmtree(item, ignore_errors=True)
 
 
