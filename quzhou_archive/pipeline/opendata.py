@@ -3,16 +3,18 @@ text, as `data/articles.jsonl` and `data/articles.csv` (`exports/articles.py`),
 and `data/index.html`, the page that documents their fields.
 
 The files are made from every article file, so they are kept as a group
-while no article file changed, came or went; otherwise they are made again
-from the `record` analyser's results (each file's frontmatter and text as
-JSON and as CSV cells, cached by its digest: one query, no article file
-read again, and each article's lines only joined).
+while no article file changed, came or went; otherwise they are joined
+again (`joined.py`): each unchanged article's line taken from the
+published file, each changed one's made from the `record` analyser's
+result (the file's frontmatter and text as JSON and as CSV cells, cached
+by its digest), streamed to disk.
 """
 from __future__ import annotations
 
 import marshal
 
 from quzhou_archive.exports import articles as export
+from quzhou_archive.pipeline import joined
 from quzhou_archive.pipeline.context import site_stage_version
 from quzhou_archive.pipeline.state import digest_of
 from quzhou_archive.pipeline.timing import timed
@@ -35,20 +37,12 @@ def run(ctx) -> None:
         inputs = digest_of(stage, sorted((s.id, s.digest) for s in ctx.sources))
         if ctx.outputs.keep_group(GROUP, inputs):
             return
-        jsonl, csv = archive_lines(ctx)
-        ctx.outputs.write(GROUP, JSONL, inputs, lambda: "".join(jsonl))
-        ctx.outputs.write(GROUP, CSV, inputs, lambda: export.CSV_HEADER + "".join(csv))
-        count = len(jsonl)
+        downloads = [joined.Download(JSONL, b""), joined.Download(CSV, export.CSV_HEADER.encode("utf-8"))]
+        joined.write(ctx, GROUP, stage, inputs, downloads, "record",
+                     lambda aid, value: export.lines(aid, marshal.loads(value), ctx.base_url))
+        count = len(ctx.records)
         ctx.outputs.write(GROUP, PAGE, digest_of(stage, count),
                           lambda: render.Renderer(ctx.base_url).render(data_page(count)))
-
-
-def archive_lines(ctx) -> tuple[list[str], list[str]]:
-    """Every article's JSON Lines line and CSV row, in the order of the IDs."""
-    cached = ctx.cache.every("record")
-    both = [export.lines(aid, marshal.loads(cached[ctx.records[aid].digest]), ctx.base_url)
-            for aid in sorted(ctx.records)]
-    return [j for j, _ in both], [c for _, c in both]
 
 
 def data_page(count: int) -> Page:

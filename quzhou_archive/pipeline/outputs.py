@@ -82,6 +82,34 @@ class StagedSite:
         target.write_bytes(data)
         return SiteFile(rel, file_digest(data), len(data), True, target.stat().st_mtime_ns)
 
+    @contextlib.contextmanager
+    def streaming(self, rel: str):
+        """A file written piece by piece (`FileStream.write`), never held whole
+        in memory: a whole-archive download is hundreds of megabytes. It is
+        written beside its place and put there at the end, unless its bytes
+        are those already there; `FileStream.file` is then its SiteFile."""
+        target = self.root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        part = target.with_name(f".{target.name}.part")
+        stream = FileStream(rel, open(part, "wb"))
+        try:
+            yield stream
+            stream.handle.close()
+            stream.file = self._settle(target, part, stream)
+        finally:
+            stream.handle.close()
+            part.unlink(missing_ok=True)
+
+    @staticmethod
+    def _settle(target: Path, part: Path, stream: "FileStream") -> SiteFile:
+        digest = stream.hash.hexdigest()
+        with contextlib.suppress(FileNotFoundError):
+            st = target.stat()
+            if st.st_size == stream.size and _file_hash(target) == digest:
+                return SiteFile(stream.rel, digest, stream.size, False, st.st_mtime_ns)
+        os.replace(part, target)        # (a hard link to the old site's file is replaced, never written through)
+        return SiteFile(stream.rel, digest, stream.size, True, target.stat().st_mtime_ns)
+
     def remove(self, rels: list[str]) -> None:
         """Remove files, and the folders they leave empty."""
         folders = set()
@@ -91,6 +119,26 @@ class StagedSite:
         for folder in sorted((f for f in folders if self.root in f.parents), key=lambda f: -len(f.parts)):
             with contextlib.suppress(OSError):      # not empty
                 folder.rmdir()
+
+
+class FileStream:
+    """A file of the site being written piece by piece (`StagedSite.streaming`)."""
+
+    def __init__(self, rel: str, handle):
+        self.rel, self.handle = rel, handle
+        self.hash = hashlib.sha256()
+        self.size = 0
+        self.file: SiteFile | None = None
+
+    def write(self, data: bytes | memoryview) -> None:
+        self.hash.update(data)
+        self.handle.write(data)
+        self.size += len(data)
+
+
+def _file_hash(path: Path) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 class Outputs:

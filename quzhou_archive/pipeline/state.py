@@ -183,6 +183,16 @@ class AnalysisCache:
         return dict(self.db.execute(f"SELECT name, value FROM analysis WHERE digest=? AND name IN ({marks})",
                                     (digest, *names)))
 
+    def values_of(self, name: str, digests) -> dict[str, bytes]:
+        """File digest -> the marshalled result of analyser `name`, for some files."""
+        digests = list(digests)
+        found: dict[str, bytes] = {}
+        for start in range(0, len(digests), 500):       # (SQLite takes so many parameters at once)
+            some = digests[start:start + 500]
+            found.update(self.db.execute(f"SELECT digest, value FROM analysis WHERE name=? AND digest IN "
+                                         f"({','.join('?' * len(some))})", (name, *some)))
+        return found
+
     def every(self, name: str) -> dict[str, bytes]:
         """File digest -> the marshalled result of analyser `name`, for every file it analysed."""
         return dict(self.db.execute("SELECT digest, value FROM analysis WHERE name=?", (name,)))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import sys
 import time
 from contextlib import contextmanager
@@ -18,7 +19,12 @@ def timed(stage: str):
     finally:
         TIMINGS[stage] = TIMINGS.get(stage, 0.0) + time.perf_counter() - started
         if os.environ.get("QZ_TIMINGS"):
-            print(f"  {stage}: {TIMINGS[stage]:.1f} s", file=sys.stderr, flush=True)
+            print(f"  {stage}: {TIMINGS[stage]:.1f} s (largest so far {peak_mib()} MiB)", file=sys.stderr, flush=True)
+
+
+def peak_mib() -> int:
+    """This process's largest resident size so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 
 def note(stage: str, seconds: float) -> None:

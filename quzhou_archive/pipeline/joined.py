@@ -1,0 +1,156 @@
+"""Whole-archive downloads joined from one part per article, streamed to
+disk, and made again from the last build's bytes wherever they can be.
+
+A download such as `data/articles.jsonl` is a head followed by every
+article's part, in the order of the articles' IDs; each part is made from
+one analyser's cached result for the article's file. Written, the
+download's *layout* — the IDs in its order and where each part ends — is
+kept in the state folder (`parts/`), under the digest of the bytes it
+describes. The next build that must make the download again takes each
+unchanged article's part from the published file, as it is, and asks the
+cache only for the parts of the articles that changed: correcting one
+article of a hundred thousand copies the rest of the file rather than
+reading and joining every article again, and neither build holds the whole
+download in memory.
+
+A layout is used only when it describes the published file exactly (its
+digest, the stage's version); otherwise every part is made from the cache,
+which gives the same bytes.
+"""
+from __future__ import annotations
+
+import marshal
+import mmap
+import os
+from array import array
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from quzhou_archive.fsutil import atomic_write
+
+BATCH = 512         # articles whose cached results are asked for in one query
+
+LAYOUTS = "parts"   # the folder of layouts, in the build's state folder
+
+
+@dataclass
+class Download:
+    """One file of a download: its path in the site and its head (its
+    header, before the first article's part)."""
+
+    path: str
+    head: bytes
+
+
+@dataclass
+class Layout:
+    """Where each article's part lies in a download as published."""
+
+    stage: str              # the version of the stage that wrote it
+    ids: list[str]          # the articles, in the file's order
+    ends: array             # where each one's part ends (bytes from the start of the file)
+    head: int               # the head's length
+
+    def spans(self) -> dict[str, tuple[int, int]]:
+        starts = [self.head, *self.ends[:-1]]
+        return {aid: (start, end) for aid, start, end in zip(self.ids, starts, self.ends)}
+
+
+def write(ctx, group: str, stage: str, inputs: str, downloads: list[Download], analyser: str,
+          parts_of: Callable[[str, bytes], tuple[str, ...]]) -> None:
+    """Make the downloads of `group` whose inputs changed, in one pass over
+    the articles in the order of their IDs. `parts_of(article_id, value)`
+    gives an article's part of each download (in the order of
+    `downloads`) from its cached `analyser` result; `stage`: the version
+    of the stage, which a layout must have been written by to be used."""
+    wanted = [d for d in downloads if ctx.outputs.want(group, d.path, inputs)]
+    if not wanted:
+        return
+    ids = sorted(ctx.records)
+    unchanged = unchanged_articles(ctx)
+    with ExitStack() as stack:
+        olds = [stack.enter_context(published(ctx, d.path, stage)) for d in wanted]
+        streams = [stack.enter_context(ctx.site.streaming(d.path)) for d in wanted]
+        for stream, d in zip(streams, wanted):
+            stream.write(d.head)
+        ends = [array("q") for _ in wanted]
+        for start in range(0, len(ids), BATCH):
+            chunk = ids[start:start + BATCH]
+            asked = {ctx.records[aid].digest for aid in chunk
+                     if aid not in unchanged or any(old is None or aid not in old[1] for old in olds)}
+            values = ctx.cache.values_of(analyser, asked)
+            for aid in chunk:
+                made = None
+                for n, (stream, old) in enumerate(zip(streams, olds)):
+                    if aid in unchanged and old is not None and aid in old[1]:
+                        begin, end = old[1][aid]
+                        stream.write(old[0][begin:end])
+                    else:
+                        made = made or [p.encode("utf-8") for p in parts_of(aid, values[ctx.records[aid].digest])]
+                        stream.write(made[downloads.index(wanted[n])])
+                    ends[n].append(stream.size)
+    for stream, d, its_ends in zip(streams, wanted, ends):
+        ctx.outputs.made(stream.file)
+        before = ctx.outputs.last.get(d.path)
+        keep_layout(ctx.state, d.path, Layout(stage, ids, its_ends, len(d.head)), stream.file.digest,
+                    before.digest if before else None)
+
+
+def unchanged_articles(ctx) -> set[str]:
+    """The articles whose files are those the last build joined."""
+    last = ctx.last.articles
+    return {aid for aid, record in ctx.records.items() if aid in last and last[aid].digest == record.digest}
+
+
+@contextmanager
+def published(ctx, path: str, stage: str):
+    """The published file's bytes (mapped, not read) and its parts' spans,
+    if the layout kept for it describes it; else None."""
+    record = ctx.outputs.last.get(path)
+    layout = None if record is None or path in ctx.outputs.damaged else load_layout(ctx.state, path, record.digest)
+    if layout is None or layout.stage != stage or not layout.ids:
+        yield None
+        return
+    try:
+        handle = open(ctx.out_dir / path, "rb")
+    except OSError:
+        yield None
+        return
+    with handle:
+        if os.fstat(handle.fileno()).st_size != record.size:
+            yield None
+            return
+        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+            view = memoryview(mapped)
+            try:
+                yield view, layout.spans()
+            finally:
+                view.release()
+
+
+def layout_path(state: Path, path: str, digest: str) -> Path:
+    return state / LAYOUTS / f"{path.replace('/', '_')}.{digest}.marshal"
+
+
+def load_layout(state: Path, path: str, digest: str) -> Layout | None:
+    try:
+        data = marshal.loads(layout_path(state, path, digest).read_bytes())
+        ends = array("q")
+        ends.frombytes(data["ends"])
+        return Layout(data["stage"], data["ids"], ends, data["head"])
+    except (OSError, ValueError, EOFError, TypeError, KeyError):
+        return None
+
+
+def keep_layout(state: Path, path: str, layout: Layout, digest: str, published: str | None) -> None:
+    """Keep the new file's layout, and the published file's (a build that
+    fails leaves that file in place), but none older."""
+    new = layout_path(state, path, digest)
+    atomic_write(new, marshal.dumps({"stage": layout.stage, "ids": layout.ids, "ends": layout.ends.tobytes(),
+                                     "head": layout.head}))
+    keep = {new.name, layout_path(state, path, published).name if published else None}
+    for item in new.parent.glob(f"{path.replace('/', '_')}.*.marshal"):
+        if item.name not in keep:
+            item.unlink(missing_ok=True)

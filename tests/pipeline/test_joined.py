@@ -1,0 +1,112 @@
+"""Whole-archive downloads joined from the last build's bytes: after an
+edit, a removal or an insertion in the middle of the ID order the files
+are those a build from nothing writes, the cache is asked only for the
+changed articles' parts, and a layout that does not describe the
+published file is never trusted."""
+from __future__ import annotations
+
+import hashlib
+import shutil
+
+import pytest
+
+from quzhou_archive import articles as store
+from quzhou_archive.pipeline import build, joined
+from quzhou_archive.pipeline.state import AnalysisCache, state_dir
+from tests.conftest import ROOT
+
+DOWNLOADS = ("data/articles.jsonl", "data/articles.csv")
+
+
+@pytest.fixture
+def built(tmp_path, capsys):
+    articles = tmp_path / "articles"
+    shutil.copytree(ROOT / "articles", articles)
+    assert build(articles, tmp_path / "site", tmp_path / "index", jobs=1) == 0
+    capsys.readouterr()
+    return articles, tmp_path / "site", tmp_path / "index"
+
+
+@pytest.fixture
+def asked(monkeypatch):
+    """The digests each `values_of` call asked the cache for, and every `every`."""
+    calls: list[tuple[str, set]] = []
+    values_of, every = AnalysisCache.values_of, AnalysisCache.every
+    monkeypatch.setattr(AnalysisCache, "values_of",
+                        lambda cache, name, digests: calls.append((name, set(digests))) or values_of(cache, name, digests))
+    monkeypatch.setattr(AnalysisCache, "every", lambda cache, name: calls.append((name, "every")) or every(cache, name))
+    return calls
+
+
+def downloads(site):
+    return {p: (site / p).read_bytes() for p in DOWNLOADS}
+
+
+def from_nothing(articles, tmp_path):
+    fresh = tmp_path / "fresh"
+    shutil.rmtree(fresh, ignore_errors=True)
+    assert build(articles, fresh / "site", fresh / "index", jobs=1) == 0
+    return downloads(fresh / "site")
+
+
+def record_digests(calls):
+    return [d for name, digests in calls if name == "record" for d in (digests if digests != "every" else ["*"])]
+
+
+def test_an_edit_asks_the_cache_for_one_article_and_gives_the_bytes_of_a_build_from_nothing(built, asked, tmp_path):
+    articles, site, index = built
+    path = sorted(store.article_paths(articles))[3]
+    path.write_text(path.read_text(encoding="utf-8") + "\n补记一句。\n", encoding="utf-8")
+    assert build(articles, site, index, jobs=1) == 0
+    assert len(record_digests(asked)) == 1          # the edited article's record: the rest from the published file
+    assert "补记一句" in (site / "data/articles.jsonl").read_text(encoding="utf-8")
+    assert downloads(site) == from_nothing(articles, tmp_path)
+
+
+def test_a_removal_and_an_insertion_mid_order_give_the_bytes_of_a_build_from_nothing(built, asked, tmp_path):
+    articles, site, index = built
+    paths = sorted(store.article_paths(articles))
+    paths[5].unlink()
+    middle = paths[len(paths) // 2]
+    shutil.copy(middle, middle.with_name(middle.stem + "-a.md"))       # an ID that sorts just after it
+    assert build(articles, site, index, jobs=1) == 0
+    assert len(record_digests(asked)) == 1          # only the new article's
+    assert downloads(site) == from_nothing(articles, tmp_path)
+
+
+def test_a_layout_that_does_not_describe_the_published_file_is_not_used(built, asked, tmp_path):
+    articles, site, index = built
+    for layout in (state_dir(index) / joined.LAYOUTS).iterdir():
+        layout.write_bytes(b"not a layout")
+    path = sorted(store.article_paths(articles))[0]
+    path.write_text(path.read_text(encoding="utf-8") + "\n补记一句。\n", encoding="utf-8")
+    assert build(articles, site, index, jobs=1) == 0
+    assert len(record_digests(asked)) == len(list(store.article_paths(articles)))     # every part made anew
+    assert downloads(site) == from_nothing(articles, tmp_path)
+
+
+def test_a_damaged_download_is_made_again_from_the_cache(built, tmp_path):
+    articles, site, index = built
+    target = site / "data/articles.jsonl"
+    damaged = bytearray(target.read_bytes())
+    damaged[200:210] = b"x" * 10
+    target.write_bytes(bytes(damaged))
+    path = sorted(store.article_paths(articles))[0]
+    path.write_text(path.read_text(encoding="utf-8") + "\n补记一句。\n", encoding="utf-8")
+    assert build(articles, site, index, jobs=1) == 0
+    assert downloads(site) == from_nothing(articles, tmp_path)
+
+
+def test_nothing_is_left_beside_the_downloads_and_only_the_published_layouts_are_kept(built):
+    articles, site, index = built
+    for n in range(3):
+        path = sorted(store.article_paths(articles))[n]
+        path.write_text(path.read_text(encoding="utf-8") + "\n补记。\n", encoding="utf-8")
+        assert build(articles, site, index, jobs=1) == 0
+    assert sorted(p.name for p in (site / "data").iterdir() if p.name.startswith(".")) == []
+    layouts = sorted(p.name for p in (state_dir(index) / joined.LAYOUTS).iterdir())
+    # the published file's and the one before it (kept while a build might fail), for each download
+    assert len(layouts) <= 2 * len(DOWNLOADS)
+    for name in DOWNLOADS:
+        digest = hashlib.sha256((site / name).read_bytes()).hexdigest()
+        assert joined.layout_path(state_dir(index), name, digest).name in layouts
