@@ -125,17 +125,29 @@ def row_parts(rows: list[dict]) -> list[tuple[str, str, str, str]]:
     return parts
 
 
+JSON_HEAD, JSON_SEPARATOR, JSON_TAIL, JSON_EMPTY = "[\n", ",\n", "\n]\n", "[]\n"
+CSV_HEAD = "\ufeff" + csv_cells(list(TABLE_FIELDS)) + "\r\n"
+
+
+def article_parts(aid: str, parts: list, base_url: str = "/") -> tuple[str, str]:
+    """An article's items of `data/figures.json` (each followed by
+    JSON_SEPARATOR) and its rows of `data/figures.csv`, from its `row_parts`."""
+    items, cells = [], []
+    ident = _JSON.encode(aid)
+    for n, (json_head, json_tail, csv_head, csv_tail) in enumerate(parts, 1):
+        url = figure_url(aid, n, base_url)
+        items.append(f'{{"article": {ident}, {json_head}, "url": {_JSON.encode(url)}, {json_tail}}}{JSON_SEPARATOR}')
+        cells.append(f"{csv_cell(aid)},{csv_head},{csv_cell(url)},{csv_tail}\r\n")
+    return "".join(items), "".join(cells)
+
+
 def joined(articles: list[tuple[str, list]], base_url: str = "/") -> tuple[str, str]:
     """`data/figures.json` and `data/figures.csv` (with its byte order mark)
     of every article's `row_parts`, in the order given."""
-    items, cells = [], ["\ufeff" + csv_cells(list(TABLE_FIELDS)) + "\r\n"]
-    for aid, parts in articles:
-        ident = _JSON.encode(aid)
-        for n, (json_head, json_tail, csv_head, csv_tail) in enumerate(parts, 1):
-            url = figure_url(aid, n, base_url)
-            items.append(f'{{"article": {ident}, {json_head}, "url": {_JSON.encode(url)}, {json_tail}}}')
-            cells.append(f"{csv_cell(aid)},{csv_head},{csv_cell(url)},{csv_tail}\r\n")
-    return ("[\n" + ",\n".join(items) + "\n]\n" if items else "[]\n"), "".join(cells)
+    both = [article_parts(aid, parts, base_url) for aid, parts in articles]
+    items = "".join(j for j, _ in both)
+    return (JSON_HEAD + items[:-len(JSON_SEPARATOR)] + JSON_TAIL if items else JSON_EMPTY), \
+        CSV_HEAD + "".join(c for _, c in both)
 
 
 def _cell(value):

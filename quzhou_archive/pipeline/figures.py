@@ -9,17 +9,18 @@ Its files are made from every article's rows (the figures, and the
 headline, date, paper and page they are shown with), so they are kept as
 a group while no article's digest of them changed (an edit of an
 article's other words changes nothing here); otherwise each file is made
-again only if its own inputs changed (`Outputs.want`).
+again only if its own inputs changed (`Outputs.want`), the downloads
+joined from the published files and the changed articles' parts (`joined.py`).
 """
 from __future__ import annotations
 
-import functools
 import hashlib
 import marshal
 from dataclasses import dataclass, field
 from typing import Callable
 
 from quzhou_archive.exports import figures as export
+from quzhou_archive.pipeline import joined
 from quzhou_archive.pipeline.outputs import SiteFile, StagedSite
 from quzhou_archive.pipeline.context import site_stage_version
 from quzhou_archive.pipeline.state import digest_of
@@ -48,27 +49,44 @@ def run(ctx) -> None:
         shown = sorted((aid, r.summaries["figure_rows"]) for aid, r in ctx.records.items())
         if ctx.outputs.keep_group(GROUP, digest_of(stage, shown)):
             return
-        cached = ctx.cache.every("figure_rows")
-        each = {aid: marshal.loads(cached[r.digest]) for aid, r in ctx.records.items()}
         with timed("figures: read"):
-            rows, idents = archive_rows(ctx, each)
-        with timed("figures: files"):
-            write_files(ctx, stage, rows, idents, each)
+            rows, idents = archive_rows(ctx)
+        with timed("figures: downloads"):
+            write_downloads(ctx, stage, idents)
+        with timed("figures: pages"):
+            write_pages(ctx, stage, rows, idents)
 
 
-def archive_rows(ctx, each: dict[str, tuple]) -> tuple[list[dict], list[str]]:
+def archive_rows(ctx) -> tuple[list[dict], list[str]]:
     """Every figure of every article, in the order of the articles' IDs (the
     rows `figure_rows` made, with the article's ID and URL put in), and for
     each a string that changes whenever what is shown of it does (what the
-    article shows and the figure's place among its figures)."""
+    article shows and the figure's place among its figures). Read from
+    the cache a batch of articles at a time."""
     rows, idents = [], []
-    for aid in sorted(ctx.records):
-        shown, its_rows, _ = each[aid]
-        for n, row in enumerate(its_rows, 1):
-            row["article"], row["url"] = aid, export.figure_url(aid, n, ctx.base_url)
-            rows.append(row)
-            idents.append(f"{shown}:{n - 1}")
+    ids = sorted(ctx.records)
+    for start in range(0, len(ids), joined.BATCH):
+        chunk = ids[start:start + joined.BATCH]
+        cached = ctx.cache.values_of("figure_rows", {ctx.records[aid].digest for aid in chunk})
+        for aid in chunk:
+            shown, its_rows, _ = marshal.loads(cached[ctx.records[aid].digest])
+            for n, row in enumerate(its_rows, 1):
+                row["article"], row["url"] = aid, export.figure_url(aid, n, ctx.base_url)
+                rows.append(row)
+                idents.append(f"{shown}:{n - 1}")
     return rows, idents
+
+
+def write_downloads(ctx, stage: str, idents: list[str]) -> None:
+    """Both are made from every figure: when one changed, both are joined
+    again (`joined.py`), each unchanged article's part taken from the
+    published file."""
+    inputs = digest_of(stage, hashlib.sha1("\n".join(idents).encode()).hexdigest())
+    encoded = [part.encode("utf-8") for part in (export.JSON_HEAD, export.JSON_SEPARATOR, export.JSON_TAIL,
+                                                 export.JSON_EMPTY)]
+    downloads = [joined.Download(JSON, *encoded), joined.Download(CSV, export.CSV_HEAD.encode("utf-8"))]
+    joined.write(ctx, GROUP, stage, inputs, downloads, "figure_rows",
+                 lambda aid, value: export.article_parts(aid, marshal.loads(value)[2], ctx.base_url))
 
 
 @dataclass
@@ -79,15 +97,6 @@ class Planned:
     path: str
     inputs: str
     make: Callable[["FiguresKit"], str]
-
-
-def downloads(ctx, idents: list[str], each: dict[str, tuple]) -> list[Planned]:
-    """Both are made from every figure: when one changed, both are joined
-    again from every article's rows (the `figure_rows` analyser's)."""
-    inputs = hashlib.sha1("\n".join(idents).encode()).hexdigest()
-    parts = [(aid, each[aid][2]) for aid in sorted(ctx.records)]
-    both = functools.cache(lambda: export.joined(parts, ctx.base_url))
-    return [Planned(JSON, inputs, lambda kit: both()[0]), Planned(CSV, inputs, lambda kit: both()[1])]
 
 
 def pages(rows: list[dict], idents: list[str], places) -> list[Planned]:
@@ -116,10 +125,9 @@ def _make(kit: FiguresKit, number: int) -> SiteFile:
     return kit.site.write(planned.path, planned.make(kit))
 
 
-def write_files(ctx, stage: str, rows: list[dict], idents: list[str], each: dict[str, tuple]) -> None:
-    """The downloads and the pages whose inputs changed, made in worker
-    processes (the downloads first: they are the largest)."""
-    planned = downloads(ctx, idents, each) + pages(rows, idents, ctx.model.places)
+def write_pages(ctx, stage: str, rows: list[dict], idents: list[str]) -> None:
+    """The pages whose inputs changed, made in worker processes."""
+    planned = pages(rows, idents, ctx.model.places)
     todo = [n for n, p in enumerate(planned) if ctx.outputs.want(GROUP, p.path, digest_of(stage, p.inputs))]
     with Workers(ctx.jobs, FiguresKit(ctx.site, ctx.base_url, planned)) as pool:
         for made in pool.map(_make, todo, "figures", "file", chunksize=1):

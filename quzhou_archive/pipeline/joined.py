@@ -37,25 +37,75 @@ LAYOUTS = "parts"   # the folder of layouts, in the build's state folder
 
 @dataclass
 class Download:
-    """One file of a download: its path in the site and its head (its
-    header, before the first article's part)."""
+    """One file of a download. Each article's part is its items, each
+    followed by `separator`; the file is `head`, the parts but for the last
+    separator, and `tail` — or `empty` when no article has an item (a JSON
+    array: "[\n", ",\n", "\n]\n", "[]\n"; lines and rows: a header, and
+    nothing else)."""
 
     path: str
     head: bytes
+    separator: bytes = b""
+    tail: bytes = b""
+    empty: bytes | None = None      # (None: the head alone)
 
 
 @dataclass
 class Layout:
-    """Where each article's part lies in a download as published."""
+    """Where each article's part lies in a download as published: `ends`
+    counts the parts' bytes with every separator; the file holds `body` of
+    them after its head (all but the last separator)."""
 
     stage: str              # the version of the stage that wrote it
     ids: list[str]          # the articles, in the file's order
-    ends: array             # where each one's part ends (bytes from the start of the file)
+    ends: array             # where each one's part ends, from the end of the head
     head: int               # the head's length
+    body: int               # the parts' bytes in the file
 
     def spans(self) -> dict[str, tuple[int, int]]:
-        starts = [self.head, *self.ends[:-1]]
+        starts = [0, *self.ends[:-1]]
         return {aid: (start, end) for aid, start, end in zip(self.ids, starts, self.ends)}
+
+
+class Body:
+    """The parts of one download, written to its stream: the head before
+    the first part that has anything, every separator but the last, then
+    the tail (or the empty form)."""
+
+    def __init__(self, stream, download: Download):
+        self.stream, self.download = stream, download
+        self.size = 0           # the parts' bytes, with every separator
+        self.held = False       # a separator is owed, unless nothing follows
+
+    def write(self, part) -> None:
+        if not len(part):
+            return
+        separator = self.download.separator
+        if self.size == 0:
+            self.stream.write(self.download.head)
+        if self.held:
+            self.stream.write(separator)
+        self.size += len(part)
+        self.stream.write(part[:len(part) - len(separator)] if separator else part)
+        self.held = bool(separator)
+
+    def copy(self, old: memoryview, layout: Layout, start: int, end: int) -> None:
+        """An article's part as the published file holds it (`start`, `end`:
+        its span in the layout's terms)."""
+        if end == start:
+            return
+        last = end > layout.body        # the file's last part: its separator is not in the file
+        found = old[layout.head + start:layout.head + min(end, layout.body)]
+        self.write(bytes(found) + self.download.separator if last else found)
+
+    def close(self) -> int:
+        """Ends the file; the bytes of the parts it holds."""
+        if self.size == 0:
+            empty = self.download.empty
+            self.stream.write(self.download.head if empty is None else empty)
+            return 0
+        self.stream.write(self.download.tail)
+        return self.size - len(self.download.separator)
 
 
 def write(ctx, group: str, stage: str, inputs: str, downloads: list[Download], analyser: str,
@@ -65,37 +115,37 @@ def write(ctx, group: str, stage: str, inputs: str, downloads: list[Download], a
     gives an article's part of each download (in the order of
     `downloads`) from its cached `analyser` result; `stage`: the version
     of the stage, which a layout must have been written by to be used."""
-    wanted = [d for d in downloads if ctx.outputs.want(group, d.path, inputs)]
+    wanted = [n for n, d in enumerate(downloads) if ctx.outputs.want(group, d.path, inputs)]
     if not wanted:
         return
     ids = sorted(ctx.records)
     unchanged = unchanged_articles(ctx)
     with ExitStack() as stack:
-        olds = [stack.enter_context(published(ctx, d.path, stage)) for d in wanted]
-        streams = [stack.enter_context(ctx.site.streaming(d.path)) for d in wanted]
-        for stream, d in zip(streams, wanted):
-            stream.write(d.head)
+        olds = [stack.enter_context(published(ctx, downloads[n].path, stage)) for n in wanted]
+        streams = [stack.enter_context(ctx.site.streaming(downloads[n].path)) for n in wanted]
+        bodies = [Body(stream, downloads[n]) for stream, n in zip(streams, wanted)]
         ends = [array("q") for _ in wanted]
         for start in range(0, len(ids), BATCH):
             chunk = ids[start:start + BATCH]
             asked = {ctx.records[aid].digest for aid in chunk
-                     if aid not in unchanged or any(old is None or aid not in old[1] for old in olds)}
+                     if aid not in unchanged or any(old is None or aid not in old[2] for old in olds)}
             values = ctx.cache.values_of(analyser, asked)
             for aid in chunk:
                 made = None
-                for n, (stream, old) in enumerate(zip(streams, olds)):
-                    if aid in unchanged and old is not None and aid in old[1]:
-                        begin, end = old[1][aid]
-                        stream.write(old[0][begin:end])
+                for body, old, n, its_ends in zip(bodies, olds, wanted, ends):
+                    if aid in unchanged and old is not None and aid in old[2]:
+                        body.copy(old[0], old[1], *old[2][aid])
                     else:
                         made = made or [p.encode("utf-8") for p in parts_of(aid, values[ctx.records[aid].digest])]
-                        stream.write(made[downloads.index(wanted[n])])
-                    ends[n].append(stream.size)
-    for stream, d, its_ends in zip(streams, wanted, ends):
+                        body.write(made[n])
+                    its_ends.append(body.size)
+        in_file = [body.close() for body in bodies]
+    for stream, n, its_ends, length in zip(streams, wanted, ends, in_file):
+        path = downloads[n].path
         ctx.outputs.made(stream.file)
-        before = ctx.outputs.last.get(d.path)
-        keep_layout(ctx.state, d.path, Layout(stage, ids, its_ends, len(d.head)), stream.file.digest,
-                    before.digest if before else None)
+        before = ctx.outputs.last.get(path)
+        keep_layout(ctx.state, path, Layout(stage, ids, its_ends, len(downloads[n].head), length),
+                    stream.file.digest, before.digest if before else None)
 
 
 def unchanged_articles(ctx) -> set[str]:
@@ -106,8 +156,8 @@ def unchanged_articles(ctx) -> set[str]:
 
 @contextmanager
 def published(ctx, path: str, stage: str):
-    """The published file's bytes (mapped, not read) and its parts' spans,
-    if the layout kept for it describes it; else None."""
+    """The published file's bytes (mapped, not read), its layout and its
+    parts' spans, if the layout kept for it describes it; else None."""
     record = ctx.outputs.last.get(path)
     layout = None if record is None or path in ctx.outputs.damaged else load_layout(ctx.state, path, record.digest)
     if layout is None or layout.stage != stage or not layout.ids:
@@ -119,13 +169,13 @@ def published(ctx, path: str, stage: str):
         yield None
         return
     with handle:
-        if os.fstat(handle.fileno()).st_size != record.size:
+        if os.fstat(handle.fileno()).st_size != record.size or record.size == 0:
             yield None
             return
         with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
             view = memoryview(mapped)
             try:
-                yield view, layout.spans()
+                yield view, layout, layout.spans()
             finally:
                 view.release()
 
@@ -139,7 +189,7 @@ def load_layout(state: Path, path: str, digest: str) -> Layout | None:
         data = marshal.loads(layout_path(state, path, digest).read_bytes())
         ends = array("q")
         ends.frombytes(data["ends"])
-        return Layout(data["stage"], data["ids"], ends, data["head"])
+        return Layout(data["stage"], data["ids"], ends, data["head"], data["body"])
     except (OSError, ValueError, EOFError, TypeError, KeyError):
         return None
 
@@ -149,7 +199,7 @@ def keep_layout(state: Path, path: str, layout: Layout, digest: str, published: 
     fails leaves that file in place), but none older."""
     new = layout_path(state, path, digest)
     atomic_write(new, marshal.dumps({"stage": layout.stage, "ids": layout.ids, "ends": layout.ends.tobytes(),
-                                     "head": layout.head}))
+                                     "head": layout.head, "body": layout.body}))
     keep = {new.name, layout_path(state, path, published).name if published else None}
     for item in new.parent.glob(f"{path.replace('/', '_')}.*.marshal"):
         if item.name not in keep:
