@@ -20,7 +20,6 @@ which gives the same bytes.
 from __future__ import annotations
 
 import marshal
-import mmap
 import os
 from array import array
 from contextlib import ExitStack, contextmanager
@@ -70,42 +69,82 @@ class Layout:
 class Body:
     """The parts of one download, written to its stream: the head before
     the first part that has anything, every separator but the last, then
-    the tail (or the empty form)."""
+    the tail (or the empty form). Parts copied from the published file
+    that follow one another there are copied as one run, read a few
+    megabytes at a time."""
 
-    def __init__(self, stream, download: Download):
+    CHUNK = 4 << 20
+
+    def __init__(self, stream, download: Download, old=None, layout: Layout | None = None):
         self.stream, self.download = stream, download
-        self.size = 0           # the parts' bytes, with every separator
+        self.old, self.layout = old, layout     # the published file (open) and its layout, to copy from
+        self.size = 0           # the parts' bytes written, with every separator
         self.held = False       # a separator is owed, unless nothing follows
+        self.run: list[int] | None = None       # parts to copy, [start, end) in the layout's terms
 
-    def write(self, part) -> None:
-        if not len(part):
-            return
-        separator = self.download.separator
-        if self.size == 0:
-            self.stream.write(self.download.head)
-        if self.held:
-            self.stream.write(separator)
-        self.size += len(part)
-        self.stream.write(part[:len(part) - len(separator)] if separator else part)
-        self.held = bool(separator)
+    @property
+    def end(self) -> int:
+        """The parts' bytes so far, with every separator (the layout's terms)."""
+        return self.size + (self.run[1] - self.run[0] if self.run else 0)
 
-    def copy(self, old: memoryview, layout: Layout, start: int, end: int) -> None:
-        """An article's part as the published file holds it (`start`, `end`:
-        its span in the layout's terms)."""
+    def write(self, part: bytes) -> None:
+        self._flush()
+        self._put([part], len(part))
+
+    def copy(self, start: int, end: int) -> None:
+        """An article's part as the published file holds it (its span in the layout's terms)."""
         if end == start:
             return
-        last = end > layout.body        # the file's last part: its separator is not in the file
-        found = old[layout.head + start:layout.head + min(end, layout.body)]
-        self.write(bytes(found) + self.download.separator if last else found)
+        if self.run and self.run[1] == start:
+            self.run[1] = end
+            return
+        self._flush()
+        self.run = [start, end]
 
     def close(self) -> int:
         """Ends the file; the bytes of the parts it holds."""
+        self._flush()
         if self.size == 0:
             empty = self.download.empty
             self.stream.write(self.download.head if empty is None else empty)
             return 0
         self.stream.write(self.download.tail)
         return self.size - len(self.download.separator)
+
+    def _flush(self) -> None:
+        if not self.run:
+            return
+        (start, end), self.run = self.run, None
+        # the file's last part lacks its separator, which `_put` would leave out anyway
+        first, last = self.layout.head + start, self.layout.head + min(end, self.layout.body)
+        self._put(self._read(first, last), end - start)
+
+    def _read(self, first: int, last: int):
+        while first < last:
+            piece = os.pread(self.old.fileno(), min(self.CHUNK, last - first), first)
+            if not piece:
+                raise OSError(f"{self.old.name}: shorter than its layout says")
+            first += len(piece)
+            yield piece
+
+    def _put(self, pieces, length: int) -> None:
+        """Whole parts (`length` bytes with their separators, given as pieces):
+        all but their last separator written, which is owed to what follows."""
+        if not length:
+            return
+        separator = self.download.separator
+        if self.size == 0:
+            self.stream.write(self.download.head)
+        if self.held:
+            self.stream.write(separator)
+        self.size += length
+        remaining = length - len(separator)
+        for piece in pieces:
+            take = min(len(piece), remaining)
+            if take > 0:
+                self.stream.write(piece if take == len(piece) else piece[:take])
+                remaining -= take
+        self.held = bool(separator)
 
 
 def write(ctx, group: str, stage: str, inputs: str, downloads: list[Download], analyser: str,
@@ -123,7 +162,7 @@ def write(ctx, group: str, stage: str, inputs: str, downloads: list[Download], a
     with ExitStack() as stack:
         olds = [stack.enter_context(published(ctx, downloads[n].path, stage)) for n in wanted]
         streams = [stack.enter_context(ctx.site.streaming(downloads[n].path)) for n in wanted]
-        bodies = [Body(stream, downloads[n]) for stream, n in zip(streams, wanted)]
+        bodies = [Body(stream, downloads[n], *(old[:2] if old else ())) for stream, n, old in zip(streams, wanted, olds)]
         ends = [array("q") for _ in wanted]
         for start in range(0, len(ids), BATCH):
             chunk = ids[start:start + BATCH]
@@ -134,11 +173,11 @@ def write(ctx, group: str, stage: str, inputs: str, downloads: list[Download], a
                 made = None
                 for body, old, n, its_ends in zip(bodies, olds, wanted, ends):
                     if aid in unchanged and old is not None and aid in old[2]:
-                        body.copy(old[0], old[1], *old[2][aid])
+                        body.copy(*old[2][aid])
                     else:
                         made = made or [p.encode("utf-8") for p in parts_of(aid, values[ctx.records[aid].digest])]
                         body.write(made[n])
-                    its_ends.append(body.size)
+                    its_ends.append(body.end)
         in_file = [body.close() for body in bodies]
     for stream, n, its_ends, length in zip(streams, wanted, ends, in_file):
         path = downloads[n].path
@@ -156,8 +195,8 @@ def unchanged_articles(ctx) -> set[str]:
 
 @contextmanager
 def published(ctx, path: str, stage: str):
-    """The published file's bytes (mapped, not read), its layout and its
-    parts' spans, if the layout kept for it describes it; else None."""
+    """The published file (open), its layout and its parts' spans, if the
+    layout kept for it describes it; else None."""
     record = ctx.outputs.last.get(path)
     layout = None if record is None or path in ctx.outputs.damaged else load_layout(ctx.state, path, record.digest)
     if layout is None or layout.stage != stage or not layout.ids:
@@ -172,12 +211,7 @@ def published(ctx, path: str, stage: str):
         if os.fstat(handle.fileno()).st_size != record.size or record.size == 0:
             yield None
             return
-        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
-            view = memoryview(mapped)
-            try:
-                yield view, layout, layout.spans()
-            finally:
-                view.release()
+        yield handle, layout, layout.spans()
 
 
 def layout_path(state: Path, path: str, digest: str) -> Path:

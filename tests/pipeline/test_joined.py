@@ -151,23 +151,34 @@ def written(parts, download=ARRAY):
     ends = []
     for part in parts:
         body.write(part)
-        ends.append(body.size)
+        ends.append(body.end)
     length = body.close()
-    return bytes(stream.data), joined.Layout("v", [str(n) for n in range(len(parts))],
-                                             array("q", ends), len(download.head), length)
+    return bytes(stream.data), joined.Layout("v", [str(n) for n in range(len(parts))], array("q", ends),
+                                             len(download.head), length)
 
 
-@pytest.mark.parametrize("parts", [[b"1,\n", b"", b"2,\n3,\n"], [b"", b""], [b"1,\n"], [b"", b"1,\n", b""]])
-def test_a_json_array_of_parts_is_valid_json_and_each_part_can_be_copied_back(parts):
+@pytest.mark.parametrize("parts", [[b"1,\n", b"", b"2,\n3,\n"], [b"", b""], [b"1,\n"], [b"", b"1,\n", b""],
+                                   [b"1,\n", b"22,\n", b"333,\n"]])
+@pytest.mark.parametrize("chunk", [1, 3, 4 << 20])
+def test_a_json_array_of_parts_is_valid_json_and_any_of_its_parts_can_be_copied_back(parts, chunk, tmp_path,
+                                                                                      monkeypatch):
     import json
 
+    monkeypatch.setattr(joined.Body, "CHUNK", chunk)
     data, layout = written(parts)
     items = [int(x) for p in parts for x in p.decode().split(",\n") if x]
     assert json.loads(data) == items
     assert data == (b"[]\n" if not items else b"[\n" + b",\n".join(str(i).encode() for i in items) + b"\n]\n")
-    again = Stream()
-    body = joined.Body(again, ARRAY)
-    for aid, (start, end) in layout.spans().items():
-        body.copy(memoryview(data), layout, start, end)
-    body.close()
-    assert bytes(again.data) == data
+    (tmp_path / "old.json").write_bytes(data)
+    spans = list(layout.spans().values())
+    for keep in range(1 << len(parts)):     # every choice of parts copied, the others written anew
+        with open(tmp_path / "old.json", "rb") as old:
+            again = Stream()
+            body = joined.Body(again, ARRAY, old, layout)
+            for n, (start, end) in enumerate(spans):
+                if keep >> n & 1:
+                    body.copy(start, end)
+                else:
+                    body.write(parts[n])
+            body.close()
+        assert bytes(again.data) == data
