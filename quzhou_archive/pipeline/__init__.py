@@ -37,7 +37,7 @@ from quzhou_archive.errors import ArchiveError
 from quzhou_archive.pipeline import outputs, publish, sources
 from quzhou_archive.pipeline.context import BuildContext, Versions, megabytes, settings_digest
 from quzhou_archive.pipeline.folders import check_separate, journal_targets, normalise_base_url, refuse_foreign
-from quzhou_archive.pipeline.outputs import Repair, check_outputs, outputs_agree
+from quzhou_archive.pipeline.outputs import outputs_agree
 from quzhou_archive.pipeline.sources import load_articles, scan
 from quzhou_archive.pipeline.state import AnalysisCache, BuildLock, Manifest, remove_leftovers, state_dir
 from quzhou_archive.pipeline.workers import PARALLEL_FROM
@@ -59,9 +59,12 @@ def build(articles_dir: Path, out_dir: Path, index_dir: Path, base_url: str = "/
         with building(articles_dir, out_dir, index_dir, normalise_base_url(base_url),
                       jobs or os.cpu_count() or 1, wait, full) as ctx:
             sources.run(ctx)            # every article file and its digest; what changed
+            if something_changed(ctx):
+                outputs.prepare(ctx)    # the staged site's copy of the old one, begun in the background
+            outputs.check(ctx)          # what of the published outputs is damaged
             if nothing_to_do(ctx):
                 return said_nothing_changed(ctx)
-            outputs.prepare(ctx)        # the staged site's copy of the old one, begun in the background
+            outputs.prepare(ctx)
             from quzhou_archive.pipeline import analyse, export, figures, opendata, pages, rawpages, whoosh   # their libraries take a while to load
             analyse.run(ctx)            # what the new files say, cached; every article's record; the vocabulary
             outputs.begin(ctx)          # the new site staged: the last one's files, linked
@@ -100,7 +103,6 @@ def building(articles_dir: Path, out_dir: Path, index_dir: Path, base_url: str, 
             last = Manifest()
         ctx = BuildContext(articles_dir, out_dir, index_dir, base_url, jobs, full, state, settings,
                            Versions.now(base_url, last.versions, raw_pages(articles_dir)), last, known=known)
-        ctx.repair = Repair() if last.empty else check_outputs(last, out_dir, index_dir)
         ctx.cache = AnalysisCache(state)
         try:
             yield ctx
@@ -118,6 +120,12 @@ def raw_pages(articles_dir: Path) -> list:
     from quzhou_archive.site.raw import folder_state, raw_folder
 
     return folder_state(raw_folder(articles_dir))
+
+
+def something_changed(ctx: BuildContext) -> bool:
+    """Articles or versions are not those of the last build (what of its
+    outputs is damaged is not known yet)."""
+    return ctx.fresh or not sources.unchanged(ctx) or ctx.last.versions != ctx.versions.plain()
 
 
 def nothing_to_do(ctx: BuildContext) -> bool:

@@ -239,12 +239,17 @@ class Outputs:
 
 
 def prepare(ctx) -> None:
-    """Begin the staged site's copy of the published one now, in the
-    background: linking tens of thousands of files takes about as long as
-    loading the stages' libraries and analysing a day's articles, which go
-    on meanwhile."""
-    if not ctx.fresh and ctx.out_dir.is_dir():
+    """Begin the staged site's copy of the published one now (if not begun),
+    in the background: linking tens of thousands of files takes about as
+    long as checking the published files, loading the stages' libraries
+    and analysing a day's articles, which go on meanwhile."""
+    if ctx.linking is None and ctx.site is None and not ctx.fresh and ctx.out_dir.is_dir():
         ctx.linking = TreeLink(ctx.out_dir, staging_dir(ctx.out_dir))
+
+
+def check(ctx) -> None:
+    """What of the published outputs is no longer as the last build left it."""
+    ctx.repair = Repair() if ctx.fresh else check_outputs(ctx.last, ctx.out_dir, ctx.index_dir)
 
 
 def begin(ctx) -> None:
