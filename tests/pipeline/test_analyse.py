@@ -5,7 +5,6 @@ text segmenting reads changed."""
 from __future__ import annotations
 
 import hashlib
-import shutil
 
 import pytest
 
@@ -41,15 +40,6 @@ def new_code(monkeypatch):
     """What these tests change in the analysers stands for new code, which
     makes a build work the versions out anew (`context.Versions.now`)."""
     monkeypatch.setattr(context, "installed_libraries", lambda: "new code")
-
-
-@pytest.fixture
-def built(tmp_path, capsys):
-    articles = tmp_path / "articles"
-    shutil.copytree(ROOT / "articles", articles)
-    assert build(articles, tmp_path / "site", tmp_path / "index", jobs=1) == 0
-    capsys.readouterr()
-    return articles, tmp_path / "site", tmp_path / "index"
 
 
 def test_a_new_analyser_runs_once_on_every_article_and_nothing_else_runs_again(built, new_code, monkeypatch, capsys):

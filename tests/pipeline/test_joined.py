@@ -14,18 +14,8 @@ import pytest
 from quzhou_archive import articles as store
 from quzhou_archive.pipeline import build, joined
 from quzhou_archive.pipeline.state import AnalysisCache, state_dir
-from tests.conftest import ROOT
 
 DOWNLOADS = ("data/articles.jsonl", "data/articles.csv", "data/figures.json", "data/figures.csv")
-
-
-@pytest.fixture
-def built(tmp_path, capsys):
-    articles = tmp_path / "articles"
-    shutil.copytree(ROOT / "articles", articles)
-    assert build(articles, tmp_path / "site", tmp_path / "index", jobs=1) == 0
-    capsys.readouterr()
-    return articles, tmp_path / "site", tmp_path / "index"
 
 
 @pytest.fixture
