@@ -13,6 +13,8 @@
     figures.py    the 数据 section and the figures' downloads (data/)
     opendata.py   every article as data: data/articles.jsonl, .csv, and
                   the page that documents their fields
+    joined.py     (for both) whole-archive downloads streamed to disk, each
+                  unchanged article's part copied from the published file
     publish.py    the index and the site swapped in together, with the manifest
 
 `BuildContext` (context.py) carries what the stages share; `state.py`
