@@ -131,7 +131,10 @@ CSV_HEAD = "\ufeff" + csv_cells(list(TABLE_FIELDS)) + "\r\n"
 
 def article_parts(aid: str, parts: list, base_url: str = "/") -> tuple[str, str]:
     """An article's items of `data/figures.json` (each followed by
-    JSON_SEPARATOR) and its rows of `data/figures.csv`, from its `row_parts`."""
+    JSON_SEPARATOR) and its rows of `data/figures.csv`, from its `row_parts`:
+    the files are JSON_HEAD, every article's items but the last separator,
+    and JSON_TAIL (JSON_EMPTY when there is none); CSV_HEAD and the rows
+    (`pipeline/joined.py` joins them)."""
     items, cells = [], []
     ident = _JSON.encode(aid)
     for n, (json_head, json_tail, csv_head, csv_tail) in enumerate(parts, 1):
@@ -139,15 +142,6 @@ def article_parts(aid: str, parts: list, base_url: str = "/") -> tuple[str, str]
         items.append(f'{{"article": {ident}, {json_head}, "url": {_JSON.encode(url)}, {json_tail}}}{JSON_SEPARATOR}')
         cells.append(f"{csv_cell(aid)},{csv_head},{csv_cell(url)},{csv_tail}\r\n")
     return "".join(items), "".join(cells)
-
-
-def joined(articles: list[tuple[str, list]], base_url: str = "/") -> tuple[str, str]:
-    """`data/figures.json` and `data/figures.csv` (with its byte order mark)
-    of every article's `row_parts`, in the order given."""
-    both = [article_parts(aid, parts, base_url) for aid, parts in articles]
-    items = "".join(j for j, _ in both)
-    return (JSON_HEAD + items[:-len(JSON_SEPARATOR)] + JSON_TAIL if items else JSON_EMPTY), \
-        CSV_HEAD + "".join(c for _, c in both)
 
 
 def _cell(value):

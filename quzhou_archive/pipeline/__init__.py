@@ -66,7 +66,7 @@ def build(articles_dir: Path, out_dir: Path, index_dir: Path, base_url: str = "/
             outputs.check(ctx)          # what of the published outputs is damaged
             if nothing_to_do(ctx):
                 return said_nothing_changed(ctx)
-            outputs.prepare(ctx)
+            outputs.prepare(ctx)        # (begun here when only damaged outputs call for a build)
             from quzhou_archive.pipeline import analyse, export, figures, opendata, pages, rawpages, whoosh   # their libraries take a while to load
             analyse.run(ctx)            # what the new files say, cached; every article's record; the vocabulary
             outputs.begin(ctx)          # the new site staged: the last one's files, linked

@@ -32,7 +32,7 @@ from typing import NamedTuple
 
 from quzhou_archive.fsutil import TreeLink, folder_mode, remove_tree, staging, staging_dir
 from quzhou_archive.pipeline.publish import STAMP_FILE, site_record, site_stamp
-from quzhou_archive.pipeline.state import Manifest, OutputRecord, file_digest
+from quzhou_archive.pipeline.state import Manifest, OutputRecord, file_digest, path_digest
 
 
 class SiteFile(NamedTuple):
@@ -105,7 +105,7 @@ class StagedSite:
         digest = stream.hash.hexdigest()
         with contextlib.suppress(FileNotFoundError):
             st = target.stat()
-            if st.st_size == stream.size and _file_hash(target) == digest:
+            if st.st_size == stream.size and path_digest(target) == digest:
                 return SiteFile(stream.rel, digest, stream.size, False, st.st_mtime_ns)
         os.replace(part, target)        # (a hard link to the old site's file is replaced, never written through)
         return SiteFile(stream.rel, digest, stream.size, True, target.stat().st_mtime_ns)
@@ -134,11 +134,6 @@ class FileStream:
         self.hash.update(data)
         self.handle.write(data)
         self.size += len(data)
-
-
-def _file_hash(path: Path) -> str:
-    with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 class Outputs:
@@ -310,10 +305,8 @@ def intact(path: str, size: int, mtime: int, digest: str | None) -> int | None:
         return None
     if st.st_mtime_ns == mtime:
         return mtime
-    if digest is not None:
-        with open(path, "rb") as handle:
-            if hashlib.sha256(handle.read()).hexdigest() == digest:
-                return st.st_mtime_ns
+    if digest is not None and path_digest(path) == digest:
+        return st.st_mtime_ns
     return None
 
 
@@ -350,5 +343,5 @@ def index_file_stats(folder: Path, known: dict[str, list]) -> dict[str, list]:
             if seen and seen[:2] == [st.st_size, st.st_mtime_ns]:
                 stats[path.name] = list(seen)
             else:
-                stats[path.name] = [st.st_size, st.st_mtime_ns, file_digest(path.read_bytes())]
+                stats[path.name] = [st.st_size, st.st_mtime_ns, path_digest(path)]
     return stats

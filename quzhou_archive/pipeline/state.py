@@ -193,10 +193,6 @@ class AnalysisCache:
                                          f"({','.join('?' * len(some))})", (name, *some)))
         return found
 
-    def every(self, name: str) -> dict[str, bytes]:
-        """File digest -> the marshalled result of analyser `name`, for every file it analysed."""
-        return dict(self.db.execute("SELECT digest, value FROM analysis WHERE name=?", (name,)))
-
     def put_many(self, rows) -> None:
         """(digest, name, version, inputs, marshalled value) rows."""
         self.db.executemany("INSERT OR REPLACE INTO analysis VALUES (?, ?, ?, ?, ?)", rows)
@@ -299,6 +295,12 @@ class Manifest:
 
 def file_digest(data: str | bytes) -> str:
     return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
+
+
+def path_digest(path: Path | str) -> str:
+    """`file_digest` of a file's bytes, read a block at a time (a download is hundreds of megabytes)."""
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def tree_digest(*folders: Path, suffixes: tuple[str, ...] = ()) -> str:

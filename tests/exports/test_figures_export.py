@@ -9,6 +9,7 @@ import pytest
 from quzhou_archive import cli
 from quzhou_archive.analyse import figures
 from quzhou_archive.analyse.figures import Figure
+from quzhou_archive.exports import figures as export
 from quzhou_archive.exports.figures import CLI_FIELDS, DOWNLOAD_FIELDS
 from tests.conftest import ROOT
 
@@ -35,6 +36,14 @@ def run(capsys, *args):
     code = cli.main(["figures", *args])
     out = capsys.readouterr()
     return code, out.out, out.err
+
+
+def joined(articles: list[tuple[str, list]], base_url: str = "/") -> tuple[str, str]:
+    """The figures' downloads as the build joins them: every article's parts, in the order given."""
+    both = [export.article_parts(aid, parts, base_url) for aid, parts in articles]
+    items = "".join(j for j, _ in both)
+    return (export.JSON_HEAD + items[:-len(export.JSON_SEPARATOR)] + export.JSON_TAIL if items
+            else export.JSON_EMPTY), export.CSV_HEAD + "".join(c for _, c in both)
 
 
 def test_json_has_exactly_the_contract_keys(articles, capsys):
@@ -89,8 +98,6 @@ def test_the_downloads_joined_from_each_articles_parts_are_the_bytes_of_the_whol
     """A build joins `data/figures.json` and `.csv` from each article's
     cached rows; they must read as the reference writers write them, on
     the bundled archive and on cells a spreadsheet must quote."""
-    from quzhou_archive.exports import figures as export
-
     found = export.archive_figures(ROOT / "articles")
     meta = found[0][1]
     odd = Figure('引号"与,逗号', "一句\r\n断开的话。", 0, 0, None, None, "产值", None, "amount", 1.5, "亿元", None, None,
@@ -99,6 +106,6 @@ def test_the_downloads_joined_from_each_articles_parts_are_the_bytes_of_the_whol
     assert sum(len(f) for _, _, f in found) > 50
     for base in ("/", "/quzhou/"):
         rows = export.rows(found, base)
-        joined = export.joined([(aid, export.article_rows(m, f)[2]) for aid, m, f in found], base)
-        assert joined == (export.as_json(rows), "\ufeff" + export.as_csv(rows, export.TABLE_FIELDS))
-    assert export.joined([]) == ("[]\n", "\ufeff" + export.as_csv([], export.TABLE_FIELDS))
+        both = joined([(aid, export.article_rows(m, f)[2]) for aid, m, f in found], base)
+        assert both == (export.as_json(rows), "\ufeff" + export.as_csv(rows, export.TABLE_FIELDS))
+    assert joined([]) == ("[]\n", "\ufeff" + export.as_csv([], export.TABLE_FIELDS))

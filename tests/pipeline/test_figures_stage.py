@@ -129,8 +129,9 @@ def test_an_edit_that_leaves_the_figures_as_they_were_touches_none_of_the_data_f
 
     reads, read = [], stage.archive_rows
     monkeypatch.setattr(stage, "archive_rows", lambda *args: reads.append(args) or read(*args))
-    every, asked = AnalysisCache.every, []
-    monkeypatch.setattr(AnalysisCache, "every", lambda cache, name: asked.append(name) or every(cache, name))
+    values_of, asked = AnalysisCache.values_of, []
+    monkeypatch.setattr(AnalysisCache, "values_of",
+                        lambda cache, name, digests: asked.append(name) or values_of(cache, name, digests))
     path = next(p for p in sorted(articles.rglob("*.md")) if AMOUNT.search(p.read_text(encoding="utf-8")))
     head, body = path.read_text(encoding="utf-8").rsplit("---\n", 1)
     # a new first paragraph: the article's summary changes, its figures and headline do not

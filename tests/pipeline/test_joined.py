@@ -20,12 +20,11 @@ DOWNLOADS = ("data/articles.jsonl", "data/articles.csv", "data/figures.json", "d
 
 @pytest.fixture
 def asked(monkeypatch):
-    """The digests each `values_of` call asked the cache for, and every `every`."""
+    """The digests each `values_of` call asked the cache for."""
     calls: list[tuple[str, set]] = []
-    values_of, every = AnalysisCache.values_of, AnalysisCache.every
+    values_of = AnalysisCache.values_of
     monkeypatch.setattr(AnalysisCache, "values_of",
                         lambda cache, name, digests: calls.append((name, set(digests))) or values_of(cache, name, digests))
-    monkeypatch.setattr(AnalysisCache, "every", lambda cache, name: calls.append((name, "every")) or every(cache, name))
     return calls
 
 
@@ -41,7 +40,7 @@ def from_nothing(articles, tmp_path):
 
 
 def record_digests(calls):
-    return [d for name, digests in calls if name == "record" for d in (digests if digests != "every" else ["*"])]
+    return [d for name, digests in calls if name == "record" for d in digests]
 
 
 def test_an_edit_asks_the_cache_for_one_article_and_gives_the_bytes_of_a_build_from_nothing(built, asked, tmp_path):
@@ -89,7 +88,7 @@ def test_figures_changed_removed_and_inserted_give_the_figures_downloads_of_a_bu
     before = (site / "data/figures.json").read_bytes()
     assert build(articles, site, index, jobs=1) == 0
     assert (site / "data/figures.json").read_bytes() != before
-    assert len([d for name, ds in asked if name == "figure_rows" and ds != "every" for d in ds]) > 0
+    assert len([d for name, ds in asked if name == "figure_rows" for d in ds]) > 0
     assert downloads(site) == from_nothing(articles, tmp_path)
 
 
