@@ -113,13 +113,14 @@ class BuildContext:
     order: list[str | None] = field(default_factory=list)   # the browser index's documents, by number (None: removed)
     delta_from: int = 0                     # the first number whose postings are in the delta shards
     staged_index: Path | None = None        # the new Whoosh index, staged
-    linking: object = None                  # fsutil.TreeLink: the staged site's copy of the old, under way
+    linking: object = None                  # the staged site's copy of the old: fsutil.TreeLink under way, or standby.Taken
     site: object = None                     # outputs.StagedSite: the new site, staged
     outputs: object = None                  # outputs.Outputs: every file of the new site, made or kept
     raw_files: frozenset = frozenset()      # the raw pages published (their names), which article pages link
     model: object = None                    # site.model.SiteModel: the site as the articles' cards make it
     index_files: dict[str, list] = field(default_factory=dict)
     stamp: str | None = None
+    standby: tuple | None = None            # standby.Standby: what the site taken out by publishing is kept as
     segmented: int = 0
     publishing: bool = False                # the staged folders are publish.py's from here on
 
@@ -133,7 +134,8 @@ class BuildContext:
         return Manifest(
             settings=self.settings, versions=self.versions.plain(), stamp=self.stamp, articles=self.records,
             outputs=self.outputs.records, groups=self.outputs.groups, index_files=self.index_files,
-            order=self.order, delta_from=self.delta_from, words=dict(self.words), chars=dict(self.chars))
+            order=self.order, delta_from=self.delta_from, words=dict(self.words), chars=dict(self.chars),
+            standby=self.standby)
 
 
 def megabytes(size: int) -> str:

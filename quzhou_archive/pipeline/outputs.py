@@ -18,8 +18,11 @@ changed (the pages, when no article's card changed) says so with
 the others are kept as they are.
 
 The site is built in a staging folder (`StagedSite`) that begins as a
-hard-linked copy of the published one; a file is written only when its
-bytes change, and the staging folder is put in place by `publish.py`.
+copy of the published one — the standby brought up to date
+(`standby.py`), or else a hard-linked copy; a file is written only when
+its bytes change, and the staging folder is put in place by `publish.py`.
+Every file written or removed is noted (`Outputs.touched`): the files in
+which the site taken out by publishing is behind the one put in.
 """
 from __future__ import annotations
 
@@ -31,6 +34,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from quzhou_archive.fsutil import TreeLink, folder_mode, remove_tree, staging, staging_dir
+from quzhou_archive.pipeline import standby
 from quzhou_archive.pipeline.publish import STAMP_FILE, site_record, site_stamp
 from quzhou_archive.pipeline.state import Manifest, OutputRecord, file_digest, path_digest
 
@@ -152,6 +156,7 @@ class Outputs:
         self.kept_groups: set[str] = set()
         self.pending: dict[str, tuple[str, str]] = {}
         self.dropped: set[str] = set()
+        self.touched: set[str] = set()      # the files written or removed
         self.written = 0
 
     def want(self, group: str, path: str, inputs: str) -> bool:
@@ -173,6 +178,8 @@ class Outputs:
         group, inputs = entry
         self.records[file.path] = OutputRecord(group, inputs, file.digest, file.size, file.mtime)
         self.written += file.written
+        if file.written:
+            self.touched.add(file.path)
 
     def write(self, group: str, path: str, inputs: str, make) -> None:
         """A file made in this process: `make()` gives its bytes, if it must be made."""
@@ -218,7 +225,9 @@ class Outputs:
             if path not in self.records and record.group in self.kept_groups and path not in self.dropped:
                 self.records[path] = record
         stamp = self.stamp()
-        self.site.remove(sorted(p for p in self.last if p not in self.records))
+        gone = sorted(p for p in self.last if p not in self.records)
+        self.site.remove(gone)
+        self.touched.update(gone)
         return stamp
 
     def stamp(self) -> str:
@@ -234,12 +243,14 @@ class Outputs:
 
 
 def prepare(ctx) -> None:
-    """Begin the staged site's copy of the published one now (if not begun),
-    in the background: linking tens of thousands of files takes about as
-    long as checking the published files, loading the stages' libraries
-    and analysing a day's articles, which go on meanwhile."""
+    """The staged site's copy of the published one, now (if not begun): the
+    standby brought up to date, at the cost of what the last build changed;
+    or, without one, a linked copy begun in the background (linking tens of
+    thousands of files takes about as long as checking the published files,
+    loading the stages' libraries and analysing a day's articles, which go
+    on meanwhile)."""
     if ctx.linking is None and ctx.site is None and not ctx.fresh and ctx.out_dir.is_dir():
-        ctx.linking = TreeLink(ctx.out_dir, staging_dir(ctx.out_dir))
+        ctx.linking = standby.take(ctx.out_dir, ctx.last.standby) or TreeLink(ctx.out_dir, staging_dir(ctx.out_dir))
 
 
 def check(ctx) -> None:

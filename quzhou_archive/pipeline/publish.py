@@ -10,8 +10,10 @@ then:
     3. the index, then the site, are exchanged with their targets, each in
        one step (`fsutil.exchange`): whoever reads either folder finds all
        of the old one or all of the new one
-    4. the new manifest replaces the old; the journal goes; the old folders,
-       now where the staged ones were, are deleted.
+    4. the new manifest replaces the old; the journal goes; the old index,
+       now where the staged one was, is deleted; the old site is kept
+       hidden beside the new one, as the standby from which the next build
+       stages its site (`standby.py`).
 
 The index and the site carry one stamp, a digest of every file of the site
 (the site in `.build-stamp`, the index in `site.json` with the site's path),
@@ -73,22 +75,36 @@ class Step:
     target: Path
     side: Path          # where the fallback parks the target for a moment
     new: list[int]      # the staged folder's identity: where it is, there is the new one
+    keep: Path | None = None    # where the old folder is kept once replaced (None: it is deleted)
 
     @classmethod
-    def of(cls, name: str, staged: Path, target: Path) -> "Step":
+    def of(cls, name: str, staged: Path, target: Path, keep: Path | None = None) -> "Step":
         return cls(name, Path(staged).resolve(), Path(target).resolve(), side_path(Path(target).resolve()),
-                   identity(staged))
+                   identity(staged), keep)
 
     def done(self) -> bool:
         return identity(self.target) == self.new
 
     def plain(self) -> dict:
         return {"name": self.name, "staged": str(self.staged), "target": str(self.target), "side": str(self.side),
-                "new": self.new}
+                "new": self.new, "keep": self.keep and str(self.keep)}
 
     @classmethod
     def from_plain(cls, data: dict) -> "Step":
-        return cls(data["name"], Path(data["staged"]), Path(data["target"]), Path(data["side"]), list(data["new"]))
+        return cls(data["name"], Path(data["staged"]), Path(data["target"]), Path(data["side"]), list(data["new"]),
+                   data.get("keep") and Path(data["keep"]))
+
+    def put_away_old(self) -> None:
+        """The old folder, now where the staged one was: kept where `keep`
+        says (replacing what was there), or deleted."""
+        if identity(self.staged) == self.new or not os.path.lexists(self.staged):
+            return      # (never the new folder itself; nothing, where the target did not exist)
+        if self.keep is None:
+            remove_tree_soon(self.staged)
+            return
+        if os.path.lexists(self.keep):
+            remove_tree_soon(self.keep)
+        os.rename(self.staged, self.keep)
 
     def swap(self) -> None:
         exchange(self.staged, self.target, self.side)
@@ -176,8 +192,7 @@ def _commit(steps: list[Step], folder: Path) -> None:
     (folder / JOURNAL).unlink()
     reached("journal removed")
     for step in steps:
-        if identity(step.staged) != step.new:   # (never the new folder itself)
-            remove_tree_soon(step.staged)
+        step.put_away_old()
     reached("old folders removed")
 
 
@@ -210,12 +225,17 @@ def settle(folder: Path) -> str | None:
 def run(ctx) -> None:
     """A build's last stage: its staged index and site stamped as one pair,
     the manifest that describes them staged, and both put in place."""
+    from quzhou_archive.pipeline import standby
     from quzhou_archive.pipeline.outputs import index_file_stats
 
     atomic_write(ctx.staged_index / SITE_RECORD, json.dumps({"site": str(ctx.out_dir.resolve()), "stamp": ctx.stamp},
                                                             ensure_ascii=False))
     ctx.index_files = index_file_stats(ctx.staged_index, ctx.last.index_files)
-    steps = [Step.of("index", ctx.staged_index, ctx.index_dir), Step.of("site", ctx.site.root, ctx.out_dir)]
+    if ctx.fresh:       # the site taken out (if any) is not the new one's predecessor: a copy of the new is kept
+        ctx.standby, keep = standby.keep_copy(ctx.site.root, ctx.out_dir), None
+    else:
+        ctx.standby, keep = standby.after_publishing(ctx.out_dir, ctx.outputs.touched), standby.standby_path(ctx.out_dir)
+    steps = [Step.of("index", ctx.staged_index, ctx.index_dir), Step.of("site", ctx.site.root, ctx.out_dir, keep)]
     manifest = ctx.manifest().to_bytes()
     ctx.publishing = True       # from here on, what becomes of the staged folders is this module's business
     publish(steps, ctx.state, manifest)

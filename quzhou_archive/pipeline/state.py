@@ -34,7 +34,7 @@ from typing import NamedTuple
 from quzhou_archive.errors import ArchiveError
 from quzhou_archive.fsutil import TRASH_MARK, atomic_write
 
-MANIFEST_FORMAT = 6     # 6: article records carry their analysers' summaries; 5: cards carry the keywords that put an article in each topic; 4: the delta of the browser index; 3: every output with the digest of its inputs; compact article records
+MANIFEST_FORMAT = 7     # 7: the standby site; 6: article records carry their analysers' summaries; 5: cards carry the keywords that put an article in each topic; 4: the delta of the browser index; 3: every output with the digest of its inputs; compact article records
 SCRATCH_PREFIX = "scratch-"   # temporary folders of a running build, in the state folder
 
 
@@ -249,6 +249,7 @@ class Manifest:
     delta_from: int = 0                     # the first number whose postings are in the delta shards
     words: dict[str, int] = field(default_factory=dict)     # the vocabulary: word -> occurrences in the archive
     chars: dict[str, int] = field(default_factory=dict)     # character -> occurrences
+    standby: tuple | None = None            # standby.Standby: the site before the published one, kept
 
     @property
     def empty(self) -> bool:
@@ -279,7 +280,8 @@ class Manifest:
             "articles": {aid: tuple(r) for aid, r in self.articles.items()},
             "outputs": {path: tuple(r) for path, r in self.outputs.items()},
             "groups": self.groups, "index_files": self.index_files, "order": self.order,
-            "delta_from": self.delta_from, "words": self.words, "chars": self.chars})
+            "delta_from": self.delta_from, "words": self.words, "chars": self.chars,
+            "standby": tuple(self.standby) if self.standby else None})
 
     @classmethod
     def from_plain(cls, data: dict) -> "Manifest":
@@ -287,7 +289,8 @@ class Manifest:
         return cls(data["settings"], data["versions"], data["stamp"],
                    {aid: record(r) for aid, r in data["articles"].items()},
                    {path: output(r) for path, r in data["outputs"].items()},
-                   data["groups"], data["index_files"], data["order"], data["delta_from"], data["words"], data["chars"])
+                   data["groups"], data["index_files"], data["order"], data["delta_from"], data["words"], data["chars"],
+                   data["standby"])
 
     def save(self, folder: Path) -> None:
         atomic_write(folder / "manifest.marshal", self.to_bytes())
