@@ -249,15 +249,21 @@ def remove_tree_soon(folder: Path) -> None:
     folder = Path(folder)
     trash = folder.with_name(folder.name.replace(".new-", TRASH_MARK, 1) if ".new-" in folder.name
                              else f".{folder.name}{TRASH_MARK}{os.getpid()}")
-    sh = shutil.which("sh")
     try:
         os.rename(folder, trash)
     except OSError:
         return remove_tree(folder)
+    remove_in_background(trash)
+
+
+def remove_in_background(folder: Path) -> None:
+    """`rm -rf` of a folder, left running on its own (where there is no
+    shell and rm, removed now)."""
+    sh = shutil.which("sh")
     if not (sh and shutil.which("rm") and sys.platform.startswith("linux")):
-        return remove_tree(trash)
+        return remove_tree(folder)
     # sh starts rm in the background and ends at once: rm is nobody's child to wait for
-    subprocess.run([sh, "-c", 'rm -rf -- "$1" >/dev/null 2>&1 &', "sh", str(trash)], stdin=subprocess.DEVNULL,
+    subprocess.run([sh, "-c", 'rm -rf -- "$1" >/dev/null 2>&1 &', "sh", str(folder)], stdin=subprocess.DEVNULL,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 

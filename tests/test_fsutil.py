@@ -137,11 +137,20 @@ def test_a_tree_removed_soon_is_gone_from_its_name_at_once_and_from_the_disk_sho
     assert list(tmp_path.iterdir()) == []       # the trash, too, by the rm left running
 
 
-def test_trash_left_by_a_cut_short_removal_is_cleared_by_the_next_build(tmp_path):
-    from quzhou_archive.pipeline.state import remove_leftovers
+def test_trash_left_by_a_cut_short_removal_is_cleared_by_the_next_build_in_the_background(tmp_path, monkeypatch):
+    import time
+
+    from quzhou_archive.pipeline import state
 
     site, index = tmp_path / "site", tmp_path / "index"
     site.mkdir()
-    (tmp_path / f".site{fsutil.TRASH_MARK}123" / "a").mkdir(parents=True)
-    remove_leftovers(site, index, tmp_path / "state")
+    trash = tmp_path / f".site{fsutil.TRASH_MARK}123"
+    (trash / "a").mkdir(parents=True)
+    waited_for = []
+    monkeypatch.setattr(state.shutil, "rmtree", lambda *a, **k: waited_for.append(a))
+    state.remove_leftovers(site, index, tmp_path / "state")
+    assert waited_for == []         # a removal still under way is not waited for
+    deadline = time.monotonic() + 10
+    while trash.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from quzhou_archive.errors import ArchiveError
-from quzhou_archive.fsutil import TRASH_MARK, atomic_write
+from quzhou_archive.fsutil import TRASH_MARK, atomic_write, remove_in_background
 
 MANIFEST_FORMAT = 7     # 7: the standby site; 6: article records carry their analysers' summaries; 5: cards carry the keywords that put an article in each topic; 4: the delta of the browser index; 3: every output with the digest of its inputs; compact article records
 SCRATCH_PREFIX = "scratch-"   # temporary folders of a running build, in the state folder
@@ -126,9 +126,10 @@ class BuildLock:
 
 
 def remove_leftovers(out_dir: Path, index_dir: Path, folder: Path) -> None:
-    """What a killed build left: staging folders beside its outputs (and old
-    ones whose removal in the background was cut short), scratch
-    files in the state folder."""
+    """What a killed build left: staging folders beside its outputs, scratch
+    files in the state folder; and old folders whose removal in the
+    background was cut short (or is still going on: removed in the
+    background again, not waited for)."""
     for item in folder.glob(f"{SCRATCH_PREFIX}*"):
         shutil.rmtree(item, ignore_errors=True)
     for target in (out_dir, index_dir):
@@ -136,7 +137,11 @@ def remove_leftovers(out_dir: Path, index_dir: Path, folder: Path) -> None:
         if not target.parent.exists():
             continue
         for item in target.parent.glob(f".{target.name}.*"):
-            if item.is_dir() and (".new-" in item.name or ".old-" in item.name or TRASH_MARK in item.name):
+            if not item.is_dir():
+                continue
+            if TRASH_MARK in item.name:
+                remove_in_background(item)
+            elif ".new-" in item.name or ".old-" in item.name:
                 shutil.rmtree(item, ignore_errors=True)
 
 
