@@ -29,6 +29,7 @@ write the same site, byte for byte.
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 import time
@@ -141,10 +142,9 @@ def said_nothing_changed(ctx: BuildContext) -> int:
     retimed = ctx.repair.retimed or ctx.repair.index_retimed or any(
         ctx.records[s.id] != ctx.last.articles[s.id] for s in ctx.sources)
     if retimed:     # files touched but not changed: their new times noted, so that they are not read again
-        ctx.last.articles = ctx.records
-        ctx.last.outputs = {p: r._replace(mtime=ctx.repair.retimed[p]) if p in ctx.repair.retimed else r
-                            for p, r in ctx.last.outputs.items()}
-        ctx.last.save(ctx.state)
+        outputs = {p: r._replace(mtime=ctx.repair.retimed[p]) if p in ctx.repair.retimed else r
+                   for p, r in ctx.last.outputs.items()}
+        dataclasses.replace(ctx.last, articles=ctx.records, outputs=outputs).save(ctx.state, ctx.last)
     print(f"nothing changed: {len(ctx.sources)} articles, site {ctx.out_dir}/ and index {ctx.index_dir}/ "
           f"are up to date")
     return 0

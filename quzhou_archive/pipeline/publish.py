@@ -4,7 +4,8 @@ the old ones, never a mixture and never nothing.
 A build stages a complete index and a complete site beside the old ones;
 then:
 
-    1. the new manifest is written beside the old one (`manifest.next.marshal`)
+    1. the new manifest is written beside the old one (`manifest.next.marshal`,
+       and a new base of it if one is due: `state.Written`)
     2. the journal (`publish.json`) names each staged folder, its target, and
        the staged folder's identity (device and inode, which renaming keeps)
     3. the index, then the site, are exchanged with their targets, each in
@@ -145,10 +146,11 @@ def _forget(folder: Path) -> None:
 
 # -- publishing ----------------------------------------------------------------------
 
-def publish(steps: list[Step], folder: Path, manifest: bytes) -> None:
-    """Put every staged folder in place, with the manifest that describes them."""
+def publish(steps: list[Step], folder: Path, manifest) -> None:
+    """Put every staged folder in place, with the manifest that describes
+    them (`state.Written`: its new base, if any, is written first)."""
     try:
-        atomic_write(folder / NEXT_MANIFEST, manifest, durable=True)
+        manifest.save(folder, NEXT_MANIFEST, durable=True)
         reached("manifest staged")
         write_journal(folder, steps)
         reached("journal written")
@@ -236,7 +238,7 @@ def run(ctx) -> None:
     else:
         ctx.standby, keep = standby.after_publishing(ctx.out_dir, ctx.outputs.touched), standby.standby_path(ctx.out_dir)
     steps = [Step.of("index", ctx.staged_index, ctx.index_dir), Step.of("site", ctx.site.root, ctx.out_dir, keep)]
-    manifest = ctx.manifest().to_bytes()
+    manifest = ctx.manifest().written_after(ctx.last)
     ctx.publishing = True       # from here on, what becomes of the staged folders is this module's business
     publish(steps, ctx.state, manifest)
 

@@ -13,20 +13,24 @@ Beside the index lives a hidden folder (`.search_index.build/` for
 * `manifest.marshal` — what the last build read and wrote: every article's
                digest and what lists show of it, every output file with
                the digest of its inputs and its hash, size and time, the
-               stamp of the site and index;
+               stamp of the site and index; written as the records changed
+               since its base, `manifest-base-….marshal` (see `Written`);
 * `publish.json`, `manifest.next.marshal` — only while a build publishes
                (see `publish.py`).
 """
 from __future__ import annotations
 
 import fcntl
+import gc
 import hashlib
 import marshal
 import os
+import secrets
 import shutil
 import sqlite3
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -34,7 +38,7 @@ from typing import NamedTuple
 from quzhou_archive.errors import ArchiveError
 from quzhou_archive.fsutil import TRASH_MARK, atomic_write, remove_in_background
 
-MANIFEST_FORMAT = 7     # 7: the standby site; 6: article records carry their analysers' summaries; 5: cards carry the keywords that put an article in each topic; 4: the delta of the browser index; 3: every output with the digest of its inputs; compact article records
+MANIFEST_FORMAT = 8     # 8: a base and the changes since; 7: the standby site; 6: article records carry their analysers' summaries; 5: cards carry the keywords that put an article in each topic; 4: the delta of the browser index; 3: every output with the digest of its inputs; compact article records
 SCRATCH_PREFIX = "scratch-"   # temporary folders of a running build, in the state folder
 
 
@@ -241,7 +245,7 @@ class OutputRecord(NamedTuple):
 
 @dataclass
 class Manifest:
-    """What the last build read and wrote (`manifest.marshal`)."""
+    """What the last build read and wrote (`manifest.marshal`, with its base: see `Written`)."""
 
     settings: str | None = None             # the folders and base URL these outputs are for
     versions: dict[str, str] = field(default_factory=dict)      # of each analyser and stage, when last run
@@ -255,6 +259,7 @@ class Manifest:
     words: dict[str, int] = field(default_factory=dict)     # the vocabulary: word -> occurrences in the archive
     chars: dict[str, int] = field(default_factory=dict)     # character -> occurrences
     standby: tuple | None = None            # standby.Standby: the site before the published one, kept
+    stored: "Stored | None" = field(default=None, repr=False, compare=False)   # how it was written, when loaded
 
     @property
     def empty(self) -> bool:
@@ -265,40 +270,143 @@ class Manifest:
 
     @staticmethod
     def exists(folder: Path) -> bool:
-        return (folder / "manifest.marshal").exists()
+        return (folder / MANIFEST_FILE).exists()
 
     # marshal: several times faster than JSON for a hundred thousand articles'
     # worth; a manifest another Python cannot read is simply a first build again
     @classmethod
     def load(cls, folder: Path) -> "Manifest":
-        try:
-            data = marshal.loads((folder / "manifest.marshal").read_bytes())
-        except (OSError, ValueError, EOFError, TypeError):
-            return cls()
-        if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
-            return cls()
-        return cls.from_plain(data)
-
-    def to_bytes(self) -> bytes:
-        return marshal.dumps({
-            "format": MANIFEST_FORMAT, "settings": self.settings, "versions": self.versions, "stamp": self.stamp,
-            "articles": {aid: tuple(r) for aid, r in self.articles.items()},
-            "outputs": {path: tuple(r) for path, r in self.outputs.items()},
-            "groups": self.groups, "index_files": self.index_files, "order": self.order,
-            "delta_from": self.delta_from, "words": self.words, "chars": self.chars,
-            "standby": tuple(self.standby) if self.standby else None})
+        with collector_paused():
+            try:
+                changes = marshal.loads((folder / MANIFEST_FILE).read_bytes())
+                if not isinstance(changes, dict) or changes.get("format") != MANIFEST_FORMAT:
+                    return cls()
+                base = marshal.loads((folder / changes["base"]).read_bytes())
+                if not isinstance(base, dict) or base.get("name") != changes["base"]:
+                    return cls()
+            except (OSError, ValueError, EOFError, TypeError, KeyError):
+                return cls()
+            manifest = cls.from_stored(base, changes)
+        forget_other_bases(folder, changes["base"])
+        return manifest
 
     @classmethod
-    def from_plain(cls, data: dict) -> "Manifest":
+    def from_stored(cls, base: dict, changes: dict) -> "Manifest":
         record, output = ArticleRecord._make, OutputRecord._make
-        return cls(data["settings"], data["versions"], data["stamp"],
-                   {aid: record(r) for aid, r in data["articles"].items()},
-                   {path: output(r) for path, r in data["outputs"].items()},
-                   data["groups"], data["index_files"], data["order"], data["delta_from"], data["words"], data["chars"],
-                   data["standby"])
+        articles = dict(zip(base["articles"][0], map(record, zip(*base["articles"][1:]))))
+        outputs = dict(zip(base["outputs"][0], map(output, zip(*base["outputs"][1:]))))
+        words, chars = base["words"], base["chars"]
+        for whole, changed, make in ((articles, changes["articles"], record), (outputs, changes["outputs"], output),
+                                     (words, changes["words"], None), (chars, changes["chars"], None)):
+            for key, value in changed.items():
+                if value is None:
+                    whole.pop(key, None)
+                else:
+                    whole[key] = make(value) if make else value
+        order = base["order"] if changes["order"] is None else changes["order"]
+        return cls(changes["settings"], changes["versions"], changes["stamp"], articles, outputs, changes["groups"],
+                   changes["index_files"], order, changes["delta_from"], words, chars, changes["standby"],
+                   Stored(changes["base"], changes, len(articles) + len(outputs)))
 
-    def save(self, folder: Path) -> None:
-        atomic_write(folder / "manifest.marshal", self.to_bytes())
+    def written_after(self, last: "Manifest") -> "Written":
+        """This manifest as it is written, `last` being the one loaded at the
+        start of the build: its changes since last's base, added to those
+        that base already had; or, when they have grown past a share of
+        the base (or there is none), a new base holding everything."""
+        with collector_paused():
+            stored = last.stored
+            if stored is not None:
+                changes = {name: dict(stored.changes[name]) for name in CHANGEABLE}
+                for name in CHANGEABLE:
+                    changes[name].update(differences(getattr(last, name), getattr(self, name)))
+                if sum(len(changes[name]) for name in ("articles", "outputs")) <= stored.size * REBASE_SHARE:
+                    order = None if self.order == last.order and stored.changes["order"] is None else self.order
+                    return Written(self._changes(stored.base, changes, order), stored.base, None)
+            name = f"{BASE_PREFIX}{secrets.token_hex(8)}.marshal"
+            return Written(self._changes(name, {n: {} for n in CHANGEABLE}, None), name, self._base(name))
+
+    def _changes(self, base: str, changes: dict, order: list | None) -> bytes:
+        return marshal.dumps({
+            "format": MANIFEST_FORMAT, "base": base, "settings": self.settings, "versions": self.versions,
+            "stamp": self.stamp, "groups": self.groups, "index_files": self.index_files, "order": order,
+            "delta_from": self.delta_from, "standby": tuple(self.standby) if self.standby else None, **changes})
+
+    def _base(self, name: str) -> bytes:
+        """Everything, a column a field: a hundred thousand records load as a
+        few long lists rather than as as many small objects."""
+        return marshal.dumps({
+            "name": name,
+            "articles": [list(self.articles), *map(list, zip(*self.articles.values()))] if self.articles
+            else [[]] + [[] for _ in ArticleRecord._fields],
+            "outputs": [list(self.outputs), *map(list, zip(*self.outputs.values()))] if self.outputs
+            else [[]] + [[] for _ in OutputRecord._fields],
+            "words": self.words, "chars": self.chars, "order": self.order})
+
+    def save(self, folder: Path, last: "Manifest") -> None:
+        self.written_after(last).save(folder)
+
+
+MANIFEST_FILE = "manifest.marshal"
+BASE_PREFIX = "manifest-base-"
+CHANGEABLE = ("articles", "outputs", "words", "chars")     # what the changes since the base are kept for, key by key
+REBASE_SHARE = 0.25     # a new base once the changes reach this share of the base's records
+
+
+class Stored(NamedTuple):
+    """How a loaded manifest was written: the name of its base, the changes
+    since that base, and the base's size in records."""
+
+    base: str
+    changes: dict
+    size: int
+
+
+class Written(NamedTuple):
+    """A manifest as it is written: `manifest.marshal` holds what is small
+    (versions, stamp …) and every record changed since its base, a file of
+    its own (`manifest-base-….marshal`) that a build writes only once in a
+    while, when the changes have grown past a share of it. So a build that
+    changed one article writes a few records, not every record of a
+    hundred thousand articles and their files again."""
+
+    changes: bytes
+    base_name: str
+    base: bytes | None      # a new base, to be written first
+
+    def save(self, folder: Path, name: str = MANIFEST_FILE, durable: bool = False) -> None:
+        if self.base is not None:
+            atomic_write(folder / self.base_name, self.base, durable=durable)
+        atomic_write(folder / name, self.changes, durable=durable)
+
+
+def differences(old: dict, new: dict) -> dict:
+    """Key -> new value of what changed from `old` to `new` (None: gone)."""
+    changed = {key: (tuple(value) if isinstance(value, tuple) else value)
+               for key, value in new.items() if old.get(key) != value}
+    changed.update((key, None) for key in old.keys() - new.keys())
+    return changed
+
+
+def forget_other_bases(folder: Path, keep: str) -> None:
+    """Bases no manifest names any more (a build stopped between writing a
+    new base and publishing the manifest naming it leaves one behind)."""
+    for path in folder.glob(f"{BASE_PREFIX}*"):
+        if path.name != keep:
+            path.unlink(missing_ok=True)
+
+
+@contextmanager
+def collector_paused():
+    """The cyclic garbage collector off while a manifest's hundreds of
+    thousands of small objects are made or read: none of them can be part
+    of a cycle, and each pass of the collector would look at all of them."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def file_digest(data: str | bytes) -> str:

@@ -80,8 +80,10 @@ def test_an_incremental_build_stages_its_site_from_the_standby_not_a_whole_copy(
 def replace_standby(site: Path) -> None:
     """The standby folder replaced by another (a copy of the same site: another folder)."""
     kept = standby_of(site)
+    other = kept.with_name(kept.name + "-other")
+    shutil.copytree(site, other)        # made while the old one stands: another inode for certain
     fsutil.remove_tree(kept)
-    shutil.copytree(site, kept)
+    os.rename(other, kept)
 
 
 def restamp_standby(site: Path) -> None:
