@@ -5,11 +5,12 @@ import os
 import sys
 from typing import Iterable, TypeVar
 
-from tqdm import tqdm
-
 T = TypeVar("T")
 
 
 def progress(items: Iterable[T], desc: str, unit: str = "item", total: int | None = None) -> Iterable[T]:
-    quiet = not sys.stderr.isatty() or os.environ.get("QZ_QUIET") == "1"
-    return tqdm(items, desc=desc, unit=unit, total=total, disable=quiet, leave=False, file=sys.stderr)
+    if not sys.stderr.isatty() or os.environ.get("QZ_QUIET") == "1":
+        return items
+    from tqdm import tqdm   # loaded only for a terminal: a build with nothing to do starts sooner
+
+    return tqdm(items, desc=desc, unit=unit, total=total, leave=False, file=sys.stderr)

@@ -61,10 +61,11 @@ def build(articles_dir: Path, out_dir: Path, index_dir: Path, base_url: str = "/
         refuse_foreign(out_dir, index_dir)      # before any lock file is made beside them
         with building(articles_dir, out_dir, index_dir, normalise_base_url(base_url),
                       jobs or os.cpu_count() or 1, wait, full) as ctx:
+            outputs.start_check(ctx)    # what of the published outputs is damaged, looked at meanwhile
             sources.run(ctx)            # every article file and its digest; what changed
             if something_changed(ctx):
-                outputs.prepare(ctx)    # the staged site's copy of the old one, begun in the background
-            outputs.check(ctx)          # what of the published outputs is damaged
+                outputs.prepare(ctx)    # the staged site: the standby brought up to date (or a linked copy begun)
+            outputs.check(ctx)          # (the answer)
             if nothing_to_do(ctx):
                 return said_nothing_changed(ctx)
             outputs.prepare(ctx)        # (begun here when only damaged outputs call for a build)

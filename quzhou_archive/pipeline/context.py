@@ -102,6 +102,7 @@ class BuildContext:
     last: Manifest                          # what the last build read and wrote (empty: build from nothing)
     known: dict[str, ArticleRecord] = field(default_factory=dict)  # the last build's records, for their files' times
     cache: AnalysisCache | None = None
+    checking: object = None                 # outputs.OutputsCheck: the published outputs being looked at
     repair: object = None                   # outputs.Repair: what of the published outputs is damaged
     sources: list = field(default_factory=list)         # sources.Source: every article file
     plan: object = None                     # sources.Plan: what changed

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from quzhou_archive.errors import ArchiveError
 from quzhou_archive.pipeline.publish import SITE_RECORD, STAMP_FILE, read_journal
-from quzhou_archive.search import whoosh_index
+
 
 def check_separate(articles_dir: Path, out_dir: Path, index_dir: Path) -> None:
     """The site and the index are replaced whole: neither may be, hold or lie
@@ -24,16 +24,25 @@ def check_separate(articles_dir: Path, out_dir: Path, index_dir: Path) -> None:
 def refuse_foreign(out_dir: Path, index_dir: Path) -> None:
     """Never replace a folder of someone's files that a build did not write."""
     for folder, marks, option in ((out_dir, (STAMP_FILE, "search/meta.json"), "--out"),
-                                  (index_dir, (whoosh_index.STATS_FILE, SITE_RECORD), "--index")):
+                                  (index_dir, (SITE_RECORD,), "--index")):
         if not folder.exists():
             continue
         if not folder.is_dir():
             raise ArchiveError(folder, f"is a file, not a folder; give another {option}")
-        if any((folder / mark).exists() for mark in marks) or whoosh_index.only_its_readme(folder) \
-                or not any(folder.iterdir()):
+        if any((folder / mark).exists() for mark in marks) or not any(folder.iterdir()) \
+                or option == "--index" and an_index_no_site_names(folder):
             continue
         raise ArchiveError(folder, f"holds files no build wrote, and a build replaces the whole folder: give "
                                    f"another {option}, or empty it")
+
+
+def an_index_no_site_names(folder: Path) -> bool:
+    """A Whoosh index a build wrote, or the note the repository keeps in its
+    place (asked only of a folder without the site's record: Whoosh takes a
+    while to load)."""
+    from quzhou_archive.search import whoosh_index
+
+    return (folder / whoosh_index.STATS_FILE).exists() or whoosh_index.only_its_readme(folder)
 
 
 def journal_targets(folder: Path) -> list[Path]:

@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -253,9 +254,45 @@ def prepare(ctx) -> None:
         ctx.linking = standby.take(ctx.out_dir, ctx.last.standby) or TreeLink(ctx.out_dir, staging_dir(ctx.out_dir))
 
 
+def start_check(ctx) -> None:
+    """Begin looking at the published outputs (`check`), in a thread of its
+    own: tens of thousands of stat calls, each of which lets go of the
+    interpreter while the system answers, go on beside the scan of the
+    articles."""
+    if not ctx.fresh:
+        ctx.checking = OutputsCheck(ctx.last, ctx.out_dir, ctx.index_dir)
+
+
 def check(ctx) -> None:
     """What of the published outputs is no longer as the last build left it."""
-    ctx.repair = Repair() if ctx.fresh else check_outputs(ctx.last, ctx.out_dir, ctx.index_dir)
+    if ctx.fresh:
+        ctx.repair = Repair()
+    else:
+        if ctx.checking is None:
+            start_check(ctx)
+        ctx.repair = ctx.checking.result()
+
+
+class OutputsCheck:
+    """`check_outputs` under way in a thread."""
+
+    def __init__(self, manifest: Manifest, out_dir: Path, index_dir: Path):
+        self._found: Repair | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(manifest, out_dir, index_dir), daemon=True)
+        self._thread.start()
+
+    def _run(self, manifest: Manifest, out_dir: Path, index_dir: Path) -> None:
+        try:
+            self._found = check_outputs(manifest, out_dir, index_dir)
+        except BaseException as error:      # raised where the result is asked for
+            self._error = error
+
+    def result(self) -> Repair:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._found
 
 
 def begin(ctx) -> None:

@@ -86,7 +86,10 @@ def run(ctx) -> None:
     ctx.plan = make_plan(ctx.sources, ctx.last.articles if not ctx.fresh else {})
     for source in ctx.sources:
         if source.id not in ctx.plan.changed:
-            ctx.records[source.id] = ctx.last.articles[source.id]._replace(size=source.size, mtime=source.mtime)
+            record = ctx.last.articles[source.id]
+            if record.size != source.size or record.mtime != source.mtime:
+                record = record._replace(size=source.size, mtime=source.mtime)
+            ctx.records[source.id] = record
 
 
 def make_plan(sources: list[Source], last: dict) -> Plan:
