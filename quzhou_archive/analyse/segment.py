@@ -40,7 +40,9 @@ from quzhou_archive.textnorm import fold, search_fold, search_fold_pairs
 # Bump when tokens change: cached tokens and built indexes are then redone.
 TOKENIZER_VERSION = 6
 
-_WORD_CHARS = re.compile(r"^[\u3400-\u9fff\uf900-\ufaffa-z0-9]+$")
+_WORD_CHARS = "\u3400-\u9fff\uf900-\ufaffa-z0-9"
+_NOT_A_WORD_CHAR = re.compile(f"[^{_WORD_CHARS}\n]")
+_WORD_LINE = re.compile(f"^[{_WORD_CHARS}]+$", re.M)      # a line that is a word
 
 
 @dataclass
@@ -65,7 +67,11 @@ def stream(text: str) -> str:
 
 
 def field_streams(parts: list[str]) -> list[str]:
-    return [s for s in map(stream, parts) if s]
+    joined = "\n".join(parts)
+    if joined.count("\n") != len(parts) - 1:      # a part of several lines: each folded by itself
+        return [s for s in map(stream, parts) if s]
+    # the parts folded at once ("\n" folds to itself), then cut apart again
+    return [s for s in ("".join(part.split()) for part in search_fold(joined).split("\n")) if s]
 
 
 def field_length(streams: list[str]) -> int:
@@ -264,13 +270,16 @@ def words(text: str) -> Counter:
 
 
 def count_words(cut: Cut, text: str) -> Counter:
-    """words() by a given segmenter. Each distinct word is folded once."""
-    raw = Counter(word for word in cut(fold(text))   # jieba reads the plainly folded text
-                  if len(word) >= 2 and _WORD_CHARS.match(word))
-    counts: Counter = Counter()
-    for word, n in raw.items():
-        counts[search_fold(word)] += n
-    return counts
+    """words() by a given segmenter. The tokens are sorted, folded and
+    counted in lists and strings, a line each: a token never holds a line
+    break, and a word seldom anything but word characters."""
+    tokens = [token for token in cut(fold(text)) if len(token) >= 2]     # jieba reads the plainly folded text
+    joined = "\n".join(tokens)
+    if _NOT_A_WORD_CHAR.search(joined):
+        tokens = _WORD_LINE.findall(joined)
+        joined = "\n".join(tokens)
+    folded = search_fold(joined)
+    return Counter(tokens if folded == joined else folded.split("\n"))
 
 
 def tokenize(headline_parts: list[str], body_parts: list[str]) -> DocTokens:
