@@ -156,9 +156,17 @@ class AnalysisCache:
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA busy_timeout=600000")     # the workers of a stage write in turn
         self.db.execute("DROP TABLE IF EXISTS content")        # the cache of before analysers had versions of their own
+        if "WITHOUT ROWID" in self._schema():       # the cache of before its rows were kept by rowid
+            self.db.execute("DROP TABLE analysis")
+        # by rowid, not in the key's own tree: rows of kilobytes, written in the
+        # order of the files' digests, which is no order, cost half as much
         self.db.execute("CREATE TABLE IF NOT EXISTS analysis (digest TEXT, name TEXT, version TEXT, inputs TEXT, "
-                        "value BLOB, PRIMARY KEY (digest, name)) WITHOUT ROWID")
+                        "value BLOB, PRIMARY KEY (digest, name))")
         self.db.execute("CREATE TABLE IF NOT EXISTS kept (key TEXT PRIMARY KEY, value TEXT)")
+
+    def _schema(self) -> str:
+        row = self.db.execute("SELECT sql FROM sqlite_master WHERE type='table' AND name='analysis'").fetchone()
+        return row[0] if row else ""
 
     def stamp(self) -> str | None:
         """The stamp of the build whose `keep_only` last cleared the cache:
