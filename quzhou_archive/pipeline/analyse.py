@@ -46,6 +46,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from quzhou_archive import articles as store
 from quzhou_archive.analyse import content as content_module
 from quzhou_archive.analyse.content import render_content
@@ -83,6 +85,11 @@ class Analyser:
         """The digest of what it reads of the earlier analysers' results
         ('' when it reads only the article)."""
         return ""
+
+    def inputs_from(self, earlier: dict, plain: dict) -> str:
+        """`inputs`, given the earlier results also as the cache holds them
+        (`encode`d), where its digest is taken of those."""
+        return self.inputs(earlier)
 
     def analyse(self, article: store.Article, earlier: dict):
         raise NotImplementedError
@@ -154,7 +161,7 @@ class TokensAnalyser(Analyser):
     uses_jieba = True
 
     def version(self) -> str:
-        return tokenizer_fingerprint()
+        return f"{tokenizer_fingerprint()}/{DocTokens.PLAIN_FORMAT}"
 
     def inputs(self, earlier) -> str:
         return digest_of(earlier["meta"].headline_parts, earlier["content"].body_parts)
@@ -213,8 +220,11 @@ class FigureRowsAnalyser(Analyser):
         return _code(exports.__file__, export.__file__)
 
     def inputs(self, earlier) -> str:
+        return self.inputs_from(earlier, {"figures": FiguresAnalyser().encode(earlier["figures"])})
+
+    def inputs_from(self, earlier, plain) -> str:
         meta = earlier["meta"]
-        return digest_of(meta.title, meta.date, meta.paper, meta.page, [f.to_plain() for f in earlier["figures"]])
+        return digest_of(meta.title, meta.date, meta.paper, meta.page, plain["figures"])
 
     def analyse(self, article, earlier) -> list:
         from quzhou_archive.exports import figures as export
@@ -324,7 +334,7 @@ class Analysed:
     lengths: tuple[int, int]
     summaries: dict[str, str]
     words: dict[str, int]
-    chars: dict[str, int]
+    text: str                   # its streams, whose characters the batch counts
     ran: tuple[str, ...]        # the analysers that had to run
 
 
@@ -358,29 +368,32 @@ class AnalyseKit(Kit):
             self._cache = None
 
 
-def analyse_file(kit: AnalyseKit, task: tuple[str, str, str]) -> Analysed | ArchiveError:
+def analyse_file(kit: AnalyseKit, task: tuple[str, str, str, bool]) -> Analysed | ArchiveError:
     """Read one article file and run the analysers whose results for it are
-    not cached (in a worker); reuse the others'."""
-    path, article_id, digest = task
+    not cached (in a worker); reuse the others'. `task`: the file's path,
+    ID and digest, and whether the cache may hold any result for it."""
+    path, article_id, digest, may_be_cached = task
     try:
-        article = store.read_article(Path(kit.articles_dir), Path(path))
+        article = store.read_article(Path(kit.articles_dir), Path(path), article_id)
     except ArchiveError as error:
         return error
-    cached = kit.cache.rows(digest)
+    cached = kit.cache.rows(digest) if may_be_cached else {}
     earlier: dict[str, object] = {}
+    plain: dict[str, object] = {}       # the same results, encoded
     rows, ran = [], []
     for analyser in ANALYSERS:
         version = kit.versions[analyser.name]
-        inputs = analyser.inputs(earlier)
+        inputs = analyser.inputs_from(earlier, plain)
         if cached.get(analyser.name) == (version, inputs):
-            plain = marshal.loads(kit.cache.values(digest, [analyser.name])[analyser.name])
-            earlier[analyser.name] = analyser.decode(plain)
+            plain[analyser.name] = marshal.loads(kit.cache.values(digest, [analyser.name])[analyser.name])
+            earlier[analyser.name] = analyser.decode(plain[analyser.name])
             continue
         started = time.process_time()
         result = analyser.analyse(article, earlier)
         kit.cpu[analyser.name] += time.process_time() - started
         earlier[analyser.name] = result
-        rows.append((digest, analyser.name, version, inputs, marshal.dumps(analyser.encode(result))))
+        plain[analyser.name] = analyser.encode(result)
+        rows.append((digest, analyser.name, version, inputs, marshal.dumps(plain[analyser.name])))
         ran.append(analyser.name)
     return facts_of(article_id, digest, earlier, rows, tuple(ran))
 
@@ -390,7 +403,7 @@ def facts_of(article_id: str, digest: str, results: dict, rows: list, ran: tuple
     card = Card.of(results["meta"], results["content"].summary)
     summaries = {a.name: a.summary(results[a.name]) for a in ANALYSERS if a.summarised}
     return Analysed(article_id, digest, rows, card, (field_length(tokens.headline), field_length(tokens.body)),
-                    summaries, tokens.words, dict(Counter("".join(tokens.headline + tokens.body))), ran)
+                    summaries, tokens.words, "".join(tokens.headline + tokens.body), ran)
 
 
 # -- the stage -----------------------------------------------------------------------
@@ -400,7 +413,35 @@ class Vocabulary:
     """The archive's words and characters, counted over every article."""
 
     words: Counter = field(default_factory=Counter)
-    chars: Counter = field(default_factory=Counter)
+    chars: CharCounts = field(default_factory=lambda: CharCounts())
+
+
+class CharCounts:
+    """How often each character occurs, by code point: counted by numpy a
+    batch of articles at a time (a Counter of a Chinese text makes an object
+    of every character), and added up in one array."""
+
+    def __init__(self):
+        self.counts = np.zeros(sys.maxunicode + 1, dtype=np.int64)
+
+    @staticmethod
+    def of_text(text: str) -> tuple[np.ndarray, np.ndarray]:
+        """The code points of `text` and how often each occurs."""
+        return np.unique(np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32), return_counts=True)
+
+    @classmethod
+    def of(cls, counts: dict[str, int]) -> "CharCounts":
+        made = cls()
+        made.counts[[ord(ch) for ch in counts]] = list(counts.values())
+        return made
+
+    def add(self, codes: np.ndarray, counts: np.ndarray, sign: int = 1) -> None:
+        self.counts[codes] += sign * counts
+
+    def counter(self) -> Counter:
+        """The characters that occur (a count above nought)."""
+        codes = np.flatnonzero(self.counts > 0)
+        return Counter(dict(zip(map(chr, codes.tolist()), self.counts[codes].tolist())))
 
 
 def run(ctx) -> None:
@@ -409,12 +450,13 @@ def run(ctx) -> None:
         stale = stale_results(ctx)
         recount = ctx.fresh or not counts_can_be_updated(ctx)
         todo = [s for s in ctx.sources if recount or s.id in ctx.plan.changed or stale.get(s.digest)]
+        uncached = {s.digest for s in todo if stale.get(s.digest) == ALL}
         vocabulary = Vocabulary() if recount else previous_vocabulary(ctx)
         ctx.last_tokens_kept = not recount
         jieba = any(stale.get(s.digest, ALL) & SEGMENTING for s in todo)
-        errors = analyse_all(ctx, todo, vocabulary, jieba)
+        errors = analyse_all(ctx, todo, uncached, vocabulary, jieba)
         report_errors(errors)
-        ctx.words, ctx.chars = +vocabulary.words, +vocabulary.chars
+        ctx.words, ctx.chars = +vocabulary.words, vocabulary.chars.counter()
         ctx.collection = Collection.of(ctx.records)
 
 
@@ -488,13 +530,13 @@ def counts_can_be_updated(ctx) -> bool:
 
 def previous_vocabulary(ctx) -> Vocabulary:
     """The last build's counts, less the articles that changed or went."""
-    words, chars = Counter(ctx.last.words), Counter(ctx.last.chars)
+    words, chars = Counter(ctx.last.words), CharCounts.of(ctx.last.chars)
     for aid in ctx.plan.changed | ctx.plan.removed:
         old = ctx.last.articles.get(aid)
         if old:
             tokens = read(ctx.cache, old.digest, "tokens").tokens
             words.subtract(tokens.words)
-            chars.subtract(Counter("".join(tokens.headline + tokens.body)))
+            chars.add(*CharCounts.of_text("".join(tokens.headline + tokens.body)), sign=-1)
     return Vocabulary(words, chars)
 
 
@@ -508,36 +550,37 @@ class Batch:
 
     analysed: list[Analysed]
     words: Counter
-    chars: Counter
+    chars: tuple            # `CharCounts.of_text`: code points and their counts
     errors: list[ArchiveError]
     cpu: Counter = field(default_factory=Counter)      # CPU seconds each analyser took
 
 
-def analyse_batch(kit: AnalyseKit, tasks: list[tuple[str, str, str]]) -> Batch:
+def analyse_batch(kit: AnalyseKit, tasks: list[tuple[str, str, str, bool]]) -> Batch:
     """Analyse a few files (in a worker), put the new results in the cache
     and count the words there: the build's process only adds up batches."""
-    batch = Batch([], Counter(), Counter(), [])
-    rows = []
+    batch = Batch([], Counter(), (), [])
+    rows, texts = [], []
     for task in tasks:
         result = analyse_file(kit, task)
         if isinstance(result, ArchiveError):
             batch.errors.append(result)
             continue
-        batch.words.update(result.words)
-        batch.chars.update(result.chars)
+        batch.words.update(Counter.elements(result.words))     # (counted by C: a dict's items are not)
+        texts.append(result.text)
         rows += result.rows
-        result.rows, result.words, result.chars = [], {}, {}     # not sent back: counted and cached here
+        result.rows, result.words, result.text = [], {}, ""     # not sent back: counted and cached here
         batch.analysed.append(result)
+    batch.chars = CharCounts.of_text("".join(texts))
     kit.cache.put_many(rows)
     batch.cpu, kit.cpu = kit.cpu, Counter()
     return batch
 
 
-def analyse_all(ctx, todo: list, vocabulary: Vocabulary, jieba: bool) -> list[ArchiveError]:
+def analyse_all(ctx, todo: list, uncached: set[str], vocabulary: Vocabulary, jieba: bool) -> list[ArchiveError]:
     """Analyse `todo` (in workers when there are many, which load jieba
     first if some of it will be segmented), caching what is new; their
-    records are filled in."""
-    tasks = [(str(s.path), s.id, s.digest) for s in todo]
+    records are filled in. The cache holds no result of the files `uncached`."""
+    tasks = [(str(s.path), s.id, s.digest, s.digest not in uncached) for s in todo]
     batches = [tasks[i:i + BATCH] for i in range(0, len(tasks), BATCH)]
     kit = AnalyseKit(str(ctx.articles_dir), ctx.cache.path, ctx.versions.analysers, jieba=jieba)
     by_id = {s.id: s for s in todo}
@@ -548,8 +591,8 @@ def analyse_all(ctx, todo: list, vocabulary: Vocabulary, jieba: bool) -> list[Ar
         for batch in pool.map(analyse_batch, batches, "analyse", "batch", chunksize=1, size=len(tasks)):
             errors += batch.errors
             cpu.update(batch.cpu)
-            vocabulary.words.update(batch.words)
-            vocabulary.chars.update(batch.chars)
+            vocabulary.words.update(Counter.elements(batch.words))
+            vocabulary.chars.add(*batch.chars)
             for result in batch.analysed:
                 source = by_id[result.id]
                 ctx.records[result.id] = ArticleRecord(result.digest, source.size, source.mtime, tuple(result.card),
