@@ -56,21 +56,33 @@ def fold_char(ch: str) -> str:
 
 
 class _KnownFolds:
-    """What a fold table knew at one moment, as two patterns: a character it
-    did not know, and a character that folds to another. Most characters of a
-    page fold to themselves, so replacing the few that do not is several
-    times faster than translating every character. A character whose folded
-    form folds again is left to `str.translate`, which changes each character
-    once."""
+    """What a fold table knew at one moment, as a pattern of the characters
+    it knows to fold to themselves: most characters of a page do, so finding
+    the others (a scan of the text) and replacing each that folds to another
+    is several times faster than translating every character. A text with a
+    character it did not know, or one whose folded form folds again (which
+    `str.translate` changes once), is left to `str.translate`."""
 
     def __init__(self, table: dict[int, str]):
+        for folded in {folded for code, folded in list(table.items()) if chr(code) != folded}:
+            table[ord(folded)]      # learnt: whether a folded form folds again
         changing = {chr(code): folded for code, folded in table.items() if chr(code) != folded}
-        twice = {ch for ch, folded in changing.items() if folded in changing}
         self.size = len(table)
-        self.changing = {ch: folded for ch, folded in changing.items() if ch not in twice}
-        known = "".join(chr(code) for code in table if chr(code) not in twice)
-        self.unknown = re.compile(f"[^{re.escape(known)}]")
-        self.folds = re.compile(f"[{re.escape(''.join(self.changing))}]") if self.changing else None
+        self.changing = {ch: folded for ch, folded in changing.items() if folded not in changing}
+        unchanged = "".join(chr(code) for code, folded in table.items() if chr(code) == folded)
+        self.other = re.compile(f"[^{re.escape(unchanged)}]" if unchanged else r"[\s\S]")
+
+    def fold(self, text: str) -> str | None:
+        """`text` folded, or None if it holds a character to translate."""
+        at = 0
+        while (found := self.other.search(text, at)) is not None:
+            ch = found.group()
+            folded = self.changing.get(ch)
+            if folded is None:
+                return None
+            text = text.replace(ch, folded)     # (its folded form folds to itself: passed over from here on)
+            at = found.start() + 1
+        return text
 
 
 _RELEARN_FROM = 256      # characters the table knows before the patterns are first built
@@ -96,15 +108,11 @@ class _Folding:
             return text.lower()
         if len(text) <= _SHORT:
             return text.translate(self.table)
-        known = self.known
-        if known is None or known.unknown.search(text):
+        folded = None if self.known is None else self.known.fold(text)
+        if folded is None:
             folded = text.translate(self.table)
             self._learned(len(text))
-            return folded
-        if known.folds is not None:
-            for ch in set(known.folds.findall(text)):
-                text = text.replace(ch, known.changing[ch])
-        return text
+        return folded
 
     def _learned(self, translated: int) -> None:
         """Rebuild the patterns when the table knows characters they do not, and
