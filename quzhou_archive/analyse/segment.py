@@ -32,7 +32,7 @@ import tempfile
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -53,6 +53,9 @@ class DocTokens:
     headline: list[str]                 # kicker, title, subtitle
     body: list[str]                     # paragraphs, headings, captions, bylines
     words: dict[str, int]               # jieba word (2+ characters) -> count
+    # each word as often as it occurs, in order, where the words were just
+    # counted (not cached): what a batch of articles counts its words from
+    occurrences: list[str] | None = field(default=None, repr=False, compare=False)
 
     # the words as one string, a line each, and their counts as an array:
     # a fraction of the bytes and of the time a dict of them takes to cache
@@ -133,16 +136,21 @@ def load_segmenter() -> None:
 def _cut() -> Cut:
     """The segmenter words() uses: jieba's dictionary and algorithm run by
     rjieba (compiled, same tokens), or Python jieba where rjieba is missing."""
-    return rjieba_cut() if rjieba_available() else python_jieba_cut()
+    if rjieba_available():
+        try:
+            return rjieba_cut()
+        except ImportError:         # installed, but cannot be loaded
+            print(_RJIEBA_MISSING, file=sys.stderr)
+    return python_jieba_cut()
 
 
 @functools.lru_cache(maxsize=1)
 def rjieba_available() -> bool:
-    """Whether rjieba can be imported; if not, says so, once: workers forked
-    after a build has asked inherit the answer and stay silent."""
-    try:
-        import rjieba  # noqa: F401
-    except ImportError:
+    """Whether rjieba is installed (found, not imported: loading it takes a
+    while, and only the processes that segment need it); if not, says so,
+    once: workers forked after a build has asked inherit the answer and
+    stay silent."""
+    if importlib.util.find_spec("rjieba") is None:
         print(_RJIEBA_MISSING, file=sys.stderr)
         return False
     return True
@@ -276,23 +284,28 @@ def words(text: str) -> Counter:
 
 
 def count_words(cut: Cut, text: str) -> Counter:
-    """words() by a given segmenter. The tokens are sorted, folded and
-    counted in lists and strings, a line each: a token never holds a line
-    break, and a word seldom anything but word characters."""
+    """words() by a given segmenter."""
+    return Counter(word_occurrences(cut, text))
+
+
+def word_occurrences(cut: Cut, text: str) -> list[str]:
+    """The words of `text` in order, each time it occurs. The tokens are
+    sorted and folded in lists and strings, a line each: a token never holds
+    a line break, and a word seldom anything but word characters."""
     tokens = [token for token in cut(fold(text)) if len(token) >= 2]     # jieba reads the plainly folded text
     joined = "\n".join(tokens)
     if _NOT_A_WORD_CHAR.search(joined):
         tokens = _WORD_LINE.findall(joined)
         joined = "\n".join(tokens)
     folded = search_fold(joined)
-    return Counter(tokens if folded == joined else folded.split("\n"))
+    return tokens if folded == joined else folded.split("\n") if tokens else []
 
 
 def tokenize(headline_parts: list[str], body_parts: list[str]) -> DocTokens:
     """All tokens of one article: headline (kicker, title, subtitle) and body
     (paragraphs, headings, captions, bylines)."""
-    return DocTokens(field_streams(headline_parts), field_streams(body_parts),
-                     dict(words("\n".join(headline_parts + body_parts))))
+    occurrences = word_occurrences(_cut(), "\n".join(headline_parts + body_parts))
+    return DocTokens(field_streams(headline_parts), field_streams(body_parts), Counter(occurrences), occurrences)
 
 
 def fold_query(text: str) -> str:

@@ -43,7 +43,9 @@ import marshal
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -333,7 +335,7 @@ class Analysed:
     card: Card
     lengths: tuple[int, int]
     summaries: dict[str, str]
-    words: dict[str, int]
+    words: Iterable[str]        # its words, each as often as it occurs: the batch counts them
     text: str                   # its streams, whose characters the batch counts
     ran: tuple[str, ...]        # the analysers that had to run
 
@@ -403,7 +405,8 @@ def facts_of(article_id: str, digest: str, results: dict, rows: list, ran: tuple
     card = Card.of(results["meta"], results["content"].summary)
     summaries = {a.name: a.summary(results[a.name]) for a in ANALYSERS if a.summarised}
     return Analysed(article_id, digest, rows, card, (field_length(tokens.headline), field_length(tokens.body)),
-                    summaries, tokens.words, "".join(tokens.headline + tokens.body), ran)
+                    summaries, tokens.occurrences if tokens.occurrences is not None else Counter.elements(tokens.words),
+                    "".join(tokens.headline + tokens.body), ran)
 
 
 # -- the stage -----------------------------------------------------------------------
@@ -450,7 +453,8 @@ def run(ctx) -> None:
         stale = stale_results(ctx)
         recount = ctx.fresh or not counts_can_be_updated(ctx)
         todo = [s for s in ctx.sources if recount or s.id in ctx.plan.changed or stale.get(s.digest)]
-        uncached = {s.digest for s in todo if stale.get(s.digest) == ALL}
+        every = frozenset(ctx.versions.analysers)
+        uncached = {s.digest for s in todo if stale.get(s.digest) == every}     # no result of theirs is cached
         vocabulary = Vocabulary() if recount else previous_vocabulary(ctx)
         ctx.last_tokens_kept = not recount
         jieba = any(stale.get(s.digest, ALL) & SEGMENTING for s in todo)
@@ -489,25 +493,25 @@ SEGMENTING = frozenset(name for a in ANALYSERS if a.uses_jieba for name in (a.na
 def stale_results(ctx) -> dict[str, frozenset[str]]:
     """Per file digest of the archive, the analysers whose result is not in
     the cache at their current version (an analyser is new or changed, the
-    file is new, or the cache was deleted); files with none are left out."""
-    stale = {}
-    for digest, cached in cached_versions(ctx):
-        names = frozenset(name for name, version in ctx.versions.analysers.items() if cached.get(name) != version)
-        if names:
-            stale[digest] = names
-    return stale
-
-
-def cached_versions(ctx) -> list[tuple[str, dict[str, str | None]]]:
-    """(file digest, analyser -> the version of its cached result) of the
-    files that may lack a result: while the cache is as the last build left
-    it, only those that build did not have; else every file."""
+    file is new, or the cache was deleted); files with none are left out.
+    While the cache is as the last build left it, only the files that
+    build did not have are asked about; else the cache is read whole once."""
+    versions = ctx.versions.analysers
+    every = frozenset(versions)
     if cache_as_last_left(ctx):
         had = {r.digest for r in ctx.last.articles.values()}
-        return [(s.digest, {name: version for name, (version, _) in ctx.cache.rows(s.digest).items()})
-                for s in ctx.sources if s.digest not in had]
-    known = {name: ctx.cache.versions(name) for name in ctx.versions.analysers}
-    return [(s.digest, {name: of.get(s.digest) for name, of in known.items()}) for s in ctx.sources]
+        current = {s.digest: {name for name, (version, _) in ctx.cache.rows(s.digest).items()
+                              if versions.get(name) == version}
+                   for s in ctx.sources if s.digest not in had}
+        sources = [s for s in ctx.sources if s.digest not in had]
+    else:
+        current, sources = ctx.cache.current(versions), ctx.sources
+    stale = {}
+    for source in sources:
+        names = every.difference(current.get(source.digest, ()))
+        if names:
+            stale[source.digest] = names
+    return stale
 
 
 def cache_as_last_left(ctx) -> bool:
@@ -559,17 +563,18 @@ def analyse_batch(kit: AnalyseKit, tasks: list[tuple[str, str, str, bool]]) -> B
     """Analyse a few files (in a worker), put the new results in the cache
     and count the words there: the build's process only adds up batches."""
     batch = Batch([], Counter(), (), [])
-    rows, texts = [], []
+    rows, words, texts = [], [], []
     for task in tasks:
         result = analyse_file(kit, task)
         if isinstance(result, ArchiveError):
             batch.errors.append(result)
             continue
-        batch.words.update(Counter.elements(result.words))     # (counted by C: a dict's items are not)
+        words.append(result.words)
         texts.append(result.text)
         rows += result.rows
-        result.rows, result.words, result.text = [], {}, ""     # not sent back: counted and cached here
+        result.rows, result.words, result.text = [], (), ""     # not sent back: counted and cached here
         batch.analysed.append(result)
+    batch.words = Counter(chain.from_iterable(words))     # counted by C, a word at a time
     batch.chars = CharCounts.of_text("".join(texts))
     kit.cache.put_many(rows)
     batch.cpu, kit.cpu = kit.cpu, Counter()
@@ -591,7 +596,7 @@ def analyse_all(ctx, todo: list, uncached: set[str], vocabulary: Vocabulary, jie
         for batch in pool.map(analyse_batch, batches, "analyse", "batch", chunksize=1, size=len(tasks)):
             errors += batch.errors
             cpu.update(batch.cpu)
-            vocabulary.words.update(Counter.elements(batch.words))
+            vocabulary.words.update(batch.words)
             vocabulary.chars.add(*batch.chars)
             for result in batch.analysed:
                 source = by_id[result.id]

@@ -180,9 +180,14 @@ class AnalysisCache:
         return {name: (version, inputs) for name, version, inputs in self.db.execute(
             "SELECT name, version, inputs FROM analysis WHERE digest=?", (digest,))}
 
-    def versions(self, name: str) -> dict[str, str]:
-        """File digest -> the version of what analyser `name` cached of it."""
-        return dict(self.db.execute("SELECT digest, version FROM analysis WHERE name=?", (name,)))
+    def current(self, versions: dict[str, str]) -> dict[str, set[str]]:
+        """File digest -> the analysers whose result for it is cached at
+        their version in `versions` (the whole cache read once)."""
+        found: dict[str, set[str]] = {}
+        for digest, name, version in self.db.execute("SELECT digest, name, version FROM analysis"):
+            if versions.get(name) == version:
+                found.setdefault(digest, set()).add(name)
+        return found
 
     def values(self, digest: str, names) -> dict[str, bytes]:
         """The marshalled results of some analysers for one file."""
