@@ -72,3 +72,16 @@ def test_a_single_cell_is_quoted_as_in_a_whole_row():
 
     for text in ("a/b-1", "", "有,逗号", 'a"b', "行\r\n尾", "x\ny", " 空格 "):
         assert csv_cell(text) + ",z" == csv_cells([text, "z"])
+
+
+def test_a_text_cell_is_quoted_as_the_csv_module_quotes_it():
+    import random
+
+    from quzhou_archive.exports import csv_cells
+
+    rnd = random.Random(4)
+    pieces = ["正文", "a", ",", '"', "\r", "\n", "\r\n", " ", "\x00", "\t", "\u2028", "\x1c", "'", ";", "\\", "“"]
+    texts = ["", "一段,有逗号\n\n“两段”"] + ["".join(rnd.choice(pieces) for _ in range(rnd.randrange(0, 12)))
+                                        for _ in range(3000)]
+    for text in texts:
+        assert export.text_cell(text) == csv_cells(["x", text])[2:], repr(text)
