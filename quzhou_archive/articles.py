@@ -208,8 +208,6 @@ class _NotPlainYaml(Exception):
 def plain_frontmatter(text: str) -> dict | None:
     """The frontmatter `text` as `yaml_load` reads it, when ingest could
     have written it; None otherwise."""
-    if _OUTSIDE_PLAIN_YAML.search(text):
-        return None
     meta: dict = {}
     nested: dict | None = None      # the mapping the indented lines below a bare `key:` fill
     try:
@@ -239,8 +237,25 @@ def plain_frontmatter(text: str) -> dict | None:
 _BARE = object()      # the value of a `key:` line: what the lines below it hold
 
 
+_LINES: dict[str, tuple] = {}       # a line read -> its key and value: most recur in every file
+_LINES_MAX = 20000
+
+
 def _key_and_value(line: str):
     """`key: value` -> (key, value); `key:` -> (key, _BARE)."""
+    known = _LINES.get(line)
+    if known is None:
+        known = _read_line(line)
+        if len(_LINES) >= _LINES_MAX:
+            _LINES.clear()
+        _LINES[line] = known
+    key, value = known
+    return key, value.copy() if type(value) is list else value     # (a list is the file's own)
+
+
+def _read_line(line: str) -> tuple:
+    if _OUTSIDE_PLAIN_YAML.search(line):
+        raise _NotPlainYaml
     if line.endswith(":"):
         key, value = line[:-1], _BARE
     else:

@@ -81,6 +81,7 @@ _TEXT_BETWEEN_TAGS = re.compile(r"(^|>)([^<]+)")
 
 
 _ASCII_PUNCTUATION = re.compile(r"[,;:?!()]")
+_MAY_TYPESET = re.compile(r"[,;:?!()&>]")      # (`&` and `>` are escaped as `&amp;`, `&gt;`)
 
 
 def typeset(text: str) -> str:
@@ -110,7 +111,9 @@ def rendered_body(body: str) -> tuple[str, list[str]]:
     if blocks is None:
         fragment = markdown_html(body)
         return fragment, html_blocks(fragment)
-    texts = [typeset(_escape_text(text)) for _, text in blocks]
+    texts = [_escape_text(text) for _, text in blocks]
+    if _MAY_TYPESET.search(body):
+        texts = list(map(typeset, texts))
     fragment = "\n".join([f"<{tag}>{text}</{tag}>" for (tag, _), text in zip(blocks, texts)])
     if "&" not in fragment and "\xa0" not in fragment:
         # tags without attributes around text without `<` or `&`: nothing the
