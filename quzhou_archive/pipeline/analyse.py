@@ -544,7 +544,17 @@ def previous_vocabulary(ctx) -> Vocabulary:
     return Vocabulary(words, chars)
 
 
-BATCH = 16      # article files per worker task: the worker caches their results and counts their words itself
+# Article files go to the workers in batches: a worker caches a batch's
+# results and counts its words itself, and this process adds up the batches'
+# counts. Each worker is given about BATCHES_PER_WORKER of them: enough that
+# both end nearly together, few enough that adding up the counts (a batch of
+# a few hundred articles has thousands of distinct words) costs little.
+BATCHES_PER_WORKER = 12
+MIN_BATCH, MAX_BATCH = 16, 512
+
+
+def batch_size(files: int, jobs: int) -> int:
+    return max(MIN_BATCH, min(MAX_BATCH, -(-files // (jobs * BATCHES_PER_WORKER))))
 
 
 @dataclass
@@ -586,7 +596,8 @@ def analyse_all(ctx, todo: list, uncached: set[str], vocabulary: Vocabulary, jie
     first if some of it will be segmented), caching what is new; their
     records are filled in. The cache holds no result of the files `uncached`."""
     tasks = [(str(s.path), s.id, s.digest, s.digest not in uncached) for s in todo]
-    batches = [tasks[i:i + BATCH] for i in range(0, len(tasks), BATCH)]
+    size = batch_size(len(tasks), ctx.jobs)
+    batches = [tasks[i:i + size] for i in range(0, len(tasks), size)]
     kit = AnalyseKit(str(ctx.articles_dir), ctx.cache.path, ctx.versions.analysers, jieba=jieba)
     by_id = {s.id: s for s in todo}
     if jieba:
