@@ -175,6 +175,23 @@ def search_fold(text: str) -> str:
     return _SEARCH_FOLD(text)
 
 
+_PAIRS = _SearchFoldTable.extra
+_PAIRED = re.compile(f"[{re.escape(''.join(_PAIRS))}]") if _PAIRS else None
+_PAIRS_SETTLE = not set(_PAIRS.values()) & set(_PAIRS)     # no pair folds a character another pair writes
+
+
+def search_fold_folded(folded: str) -> str:
+    """`search_fold` of a text, given its `fold`: the text folded, then
+    only the pairs of data/search_folds.txt (which few texts hold) to apply."""
+    if _PAIRED is None:
+        return folded
+    if not _PAIRS_SETTLE:
+        return folded.translate({ord(a): b for a, b in _PAIRS.items()})
+    for ch in set(_PAIRED.findall(folded)):
+        folded = folded.replace(ch, _PAIRS[ch])
+    return folded
+
+
 def longest_word_pattern(words) -> str:
     """A regular expression for any of `words` that, where several start at
     the same place, matches the longest: what an alternation of the words

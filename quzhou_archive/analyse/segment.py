@@ -32,11 +32,10 @@ import tempfile
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from quzhou_archive.textnorm import fold, search_fold, search_fold_pairs
+from quzhou_archive.textnorm import fold, search_fold, search_fold_folded, search_fold_pairs
 
 # Bump when tokens change: cached tokens and built indexes are then redone.
 TOKENIZER_VERSION = 6
@@ -46,28 +45,55 @@ _NOT_A_WORD_CHAR = re.compile(f"[^{_WORD_CHARS}\n]")
 _WORD_LINE = re.compile(f"^[{_WORD_CHARS}]+$", re.M)      # a line that is a word
 
 
-@dataclass
 class DocTokens:
-    """What one article gives the indexes: its fields as folded streams, and its words."""
+    """What one article gives the indexes: its fields as folded streams, and
+    its words. The words are kept as they occur, one after another (what
+    counting them for a batch of articles reads); counted when asked for."""
 
-    headline: list[str]                 # kicker, title, subtitle
-    body: list[str]                     # paragraphs, headings, captions, bylines
-    words: dict[str, int]               # jieba word (2+ characters) -> count
-    # each word as often as it occurs, in order, where the words were just
-    # counted (not cached): what a batch of articles counts its words from
-    occurrences: list[str] | None = field(default=None, repr=False, compare=False)
+    # the words as one string, a line for each time one occurs: cached and
+    # decoded without a dict, and split only where they are asked for
+    PLAIN_FORMAT = 3
 
-    # the words as one string, a line each, and their counts as an array:
-    # a fraction of the bytes and of the time a dict of them takes to cache
-    PLAIN_FORMAT = 2
+    def __init__(self, headline: list[str], body: list[str], words: dict[str, int] | None = None,
+                 occurrences: list[str] | None = None, occurrences_text: str | None = None):
+        self.headline = headline            # kicker, title, subtitle
+        self.body = body                    # paragraphs, headings, captions, bylines
+        self._words = words
+        self._occurrences = occurrences
+        self._occurrences_text = occurrences_text
+
+    @property
+    def words(self) -> dict[str, int]:
+        """jieba word (2+ characters) -> count, in the order they first occur."""
+        if self._words is None:
+            self._words = Counter(self.occurrences)
+        return self._words
+
+    @property
+    def occurrences(self) -> list[str]:
+        """Each word each time it occurs, in order."""
+        if self._occurrences is None:
+            if self._occurrences_text is not None:
+                self._occurrences = self._occurrences_text.split("\n") if self._occurrences_text else []
+            else:
+                self._occurrences = list(Counter.elements(self._words or {}))
+        return self._occurrences
 
     def to_plain(self) -> tuple:
-        return (self.headline, self.body, "\n".join(self.words), array("I", self.words.values()).tobytes())
+        text = self._occurrences_text
+        return (self.headline, self.body, "\n".join(self.occurrences) if text is None else text)
 
     @classmethod
     def from_plain(cls, plain: tuple) -> "DocTokens":
-        headline, body, words, counts = plain
-        return cls(headline, body, dict(zip(words.split("\n"), array("I", counts))) if words else {})
+        headline, body, occurrences = plain
+        return cls(headline, body, occurrences_text=occurrences)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, DocTokens) and (self.headline, self.body, self.words) == (
+            other.headline, other.body, other.words)
+
+    def __repr__(self) -> str:
+        return f"DocTokens(headline={self.headline!r}, body={self.body!r}, words={dict(self.words)!r})"
 
 
 def stream(text: str) -> str:
@@ -223,7 +249,22 @@ def rjieba_cut() -> Cut:
     balance = total_balance(user)
     if balance:
         tokenizer.add_word(_TOTAL_BALANCE_WORD, balance, None)
-    return lambda text: tokenizer.cut("\n".join(_JIEBA_BLOCK.findall(text)), False)
+    return _BlocksCut(tokenizer)
+
+
+class _BlocksCut:
+    """rjieba cutting the runs Python jieba segments, one a line: each token
+    it gives is made of those runs' characters, or a line break."""
+
+    def __init__(self, tokenizer):
+        self.tokenizer = tokenizer
+
+    def __call__(self, text: str) -> list[str]:
+        return self.tokenizer.cut("\n".join(_JIEBA_BLOCK.findall(text)), False)
+
+
+# the characters of jieba's runs that are not word characters, once folded (folding leaves no A-Z)
+_BLOCK_NOT_WORD_CHARS = "+#&._%-"
 
 
 def total_balance(user: list[tuple[str, int]]) -> int:
@@ -289,12 +330,17 @@ def count_words(cut: Cut, text: str) -> Counter:
 
 
 def word_occurrences(cut: Cut, text: str) -> list[str]:
-    """The words of `text` in order, each time it occurs. The tokens are
-    sorted and folded in lists and strings, a line each: a token never holds
-    a line break, and a word seldom anything but word characters."""
-    tokens = [token for token in cut(fold(text)) if len(token) >= 2]     # jieba reads the plainly folded text
+    """The words of `text` in order, each time it occurs."""
+    return _occurrences(cut, fold(text))     # jieba reads the plainly folded text
+
+
+def _occurrences(cut: Cut, folded: str) -> list[str]:
+    """The words of a folded text. The tokens are sorted and folded for
+    search in lists and strings, a line each: a token never holds a line
+    break, and a word seldom anything but word characters."""
+    tokens = [token for token in cut(folded) if len(token) >= 2]
     joined = "\n".join(tokens)
-    if _NOT_A_WORD_CHAR.search(joined):
+    if any(ch in joined for ch in _BLOCK_NOT_WORD_CHARS) if type(cut) is _BlocksCut else _NOT_A_WORD_CHAR.search(joined):
         tokens = _WORD_LINE.findall(joined)
         joined = "\n".join(tokens)
     folded = search_fold(joined)
@@ -303,9 +349,17 @@ def word_occurrences(cut: Cut, text: str) -> list[str]:
 
 def tokenize(headline_parts: list[str], body_parts: list[str]) -> DocTokens:
     """All tokens of one article: headline (kicker, title, subtitle) and body
-    (paragraphs, headings, captions, bylines)."""
-    occurrences = word_occurrences(_cut(), "\n".join(headline_parts + body_parts))
-    return DocTokens(field_streams(headline_parts), field_streams(body_parts), Counter(occurrences), occurrences)
+    (paragraphs, headings, captions, bylines). The text is folded once: jieba
+    reads it, and the streams are it with search's own pairs folded too."""
+    parts = headline_parts + body_parts
+    text = "\n".join(parts)
+    folded = fold(text)
+    occurrences = _occurrences(_cut(), folded)
+    if text.count("\n") != len(parts) - 1:      # a part of several lines: each folded by itself
+        return DocTokens(field_streams(headline_parts), field_streams(body_parts), occurrences=occurrences)
+    streams = ["".join(part.split()) for part in search_fold_folded(folded).split("\n")]
+    cut = len(headline_parts)
+    return DocTokens([s for s in streams[:cut] if s], [s for s in streams[cut:] if s], occurrences=occurrences)
 
 
 def fold_query(text: str) -> str:

@@ -29,11 +29,12 @@ result of its version, and later stages read its result by name
 **Work.** An article whose every result is cached at its analyser's
 version costs nothing here. The others go to worker processes (with
 enough of them; jieba is loaded there only when one of them needs
-segmenting), which read the file themselves and send back the new
-results already marshalled, with the few facts this process keeps (card,
-lengths, words): this process never decodes what a worker read. Bad
-input is reported as it always was: every fault, then the first raised,
-before anything is published.
+segmenting) in batches, a dozen or so for each worker: a worker reads
+the files itself, puts the new results in the cache, counts the batch's
+words and characters, and sends back only those counts and the few
+facts this process keeps of each article (card, lengths): this process
+never decodes what a worker read. Bad input is reported as it always
+was: every fault, then the first raised, before anything is published.
 """
 from __future__ import annotations
 
@@ -405,8 +406,7 @@ def facts_of(article_id: str, digest: str, results: dict, rows: list, ran: tuple
     card = Card.of(results["meta"], results["content"].summary)
     summaries = {a.name: a.summary(results[a.name]) for a in ANALYSERS if a.summarised}
     return Analysed(article_id, digest, rows, card, (field_length(tokens.headline), field_length(tokens.body)),
-                    summaries, tokens.occurrences if tokens.occurrences is not None else Counter.elements(tokens.words),
-                    "".join(tokens.headline + tokens.body), ran)
+                    summaries, tokens.occurrences, "".join(tokens.headline + tokens.body), ran)
 
 
 # -- the stage -----------------------------------------------------------------------

@@ -186,3 +186,14 @@ def test_a_user_word_of_frequency_zero_splits_as_python_jieba_splits_it(monkeypa
     finally:
         segment.rjieba_cut.cache_clear()
         segment.python_jieba_cut.cache_clear()
+
+
+def test_a_field_is_its_parts_streams_whether_folded_together_or_each_by_itself():
+    from quzhou_archive.analyse.segment import stream
+
+    headline, body = ["衢州日報", "開化　ＡＢＣ"], ["第一段，瞭望。", "", "  ", "第二段 (R&D)"]
+    for parts in ((headline, body), (headline, body + ["两行\n的说明"]), ([], []), (["只有标题"], [])):
+        tokens = tokenize(*parts)
+        assert tokens.headline == [s for s in map(stream, parts[0]) if s]
+        assert tokens.body == [s for s in map(stream, parts[1]) if s]
+        assert tokens.words == words("\n".join(parts[0] + parts[1]))
