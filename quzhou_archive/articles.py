@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import functools
 import hashlib
+import operator
 import os
 import re
 from dataclasses import dataclass, field, fields
@@ -432,11 +433,14 @@ class ArticleMeta:
         return [p for p in (self.kicker, self.title, self.subtitle) if p]
 
     def to_plain(self) -> tuple:
-        return tuple(getattr(self, f.name) for f in fields(self))
+        return _meta_fields(self)
 
     @classmethod
     def from_plain(cls, plain: tuple) -> "ArticleMeta":
         return cls(*plain)
+
+
+_meta_fields = operator.attrgetter(*(f.name for f in fields(ArticleMeta)))     # (a tuple of them, in order)
 
 
 def _items(value) -> list:

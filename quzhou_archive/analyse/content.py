@@ -107,12 +107,13 @@ def markdown_html(body: str) -> str:
 
 def rendered_body(body: str) -> tuple[str, list[str]]:
     """The body's safe HTML and its text blocks (`html_blocks`)."""
-    blocks = plain_blocks(body)
+    looked_at = _ANY_TO_LOOK_AT.search(body) is not None
+    blocks = plain_blocks(body) if looked_at else _lines_as_blocks(body)
     if blocks is None:
         fragment = markdown_html(body)
         return fragment, html_blocks(fragment)
-    texts = [_escape_text(text) for _, text in blocks]
-    if _MAY_TYPESET.search(body):
+    texts = [_escape_text(text) for _, text in blocks] if looked_at else [text for _, text in blocks]
+    if looked_at and _MAY_TYPESET.search(body):
         texts = list(map(typeset, texts))
     fragment = "\n".join([f"<{tag}>{text}</{tag}>" for (tag, _), text in zip(blocks, texts)])
     if "&" not in fragment and "\xa0" not in fragment:
@@ -137,6 +138,8 @@ def rendered_body(body: str) -> tuple[str, list[str]]:
 # strip — is left to Python-Markdown. tests/analyse/test_content.py
 # compares the two over whole archives and over bodies made to trip it.
 _MAY_BE_MARKUP = re.compile(r"[\x00-\x09\x0b-\x1f\\`*_\[\]<]")   # and control characters, tabs
+# any character `plain_blocks` or the typesetting looks for, or that escaping changes (most bodies have none)
+_ANY_TO_LOOK_AT = re.compile(r"[\x00-\x09\x0b-\x1f\\`*_\[\]<,;:?!()&>]")
 _ENTITY = re.compile(r"&[#\w]+;")                         # kept by Markdown as it is written
 _MAY_BEGIN_A_BLOCK = frozenset("#>+-=")                 # headings, quotes, lists, rules, setext underlines
 _NUMBERED = re.compile(r"\d+[.)]")                       # an ordered list's item
@@ -147,6 +150,12 @@ def plain_blocks(body: str) -> list[tuple[str, str]] | None:
     it as that and nothing else; None when it might not."""
     if _MAY_BE_MARKUP.search(body) or ("&" in body and _ENTITY.search(body)):
         return None
+    return _lines_as_blocks(body)
+
+
+def _lines_as_blocks(body: str) -> list[tuple[str, str]] | None:
+    """The body's lines as blocks, if each is a paragraph or heading of its own
+    that Markdown takes as it is (its characters `plain_blocks` checks)."""
     blocks, after_text = [], False
     for line in body.split("\n"):
         if not line:

@@ -62,7 +62,7 @@ def csv_row(rec: dict) -> dict:
     key outside the contract as JSON, the source as file and "first-last"."""
     row = {k: rec.get(k) for k in ("id", "url", *FRONTMATTER[:-1], "text")}
     for key in LISTS:
-        row[key] = LIST_SEPARATOR.join(str(v) for v in rec.get(key) or [])
+        row[key] = LIST_SEPARATOR.join(map(str, rec.get(key) or []))
     row["photos"] = json.dumps(rec["photos"], ensure_ascii=False) if rec.get("photos") else ""
     source = rec.get("source") if isinstance(rec.get("source"), dict) else {}
     lines = source.get("lines")
