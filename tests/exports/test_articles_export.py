@@ -50,7 +50,8 @@ def test_the_lines_joined_from_parts_are_the_bytes_of_the_whole_downloads():
     odd = [("2024/11/30/a-01", dict(META), "第一段。\n\n## 小标题\n\n第二段。\n"),
            ("b", {**META, "title": '引号"与,逗号', "page": None, "note": "行\r\n断开"}, "“两段”,\r\n有回车\n"),
            ("c", {"title": "一", "id": "own-id", "url": "http://x/"}, "自带 id 与 url 的文件"),
-           ("d", {"title": "二", "counties": [], "extra_list": [1, 2.5, None]}, "")]
+           ("d", {"title": "二", "counties": [], "extra_list": [1, 2.5, None]}, ""),
+           ("e", {"title": "三", "text": "自带 text 的文件", "tail": 1}, "正文"), ("f", {}, "只有正文\n")]
     records = [export.record(aid, dict(meta), body, "/arc/") for aid, meta, body in odd]
     jsonl, table = joined(odd, "/arc/")
     assert jsonl == export.as_jsonl(records)
