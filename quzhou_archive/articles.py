@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import functools
 import hashlib
+import operator
 import os
 import re
 from dataclasses import dataclass, field, fields
@@ -174,6 +175,182 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+# -- the frontmatter ingest writes, read without the YAML parser ---------------
+# A file's frontmatter as ingest writes it (`yaml_dump`) is keys, one a line,
+# each with a scalar written plainly or in single quotes, a list of such in
+# brackets, or a mapping of such, indented two spaces, below it. Read here
+# it costs a tenth of what the YAML parser takes (which builds an event and
+# a node with marks for every scalar); anything else — another indentation,
+# a block list, a comment, a character that may begin some other YAML, a
+# number that is not a plain whole one, a character YAML reads as a line
+# break or refuses — is left to the parser, which also says where a fault
+# is. tests/test_articles.py compares the two over whole archives, over
+# what ingest writes of random metadata and over frontmatter made to trip it.
+
+class _PlainResolver(yaml.resolver.Resolver):
+    """What a plain scalar is (null, bool, int …), as `_Loader` resolves it."""
+
+    yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+
+
+_RESOLVER = _PlainResolver()
+_OUTSIDE_PLAIN_YAML = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
+                                 "\U00010000-\U0010ffff]")     # tabs, control characters, line breaks of YAML's own, BOM
+_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")   # a plain scalar starting with one is something else
+_IN_FLOW = re.compile(r"[,\[\]{}#:'\"]")           # a plain item of a bracketed list holding one is left to YAML
+_WHOLE_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)")
+_STR, _INT_TAG, _NULL_TAG, _BOOL_TAG = ("tag:yaml.org,2002:" + t for t in ("str", "int", "null", "bool"))
+
+
+class _NotPlainYaml(Exception):
+    """The frontmatter holds something `plain_frontmatter` leaves to the YAML parser."""
+
+
+def plain_frontmatter(text: str) -> dict | None:
+    """The frontmatter `text` as `yaml_load` reads it, when ingest could
+    have written it; None otherwise."""
+    meta: dict = {}
+    nested: dict | None = None      # the mapping the indented lines below a bare `key:` fill
+    try:
+        for line in text.split("\n"):
+            if line[:2] == "  " and nested is not None:
+                key, value = _key_and_value(line[2:])
+                if value is _BARE:
+                    raise _NotPlainYaml
+                nested[key] = value
+                continue
+            if nested is not None and not nested:
+                raise _NotPlainYaml     # `key:` with nothing below it
+            nested = None
+            if not line:
+                continue
+            key, value = _key_and_value(line)
+            if value is _BARE:
+                value = nested = {}
+            meta[key] = value
+    except _NotPlainYaml:
+        return None
+    if (nested is not None and not nested) or not meta:
+        return None
+    return meta
+
+
+_BARE = object()      # the value of a `key:` line: what the lines below it hold
+
+
+_LINES: dict[str, tuple] = {}       # a line read -> its key and value: most recur in every file
+_LINES_MAX = 20000
+
+
+def _key_and_value(line: str):
+    """`key: value` -> (key, value); `key:` -> (key, _BARE)."""
+    known = _LINES.get(line)
+    if known is None:
+        known = _read_line(line)
+        if len(_LINES) >= _LINES_MAX:
+            _LINES.clear()
+        _LINES[line] = known
+    key, value = known
+    return key, value.copy() if type(value) is list else value     # (a list is the file's own)
+
+
+def _read_line(line: str) -> tuple:
+    if _OUTSIDE_PLAIN_YAML.search(line):
+        raise _NotPlainYaml
+    if line.endswith(":"):
+        key, value = line[:-1], _BARE
+    else:
+        key, colon, rest = line.partition(": ")
+        if not colon:
+            raise _NotPlainYaml
+        value = _value(rest)
+    if ":" in key or _plain(key) is not key:      # a key YAML reads as something else than this text
+        raise _NotPlainYaml
+    return key, value
+
+
+def _value(text: str):
+    """A scalar or a bracketed list of scalars, as YAML reads it."""
+    if text[:1] == "[" and text[-1:] == "]":
+        return _flow_items(text[1:-1])
+    if text[:1] == "'":
+        value, end = _single_quoted(text, 0)
+        if end != len(text):
+            raise _NotPlainYaml
+        return value
+    return _plain(text)
+
+
+def _flow_items(text: str) -> list:
+    items, at = [], 0
+    while at < len(text):
+        if text[at] == "'":
+            value, at = _single_quoted(text, at)
+        else:
+            end = text.find(", ", at)
+            end = len(text) if end < 0 else end
+            item = text[at:end]
+            if _IN_FLOW.search(item):
+                raise _NotPlainYaml
+            value, at = _plain(item), end
+        items.append(value)
+        if at < len(text):
+            if not text.startswith(", ", at):
+                raise _NotPlainYaml
+            at += 2
+            if at == len(text):
+                raise _NotPlainYaml     # `[a, ]`
+    return items
+
+
+def _single_quoted(text: str, at: int) -> tuple[str, int]:
+    """The single-quoted scalar at `at` (`''` is a quote) and where it ends."""
+    end = at + 1
+    while True:
+        end = text.find("'", end)
+        if end < 0:
+            raise _NotPlainYaml
+        if text[end + 1:end + 2] != "'":
+            return text[at + 1:end].replace("''", "'"), end + 1
+        end += 2
+
+
+def _plain(text: str):
+    """A plain scalar: text, or null, a bool or a whole number as YAML resolves it."""
+    if not text or text[0] in _INDICATORS or text[0] == " " or text[-1] == " " or ": " in text or " #" in text:
+        raise _NotPlainYaml
+    implicit = _PlainResolver.yaml_implicit_resolvers
+    if text[0] not in implicit and None not in implicit:
+        return text     # (most text: no pattern applies)
+    resolved = _RESOLVED.get(text, _BARE)
+    if resolved is _BARE:
+        if len(_RESOLVED) >= _RESOLVED_MAX:
+            _RESOLVED.clear()
+        resolved = _RESOLVED[text] = _resolved(text)
+    if resolved is _BARE:
+        raise _NotPlainYaml
+    return text if resolved is _STR else resolved
+
+
+_RESOLVED: dict = {}     # keys and short values recur in every file: each resolved once
+_RESOLVED_MAX = 20000
+
+
+def _resolved(text: str):
+    """What a plain scalar is: `_STR` (itself), None, a bool, a whole
+    number; `_BARE` for anything else."""
+    tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+    if tag == _STR:
+        return _STR
+    if tag == _NULL_TAG:
+        return None
+    if tag == _BOOL_TAG:
+        return yaml.constructor.SafeConstructor.bool_values[text.lower()]
+    if tag == _INT_TAG and _WHOLE_NUMBER.fullmatch(text):
+        return int(text)
+    return _BARE
+
+
 def yaml_dump(data) -> str:
     """YAML as the archive writes it: UTF-8 characters, keys in order, short lists inline."""
     return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=None, width=4096)
@@ -256,11 +433,14 @@ class ArticleMeta:
         return [p for p in (self.kicker, self.title, self.subtitle) if p]
 
     def to_plain(self) -> tuple:
-        return tuple(getattr(self, f.name) for f in fields(self))
+        return _meta_fields(self)
 
     @classmethod
     def from_plain(cls, plain: tuple) -> "ArticleMeta":
         return cls(*plain)
+
+
+_meta_fields = operator.attrgetter(*(f.name for f in fields(ArticleMeta)))     # (a tuple of them, in order)
 
 
 def _items(value) -> list:
@@ -306,8 +486,10 @@ def split_frontmatter(path: Path, text: str) -> tuple[dict, str]:
         raise ArchiveError(path, "frontmatter is not closed by a --- line", 1)
     fm = text[3:3 + end.start()]
     body = text[3 + end.end():].lstrip("\n")
+    meta = plain_frontmatter(fm)
     try:
-        meta = yaml_load(fm) or {}
+        if meta is None:
+            meta = yaml_load(fm) or {}
     except yaml.YAMLError as err:
         problem = getattr(err, "problem", None) or str(err).splitlines()[0]
         raise ArchiveError(path, f"frontmatter is not valid YAML: {problem}", _line_of_yaml_error(err)) from None
@@ -380,16 +562,22 @@ def id_for_path(root: Path, path: Path) -> str:
     return rel
 
 
-def read_article(root: Path, path: Path) -> Article:
+def read_article(root: Path, path: Path, article_id: str | None = None) -> Article:
+    """The article file `path` under `root`, checked (`article_id`: its ID,
+    where the caller has it from the path already)."""
+    with open(path, "rb") as handle:
+        data = handle.read()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         line = err.object[:err.start].count(b"\n") + 1
         raise ArchiveError(path, "article is not UTF-8 text", line) from None
+    if "\r" in text:       # line ends as a file read as text has them
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.removeprefix("\ufeff")  # the byte order mark some editors add
     meta, body = split_frontmatter(path, text)
     validate(path, text, meta)
-    article_id = id_for_path(root, path)
+    article_id = article_id or id_for_path(root, path)
     if not _ID.match(article_id):
         raise ArchiveError(path, f"file name gives the ID {article_id!r}; IDs use a-z, 0-9, - and _ only")
     for key, default in (("counties", []), ("topics", []), ("authors", []), ("photographers", []),

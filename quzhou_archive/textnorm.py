@@ -56,25 +56,35 @@ def fold_char(ch: str) -> str:
 
 
 class _KnownFolds:
-    """What the fold table knew at one moment, as two patterns: a character it
-    did not know, and a character that folds to another. Most characters of a
-    page fold to themselves, so replacing the few that do not is several
-    times faster than translating every character. A character whose folded
-    form folds again is left to `str.translate`, which changes each character
-    once."""
+    """What a fold table knew at one moment, as a pattern of the characters
+    it knows to fold to themselves: most characters of a page do, so finding
+    the others (a scan of the text) and replacing each that folds to another
+    is several times faster than translating every character. A text with a
+    character it did not know, or one whose folded form folds again (which
+    `str.translate` changes once), is left to `str.translate`."""
 
     def __init__(self, table: dict[int, str]):
+        for folded in {folded for code, folded in list(table.items()) if chr(code) != folded}:
+            table[ord(folded)]      # learnt: whether a folded form folds again
         changing = {chr(code): folded for code, folded in table.items() if chr(code) != folded}
-        twice = {ch for ch, folded in changing.items() if folded in changing}
         self.size = len(table)
-        self.changing = {ch: folded for ch, folded in changing.items() if ch not in twice}
-        known = "".join(chr(code) for code in table if chr(code) not in twice)
-        self.unknown = re.compile(f"[^{re.escape(known)}]")
-        self.folds = re.compile(f"[{re.escape(''.join(self.changing))}]") if self.changing else None
+        self.changing = {ch: folded for ch, folded in changing.items() if folded not in changing}
+        unchanged = "".join(chr(code) for code, folded in table.items() if chr(code) == folded)
+        self.other = re.compile(f"[^{re.escape(unchanged)}]" if unchanged else r"[\s\S]")
+
+    def fold(self, text: str) -> str | None:
+        """`text` folded, or None if it holds a character to translate."""
+        at = 0
+        while (found := self.other.search(text, at)) is not None:
+            ch = found.group()
+            folded = self.changing.get(ch)
+            if folded is None:
+                return None
+            text = text.replace(ch, folded)     # (its folded form folds to itself: passed over from here on)
+            at = found.start() + 1
+        return text
 
 
-_known: _KnownFolds | None = None
-_translated = 0          # characters translated one by one since the patterns were built
 _RELEARN_FROM = 256      # characters the table knows before the patterns are first built
 _RELEARN_GROWTH = 1.25   # rebuilt when the table has grown by this factor since,
 _RELEARN_COST = 32       # or has learnt a few characters and translating texts that hold
@@ -83,35 +93,46 @@ _RELEARN_COST = 32       # or has learnt a few characters and translating texts 
 _SHORT = 4               # a word this short is as quickly translated
 
 
-def _learned(translated: int) -> None:
-    """Rebuild the patterns when the table knows characters they do not, and
-    rebuilding costs less than translating the texts that hold them."""
-    global _known, _translated
-    _translated += translated
-    size = len(_FOLD_TABLE)
-    if _known is None:
-        due = size >= _RELEARN_FROM
-    else:
-        due = size > _known.size and (size >= _RELEARN_GROWTH * _known.size or _translated >= _RELEARN_COST * size)
-    if due:
-        _known, _translated = _KnownFolds(_FOLD_TABLE), 0
+class _Folding:
+    """A folding of whole strings by a learning table (`str.translate`),
+    done by `_KnownFolds` once the table knows the characters of a text."""
+
+    def __init__(self, table: dict, plain_ascii: bool):
+        self.table = table
+        self.plain_ascii = plain_ascii      # ASCII folds as `str.lower` folds it
+        self.known: _KnownFolds | None = None
+        self.translated = 0                 # characters translated one by one since the patterns were built
+
+    def __call__(self, text: str) -> str:
+        if self.plain_ascii and text.isascii():
+            return text.lower()
+        if len(text) <= _SHORT:
+            return text.translate(self.table)
+        folded = None if self.known is None else self.known.fold(text)
+        if folded is None:
+            folded = text.translate(self.table)
+            self._learned(len(text))
+        return folded
+
+    def _learned(self, translated: int) -> None:
+        """Rebuild the patterns when the table knows characters they do not, and
+        rebuilding costs less than translating the texts that hold them."""
+        self.translated += translated
+        size, known = len(self.table), self.known
+        if known is None:
+            due = size >= _RELEARN_FROM
+        else:
+            due = size > known.size and (size >= _RELEARN_GROWTH * known.size or self.translated >= _RELEARN_COST * size)
+        if due:
+            self.known, self.translated = _KnownFolds(self.table), 0
+
+
+_FOLD = _Folding(_FOLD_TABLE, plain_ascii=True)
 
 
 def fold(text: str) -> str:
     """Fold a whole string character by character (length preserved)."""
-    if text.isascii():
-        return text.lower()
-    if len(text) <= _SHORT:
-        return text.translate(_FOLD_TABLE)
-    known = _known
-    if known is None or known.unknown.search(text):
-        folded = text.translate(_FOLD_TABLE)
-        _learned(len(text))
-        return folded
-    if known.folds is not None:
-        for ch in set(known.folds.findall(text)):
-            text = text.replace(ch, known.changing[ch])
-    return text
+    return _FOLD(text)
 
 
 def _search_folds() -> dict[str, str]:
@@ -132,6 +153,8 @@ class _SearchFoldTable(dict):
 
 
 _SEARCH_FOLD_TABLE = _SearchFoldTable()
+# the pairs may fold an ASCII character too: only the table says how
+_SEARCH_FOLD = _Folding(_SEARCH_FOLD_TABLE, plain_ascii=False)
 
 
 def search_fold_pairs() -> dict[str, str]:
@@ -149,7 +172,24 @@ def search_fold_char(ch: str) -> str:
 def search_fold(text: str) -> str:
     """`search_fold_char` over a string (length preserved). Ingest uses the
     plainer `fold`: these pairs are for matching, not for reading."""
-    return text.translate(_SEARCH_FOLD_TABLE)
+    return _SEARCH_FOLD(text)
+
+
+_PAIRS = _SearchFoldTable.extra
+_PAIRED = re.compile(f"[{re.escape(''.join(_PAIRS))}]") if _PAIRS else None
+_PAIRS_SETTLE = not set(_PAIRS.values()) & set(_PAIRS)     # no pair folds a character another pair writes
+
+
+def search_fold_folded(folded: str) -> str:
+    """`search_fold` of a text, given its `fold`: the text folded, then
+    only the pairs of data/search_folds.txt (which few texts hold) to apply."""
+    if _PAIRED is None:
+        return folded
+    if not _PAIRS_SETTLE:
+        return folded.translate({ord(a): b for a, b in _PAIRS.items()})
+    for ch in set(_PAIRED.findall(folded)):
+        folded = folded.replace(ch, _PAIRS[ch])
+    return folded
 
 
 def longest_word_pattern(words) -> str:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from quzhou_archive import articles as store
 from quzhou_archive.errors import ArchiveError
 from quzhou_archive.ingest import ingest
-from tests.conftest import BUNDLED_RAW, raw_sample
+from tests.conftest import BUNDLED_RAW, ROOT, raw_sample
 
 
 def snapshot(root):
@@ -198,3 +198,113 @@ def test_yaml_dump_writes_what_pyyaml_writes():
         expected = yaml.dump(data, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), allow_unicode=True,
                              sort_keys=False, default_flow_style=None, width=4096)
         assert yaml_dump(data) == expected
+
+
+# -- the frontmatter ingest writes, read without the YAML parser: what YAML reads --
+
+def frontmatter_of(text: str) -> str:
+    end = re.search(r"^---\s*$", text[3:], re.M)
+    return text[3:3 + end.start()] if end else text
+
+
+def same_as_yaml(text: str) -> bool:
+    """`plain_frontmatter` leaves `text` to YAML, or reads it as YAML does
+    (the same types, in the same order: compared as marshal writes them)."""
+    import marshal
+
+    found = store.plain_frontmatter(text)
+    if found is None:
+        return True
+    try:
+        expected = store.yaml_load(text)
+    except Exception:       # noqa: BLE001 — a fault the shortcut did not leave to YAML
+        return False
+    return marshal.dumps(found, 0) == marshal.dumps(expected, 0)
+
+
+def test_the_frontmatter_of_the_bundled_and_a_synthetic_archive_is_read_as_yaml_reads_it(tmp_path):
+    from quzhou_archive.synthetic import generate
+
+    generate(300, tmp_path, ROOT / "articles", seed=5)
+    texts = [frontmatter_of(path.read_text(encoding="utf-8"))
+             for root in (ROOT / "articles", tmp_path) for path in store.article_paths(root)]
+    assert all(same_as_yaml(text) for text in texts)
+    assert sum(store.plain_frontmatter(text) is not None for text in texts) > 0.9 * len(texts)
+
+
+def test_what_ingest_writes_of_random_metadata_is_read_as_yaml_reads_it():
+    import random
+
+    rnd = random.Random(3)
+    words = ["", "x", "衢州日报", "null", "Null", "~", "true", "True", "yes", "No", "on", "OFF", "y", "n", "0", "1", "-1",
+             "+1", "007", "1_000", "0x1f", "0o17", "0b1", "1.5", ".5", "1e3", ".inf", ".NaN", "12:30", "2024-11-30",
+             "2024-11", "-", "- a", "-a", "? x", ": x", "a: b", "a:b", "a #b", "a#b", "#c", "'q'", "it's", '"d"',
+             'say "x"', " lead", "trail ", "two  spaces", "x\ny", "a,b", "a, b", "[1]", "{a}", "a]", "&a", "*a",
+             "!t", "|", ">", "%", "@", "`", "<<", "=", "１２", "\u3000", "a\u3000", "\xa0", "\u2028", "\x85", "\t",
+             "\ufeff", "\x7f", "\x01", "é", "x" * 40]
+
+    ordinary = ["x", "衢州日报", "记者 周志亮 摄", "(图片除署名外,由开化传媒集团提供)", "2024-11-30", "news", "a.txt",
+                "常山县", "sha256:0f", None, True, False, 0, 1, 42, -3]
+
+    def scalar():
+        return rnd.choice(words + [None, True, False, 0, 1, 42, -3] if rnd.random() < 0.05 else ordinary)
+
+    def value(depth=0):
+        kind = rnd.random()
+        if kind < 0.5 or depth > 1:
+            return scalar()
+        if kind < 0.8:
+            return [scalar() for _ in range(rnd.randrange(0, 4))]
+        if kind < 0.9:
+            return {str(scalar()) or "k": value(depth + 1) for _ in range(rnd.randrange(0, 3))}
+        return [value(depth + 1) for _ in range(rnd.randrange(0, 3))]
+
+    shortcut = 0
+    for _ in range(3000):
+        meta = {(rnd.choice(words) if rnd.random() < 0.05 else rnd.choice(["title", "page", "lines", "中文"])) or "title":
+                value() for _ in range(rnd.randrange(1, 8))}
+        text = "\n" + store.yaml_dump(meta)
+        assert same_as_yaml(text), text
+        shortcut += store.plain_frontmatter(text) is not None
+    assert shortcut > 300
+
+
+TRICKY_FRONTMATTER = [
+    "title: x\n", "\ntitle: x\n\n", "title: x\nsource:\n  file: a.txt\n  lines: [1, 8]\n", "source:\ntitle: x\n",
+    "source:\n", "title: x\nsource:\n    file: a.txt\n", "source:\n  file:\n", "source:\n  a:\n    b: 1\n",
+    "title: x\n  kind: news\n", "title:  x\n", "title: x \n", "title: x # c\n", "# c\ntitle: x\n", "title: 'x'\n",
+    "title: 'it''s'\n", "title: 'x\n", "title: 'x' y\n", "title: \"x\"\n", "title: [a, b]\n", "title: [a,b]\n",
+    "title: [a, ]\n", "title: [, a]\n", "title: ['a, b', c]\n", "title: ['a'', b']\n", "title: [a, [b]]\n",
+    "title: [a: b]\n", "title: []\n", "title: [ ]\n", "title: {}\n", "title: {a: b}\n", "title: - a\n", "- a\n",
+    "title: x\n- a\n", "photos:\n- caption: a\n  credit: b\n", "title: x\ntitle: y\n", "true: x\n", "1: x\n",
+    "null: x\n", "'k': x\n", "k k: x\n", "中文键: 值\n", "a:b: x\n", "title: a:b\n", "title: a: b\n", "title:x\n",
+    "title: 1\n", "title: 01\n", "title: 1_0\n", "title: -0\n", "title: 1.0\n", "title: 0x10\n", "title: 1:30\n",
+    "title: ~\n", "title: null\n", "title: NULL\n", "title: nUll\n", "title: yes\n", "title: Off\n", "title: y\n",
+    "title: 2024-11-30\n", "title: !!str 1\n", "title: &a x\n", "title: *a\n", "title: |\n  x\n", "title: >\n  x\n",
+    "title: x\n  y\n", "title: x\n...\n", "title: x\n---\n", "%YAML 1.1\n", "title: x\tz\n", "title: x\r\n",
+    "title: a\u2028b\n", "title: a\x85b\n", "title: \ufeffx\n", "title: a\x00\n", "title: \ud7ff\ue000\ufffd\U0010ffff\n",
+    "title: \uffff\n", "title: @x\n", "title: `x\n", "title: %x\n", "title: ?x\n", "title: ,x\n", "title: x,\n",
+    "", "\n", "title:\n", "title: \n", "  title: x\n",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY_FRONTMATTER)
+def test_tricky_frontmatter_is_read_as_yaml_reads_it_or_left_to_yaml(text):
+    assert same_as_yaml(text)
+
+
+@settings(derandomize=True, max_examples=300, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(mutated_articles())
+def test_mutated_frontmatter_is_read_as_yaml_reads_it_or_left_to_yaml(text):
+    assert same_as_yaml(frontmatter_of(text))
+
+
+@pytest.mark.parametrize("ending", ["\r\n", "\r"])
+def test_an_article_file_with_other_line_ends_reads_as_with_newlines(tmp_path, ending):
+    text = "\ufeff---\ntitle: 胡柚\nsource:\n  file: a.txt\n---\n\n第一段。\n\n第二段。\r\n"
+    (tmp_path / "a.md").write_bytes(text.encode("utf-8"))
+    (tmp_path / "b.md").write_bytes(text.replace("\r\n", "\n").replace("\n", ending).encode("utf-8"))
+    a, b = (store.read_article(tmp_path, tmp_path / name) for name in ("a.md", "b.md"))
+    assert (a.meta, a.body, a.raw) == (b.meta, b.body, b.raw)
+    assert a.body == "第一段。\n\n第二段。\n"

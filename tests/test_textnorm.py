@@ -11,7 +11,7 @@ import opencc
 import pytest
 
 from quzhou_archive.analyse.segment import fold_query
-from quzhou_archive.textnorm import fold, fold_char, search_fold
+from quzhou_archive.textnorm import fold, fold_char, search_fold, search_fold_pairs
 
 DATA = Path(__file__).resolve().parent.parent / "quzhou_archive" / "data" / "search_folds.txt"
 SOURCES = ("STPhrases", "TWVariants", "HKVariants")
@@ -121,6 +121,17 @@ def test_fold_is_fold_char_of_every_character():
     for _ in range(2):
         for text in texts:
             assert fold(text) == "".join(fold_char(ch) for ch in text), text
+
+
+def test_search_fold_is_search_fold_char_of_every_character():
+    from quzhou_archive.textnorm import search_fold_char, search_fold_folded
+
+    pairs = "".join(a + b for a, b in search_fold_pairs().items())     # characters folded twice, once here
+    texts = _random_texts(3, 4000) + ["瞭解回覆著手傢俱 臺灣", pairs, pairs[::-1], "ABC", "瞭", ""]
+    for _ in range(2):
+        for text in texts:
+            assert search_fold(text) == "".join(search_fold_char(ch) for ch in text), text
+            assert search_fold_folded(fold(text)) == search_fold(text), text
 
 
 def test_longest_word_pattern_finds_what_a_longest_first_alternation_finds():

@@ -36,6 +36,8 @@ _MD = _markdown()
 # what Markdown itself makes: its tags, their few attributes, and URLs whose
 # scheme is on the list (relative ones pass). A hand-written check of the
 # Markdown source would have to know every way a browser decodes a URL.
+# (A body of plain paragraphs and headings, `plain_blocks`, has no link and
+# no tag but those: it is parsed again only where its text holds an `&`.)
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 _MARKDOWN_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "ol", "ul", "li", "pre", "code", "hr",
                   "br", "em", "strong", "a", "img"}
@@ -78,7 +80,13 @@ _NEXT_TO_CJK = re.compile(f"(?<=[{_CJK}])[,;:?!()]|[,;:?!()](?=[{_CJK}])|(?<=[{_
 _TEXT_BETWEEN_TAGS = re.compile(r"(^|>)([^<]+)")
 
 
+_ASCII_PUNCTUATION = re.compile(r"[,;:?!()]")
+_MAY_TYPESET = re.compile(r"[,;:?!()&>]")      # (`&` and `>` are escaped as `&amp;`, `&gt;`)
+
+
 def typeset(text: str) -> str:
+    if _ASCII_PUNCTUATION.search(text) is None:     # most Chinese text has none: found faster than by the pattern
+        return text
     return _NEXT_TO_CJK.sub(lambda m: _FULL_WIDTH[m.group()], text)
 
 
@@ -87,8 +95,104 @@ def typeset_html(fragment: str) -> str:
 
 
 def body_html(body: str) -> str:
+    return rendered_body(body)[0]
+
+
+def markdown_html(body: str) -> str:
+    """The body as Python-Markdown renders it, typeset and made safe: what
+    every body's HTML is (`rendered_body` foresees it for the plainest)."""
     _MD.reset()
     return safe_html(typeset_html(_MD.convert(body)))
+
+
+def rendered_body(body: str) -> tuple[str, list[str]]:
+    """The body's safe HTML and its text blocks (`html_blocks`)."""
+    looked_at = _ANY_TO_LOOK_AT.search(body) is not None
+    blocks = plain_blocks(body) if looked_at else _lines_as_blocks(body)
+    if blocks is None:
+        fragment = markdown_html(body)
+        return fragment, html_blocks(fragment)
+    texts = [_escape_text(text) for _, text in blocks] if looked_at else [text for _, text in blocks]
+    if looked_at and _MAY_TYPESET.search(body):
+        texts = list(map(typeset, texts))
+    fragment = "\n".join([f"<{tag}>{text}</{tag}>" for (tag, _), text in zip(blocks, texts)])
+    if "&" not in fragment and "\xa0" not in fragment:
+        # tags without attributes around text without `<` or `&`: nothing the
+        # sanitiser would take away or write otherwise (the tests compare)
+        return fragment, [" ".join(text.split()) for text in texts]
+    safe = safe_html(fragment)
+    if safe != fragment:        # it wrote some text otherwise (`&amp；`, typeset from `&中`): read it back
+        return safe, html_blocks(safe)
+    return safe, [" ".join(html.unescape(text).split()) for text in texts]
+
+
+# -- the plainest bodies --------------------------------------------------------------
+# Ingest writes a body as paragraphs of one line between empty lines, with
+# `## ` headings, and most of its text holds nothing Markdown reads as markup.
+# Python-Markdown's HTML for such a body is foreseeable: each paragraph
+# `<p>text</p>`, each heading `<hN>text</hN>`, one line apart, the text
+# escaped as its serialiser escapes it (`&` and `>`; `<` is markup). Found
+# so here, it costs a fraction of a parse; anything else — a character
+# that may begin markup, a line that may begin a list, a quote, a rule or
+# a code block, a paragraph of several lines, whitespace Markdown would
+# strip — is left to Python-Markdown. tests/analyse/test_content.py
+# compares the two over whole archives and over bodies made to trip it.
+_MAY_BE_MARKUP = re.compile(r"[\x00-\x09\x0b-\x1f\\`*_\[\]<]")   # and control characters, tabs
+# any character `plain_blocks` or the typesetting looks for, or that escaping changes (most bodies have none)
+_ANY_TO_LOOK_AT = re.compile(r"[\x00-\x09\x0b-\x1f\\`*_\[\]<,;:?!()&>]")
+_ENTITY = re.compile(r"&[#\w]+;")                         # kept by Markdown as it is written
+_MAY_BEGIN_A_BLOCK = frozenset("#>+-=")                 # headings, quotes, lists, rules, setext underlines
+_NUMBERED = re.compile(r"\d+[.)]")                       # an ordered list's item
+
+
+def plain_blocks(body: str) -> list[tuple[str, str]] | None:
+    """The body as (tag, text) blocks when Python-Markdown would render
+    it as that and nothing else; None when it might not."""
+    if _MAY_BE_MARKUP.search(body) or ("&" in body and _ENTITY.search(body)):
+        return None
+    return _lines_as_blocks(body)
+
+
+def _lines_as_blocks(body: str) -> list[tuple[str, str]] | None:
+    """The body's lines as blocks, if each is a paragraph or heading of its own
+    that Markdown takes as it is (its characters `plain_blocks` checks)."""
+    blocks, after_text = [], False
+    for line in body.split("\n"):
+        if not line:
+            after_text = False
+            continue
+        if after_text or line[0].isspace() or line[-1].isspace():
+            return None         # a paragraph of several lines; whitespace Markdown strips or reads
+        after_text = True
+        first = line[0]
+        if first in _MAY_BEGIN_A_BLOCK:
+            heading = _plain_heading(line)
+            if heading is None:
+                return None
+            blocks.append(heading)
+        elif first.isdigit() and _NUMBERED.match(line):
+            return None
+        else:
+            blocks.append(("p", line))
+    return blocks
+
+
+def _plain_heading(line: str) -> tuple[str, str] | None:
+    """`## text` as ("h2", "text"): one to six marks, one space, text without marks."""
+    text = line.lstrip("#")
+    level = len(line) - len(text)
+    if not 1 <= level <= 6 or text[:1] != " " or "#" in text or text[1:2].isspace() or len(text) < 2:
+        return None
+    return f"h{level}", text[1:]
+
+
+def _escape_text(text: str) -> str:
+    """Text as Python-Markdown's serialiser writes it (it has no entity and no `<`: `plain_blocks`)."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
 
 
 class _TextBlocks(HTMLParser):
@@ -142,13 +246,13 @@ class Rendered:
 
 def render_content(article: Article) -> Rendered:
     meta = article.metadata
-    fragment = body_html(article.body)
+    fragment, blocks = rendered_body(article.body)
     captions = [" ".join(str(photo.get(k) or "") for k in ("caption", "credit")).strip() for photo in meta.photos]
     captions += list(meta.notes)
     people = list(meta.byline)
     named = " ".join(people)
     people += [n for n in meta.authors + meta.photographers if n not in named]
-    return Rendered(fragment, html_blocks(fragment), [c for c in captions if c], people)
+    return Rendered(fragment, blocks, [c for c in captions if c], people)
 
 
 def headline_parts(article: Article) -> list[str]:

@@ -29,34 +29,71 @@ import os
 import re
 import sys
 import tempfile
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from quzhou_archive.textnorm import fold, search_fold, search_fold_pairs
+from quzhou_archive.textnorm import fold, search_fold, search_fold_folded, search_fold_pairs
 
 # Bump when tokens change: cached tokens and built indexes are then redone.
 TOKENIZER_VERSION = 6
 
-_WORD_CHARS = re.compile(r"^[\u3400-\u9fff\uf900-\ufaffa-z0-9]+$")
+_WORD_CHARS = "\u3400-\u9fff\uf900-\ufaffa-z0-9"
+_NOT_A_WORD_CHAR = re.compile(f"[^{_WORD_CHARS}\n]")
+_WORD_LINE = re.compile(f"^[{_WORD_CHARS}]+$", re.M)      # a line that is a word
 
 
-@dataclass
 class DocTokens:
-    """What one article gives the indexes: its fields as folded streams, and its words."""
+    """What one article gives the indexes: its fields as folded streams, and
+    its words. The words are kept as they occur, one after another (what
+    counting them for a batch of articles reads); counted when asked for."""
 
-    headline: list[str]                 # kicker, title, subtitle
-    body: list[str]                     # paragraphs, headings, captions, bylines
-    words: dict[str, int]               # jieba word (2+ characters) -> count
+    # the words as one string, a line for each time one occurs: cached and
+    # decoded without a dict, and split only where they are asked for
+    PLAIN_FORMAT = 3
+
+    def __init__(self, headline: list[str], body: list[str], words: dict[str, int] | None = None,
+                 occurrences: list[str] | None = None, occurrences_text: str | None = None):
+        self.headline = headline            # kicker, title, subtitle
+        self.body = body                    # paragraphs, headings, captions, bylines
+        self._words = words
+        self._occurrences = occurrences
+        self._occurrences_text = occurrences_text
+
+    @property
+    def words(self) -> dict[str, int]:
+        """jieba word (2+ characters) -> count, in the order they first occur."""
+        if self._words is None:
+            self._words = Counter(self.occurrences)
+        return self._words
+
+    @property
+    def occurrences(self) -> list[str]:
+        """Each word each time it occurs, in order."""
+        if self._occurrences is None:
+            if self._occurrences_text is not None:
+                self._occurrences = self._occurrences_text.split("\n") if self._occurrences_text else []
+            else:
+                self._occurrences = list(Counter.elements(self._words or {}))
+        return self._occurrences
 
     def to_plain(self) -> tuple:
-        return (self.headline, self.body, self.words)
+        text = self._occurrences_text
+        return (self.headline, self.body, "\n".join(self.occurrences) if text is None else text)
 
     @classmethod
     def from_plain(cls, plain: tuple) -> "DocTokens":
-        return cls(*plain)
+        headline, body, occurrences = plain
+        return cls(headline, body, occurrences_text=occurrences)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, DocTokens) and (self.headline, self.body, self.words) == (
+            other.headline, other.body, other.words)
+
+    def __repr__(self) -> str:
+        return f"DocTokens(headline={self.headline!r}, body={self.body!r}, words={dict(self.words)!r})"
 
 
 def stream(text: str) -> str:
@@ -65,7 +102,11 @@ def stream(text: str) -> str:
 
 
 def field_streams(parts: list[str]) -> list[str]:
-    return [s for s in map(stream, parts) if s]
+    joined = "\n".join(parts)
+    if joined.count("\n") != len(parts) - 1:      # a part of several lines: each folded by itself
+        return [s for s in map(stream, parts) if s]
+    # the parts folded at once ("\n" folds to itself), then cut apart again
+    return [s for s in ("".join(part.split()) for part in search_fold(joined).split("\n")) if s]
 
 
 def field_length(streams: list[str]) -> int:
@@ -121,16 +162,21 @@ def load_segmenter() -> None:
 def _cut() -> Cut:
     """The segmenter words() uses: jieba's dictionary and algorithm run by
     rjieba (compiled, same tokens), or Python jieba where rjieba is missing."""
-    return rjieba_cut() if rjieba_available() else python_jieba_cut()
+    if rjieba_available():
+        try:
+            return rjieba_cut()
+        except ImportError:         # installed, but cannot be loaded
+            print(_RJIEBA_MISSING, file=sys.stderr)
+    return python_jieba_cut()
 
 
 @functools.lru_cache(maxsize=1)
 def rjieba_available() -> bool:
-    """Whether rjieba can be imported; if not, says so, once: workers forked
-    after a build has asked inherit the answer and stay silent."""
-    try:
-        import rjieba  # noqa: F401
-    except ImportError:
+    """Whether rjieba is installed (found, not imported: loading it takes a
+    while, and only the processes that segment need it); if not, says so,
+    once: workers forked after a build has asked inherit the answer and
+    stay silent."""
+    if importlib.util.find_spec("rjieba") is None:
         print(_RJIEBA_MISSING, file=sys.stderr)
         return False
     return True
@@ -203,7 +249,22 @@ def rjieba_cut() -> Cut:
     balance = total_balance(user)
     if balance:
         tokenizer.add_word(_TOTAL_BALANCE_WORD, balance, None)
-    return lambda text: tokenizer.cut("\n".join(_JIEBA_BLOCK.findall(text)), False)
+    return _BlocksCut(tokenizer)
+
+
+class _BlocksCut:
+    """rjieba cutting the runs Python jieba segments, one a line: each token
+    it gives is made of those runs' characters, or a line break."""
+
+    def __init__(self, tokenizer):
+        self.tokenizer = tokenizer
+
+    def __call__(self, text: str) -> list[str]:
+        return self.tokenizer.cut("\n".join(_JIEBA_BLOCK.findall(text)), False)
+
+
+# the characters of jieba's runs that are not word characters, once folded (folding leaves no A-Z)
+_BLOCK_NOT_WORD_CHARS = "+#&._%-"
 
 
 def total_balance(user: list[tuple[str, int]]) -> int:
@@ -264,20 +325,41 @@ def words(text: str) -> Counter:
 
 
 def count_words(cut: Cut, text: str) -> Counter:
-    """words() by a given segmenter. Each distinct word is folded once."""
-    raw = Counter(word for word in cut(fold(text))   # jieba reads the plainly folded text
-                  if len(word) >= 2 and _WORD_CHARS.match(word))
-    counts: Counter = Counter()
-    for word, n in raw.items():
-        counts[search_fold(word)] += n
-    return counts
+    """words() by a given segmenter."""
+    return Counter(word_occurrences(cut, text))
+
+
+def word_occurrences(cut: Cut, text: str) -> list[str]:
+    """The words of `text` in order, each time it occurs."""
+    return _occurrences(cut, fold(text))     # jieba reads the plainly folded text
+
+
+def _occurrences(cut: Cut, folded: str) -> list[str]:
+    """The words of a folded text. The tokens are sorted and folded for
+    search in lists and strings, a line each: a token never holds a line
+    break, and a word seldom anything but word characters."""
+    tokens = [token for token in cut(folded) if len(token) >= 2]
+    joined = "\n".join(tokens)
+    if any(ch in joined for ch in _BLOCK_NOT_WORD_CHARS) if type(cut) is _BlocksCut else _NOT_A_WORD_CHAR.search(joined):
+        tokens = _WORD_LINE.findall(joined)
+        joined = "\n".join(tokens)
+    folded = search_fold(joined)
+    return tokens if folded == joined else folded.split("\n") if tokens else []
 
 
 def tokenize(headline_parts: list[str], body_parts: list[str]) -> DocTokens:
     """All tokens of one article: headline (kicker, title, subtitle) and body
-    (paragraphs, headings, captions, bylines)."""
-    return DocTokens(field_streams(headline_parts), field_streams(body_parts),
-                     dict(words("\n".join(headline_parts + body_parts))))
+    (paragraphs, headings, captions, bylines). The text is folded once: jieba
+    reads it, and the streams are it with search's own pairs folded too."""
+    parts = headline_parts + body_parts
+    text = "\n".join(parts)
+    folded = fold(text)
+    occurrences = _occurrences(_cut(), folded)
+    if text.count("\n") != len(parts) - 1:      # a part of several lines: each folded by itself
+        return DocTokens(field_streams(headline_parts), field_streams(body_parts), occurrences=occurrences)
+    streams = ["".join(part.split()) for part in search_fold_folded(folded).split("\n")]
+    cut = len(headline_parts)
+    return DocTokens([s for s in streams[:cut] if s], [s for s in streams[cut:] if s], occurrences=occurrences)
 
 
 def fold_query(text: str) -> str:

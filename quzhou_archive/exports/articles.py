@@ -13,6 +13,7 @@ import csv
 import datetime as _dt
 import io
 import json
+import re
 
 from quzhou_archive.exports import csv_cell, csv_cells
 from quzhou_archive.site.model import article_url
@@ -61,7 +62,7 @@ def csv_row(rec: dict) -> dict:
     key outside the contract as JSON, the source as file and "first-last"."""
     row = {k: rec.get(k) for k in ("id", "url", *FRONTMATTER[:-1], "text")}
     for key in LISTS:
-        row[key] = LIST_SEPARATOR.join(str(v) for v in rec.get(key) or [])
+        row[key] = LIST_SEPARATOR.join(map(str, rec.get(key) or []))
     row["photos"] = json.dumps(rec["photos"], ensure_ascii=False) if rec.get("photos") else ""
     source = rec.get("source") if isinstance(rec.get("source"), dict) else {}
     lines = source.get("lines")
@@ -95,7 +96,18 @@ def record_parts(meta: dict, body: str) -> tuple[str, str | None]:
     plain = json.loads(fields)
     if "id" in plain or "url" in plain:
         return fields, None
-    return fields, csv_cells(list(csv_row({"id": "", "url": "", **plain}).values())[2:])
+    cells = list(csv_row({"id": "", "url": "", **plain}).values())[2:]
+    return fields, f"{csv_cells(cells[:-1])},{text_cell(cells[-1])}"     # the text is the last
+
+
+_QUOTED = re.compile(r'[,"\r\n]')
+
+
+def text_cell(text: str) -> str:
+    """A text as `csv` writes it among other cells (the CSV module copies a
+    long text a character at a time): quoted, its quotes doubled, where it
+    holds a comma, a quote or a line break."""
+    return '"' + text.replace('"', '""') + '"' if _QUOTED.search(text) else text
 
 
 def lines(article_id: str, parts: tuple[str, str | None], base_url: str = "/") -> tuple[str, str]:

@@ -29,11 +29,12 @@ result of its version, and later stages read its result by name
 **Work.** An article whose every result is cached at its analyser's
 version costs nothing here. The others go to worker processes (with
 enough of them; jieba is loaded there only when one of them needs
-segmenting), which read the file themselves and send back the new
-results already marshalled, with the few facts this process keeps (card,
-lengths, words): this process never decodes what a worker read. Bad
-input is reported as it always was: every fault, then the first raised,
-before anything is published.
+segmenting) in batches, a dozen or so for each worker: a worker reads
+the files itself, puts the new results in the cache, counts the batch's
+words and characters, and sends back only those counts and the few
+facts this process keeps of each article (card, lengths): this process
+never decodes what a worker read. Bad input is reported as it always
+was: every fault, then the first raised, before anything is published.
 """
 from __future__ import annotations
 
@@ -43,8 +44,12 @@ import marshal
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
+
+import numpy as np
 
 from quzhou_archive import articles as store
 from quzhou_archive.analyse import content as content_module
@@ -83,6 +88,11 @@ class Analyser:
         """The digest of what it reads of the earlier analysers' results
         ('' when it reads only the article)."""
         return ""
+
+    def inputs_from(self, earlier: dict, plain: dict) -> str:
+        """`inputs`, given the earlier results also as the cache holds them
+        (`encode`d), where its digest is taken of those."""
+        return self.inputs(earlier)
 
     def analyse(self, article: store.Article, earlier: dict):
         raise NotImplementedError
@@ -154,7 +164,7 @@ class TokensAnalyser(Analyser):
     uses_jieba = True
 
     def version(self) -> str:
-        return tokenizer_fingerprint()
+        return f"{tokenizer_fingerprint()}/{DocTokens.PLAIN_FORMAT}"
 
     def inputs(self, earlier) -> str:
         return digest_of(earlier["meta"].headline_parts, earlier["content"].body_parts)
@@ -213,8 +223,11 @@ class FigureRowsAnalyser(Analyser):
         return _code(exports.__file__, export.__file__)
 
     def inputs(self, earlier) -> str:
+        return self.inputs_from(earlier, {"figures": FiguresAnalyser().encode(earlier["figures"])})
+
+    def inputs_from(self, earlier, plain) -> str:
         meta = earlier["meta"]
-        return digest_of(meta.title, meta.date, meta.paper, meta.page, [f.to_plain() for f in earlier["figures"]])
+        return digest_of(meta.title, meta.date, meta.paper, meta.page, plain["figures"])
 
     def analyse(self, article, earlier) -> list:
         from quzhou_archive.exports import figures as export
@@ -323,8 +336,8 @@ class Analysed:
     card: Card
     lengths: tuple[int, int]
     summaries: dict[str, str]
-    words: dict[str, int]
-    chars: dict[str, int]
+    words: Iterable[str]        # its words, each as often as it occurs: the batch counts them
+    text: str                   # its streams, whose characters the batch counts
     ran: tuple[str, ...]        # the analysers that had to run
 
 
@@ -358,29 +371,32 @@ class AnalyseKit(Kit):
             self._cache = None
 
 
-def analyse_file(kit: AnalyseKit, task: tuple[str, str, str]) -> Analysed | ArchiveError:
+def analyse_file(kit: AnalyseKit, task: tuple[str, str, str, bool]) -> Analysed | ArchiveError:
     """Read one article file and run the analysers whose results for it are
-    not cached (in a worker); reuse the others'."""
-    path, article_id, digest = task
+    not cached (in a worker); reuse the others'. `task`: the file's path,
+    ID and digest, and whether the cache may hold any result for it."""
+    path, article_id, digest, may_be_cached = task
     try:
-        article = store.read_article(Path(kit.articles_dir), Path(path))
+        article = store.read_article(Path(kit.articles_dir), Path(path), article_id)
     except ArchiveError as error:
         return error
-    cached = kit.cache.rows(digest)
+    cached = kit.cache.rows(digest) if may_be_cached else {}
     earlier: dict[str, object] = {}
+    plain: dict[str, object] = {}       # the same results, encoded
     rows, ran = [], []
     for analyser in ANALYSERS:
         version = kit.versions[analyser.name]
-        inputs = analyser.inputs(earlier)
+        inputs = analyser.inputs_from(earlier, plain)
         if cached.get(analyser.name) == (version, inputs):
-            plain = marshal.loads(kit.cache.values(digest, [analyser.name])[analyser.name])
-            earlier[analyser.name] = analyser.decode(plain)
+            plain[analyser.name] = marshal.loads(kit.cache.values(digest, [analyser.name])[analyser.name])
+            earlier[analyser.name] = analyser.decode(plain[analyser.name])
             continue
         started = time.process_time()
         result = analyser.analyse(article, earlier)
         kit.cpu[analyser.name] += time.process_time() - started
         earlier[analyser.name] = result
-        rows.append((digest, analyser.name, version, inputs, marshal.dumps(analyser.encode(result))))
+        plain[analyser.name] = analyser.encode(result)
+        rows.append((digest, analyser.name, version, inputs, marshal.dumps(plain[analyser.name])))
         ran.append(analyser.name)
     return facts_of(article_id, digest, earlier, rows, tuple(ran))
 
@@ -390,7 +406,7 @@ def facts_of(article_id: str, digest: str, results: dict, rows: list, ran: tuple
     card = Card.of(results["meta"], results["content"].summary)
     summaries = {a.name: a.summary(results[a.name]) for a in ANALYSERS if a.summarised}
     return Analysed(article_id, digest, rows, card, (field_length(tokens.headline), field_length(tokens.body)),
-                    summaries, tokens.words, dict(Counter("".join(tokens.headline + tokens.body))), ran)
+                    summaries, tokens.occurrences, "".join(tokens.headline + tokens.body), ran)
 
 
 # -- the stage -----------------------------------------------------------------------
@@ -400,7 +416,35 @@ class Vocabulary:
     """The archive's words and characters, counted over every article."""
 
     words: Counter = field(default_factory=Counter)
-    chars: Counter = field(default_factory=Counter)
+    chars: CharCounts = field(default_factory=lambda: CharCounts())
+
+
+class CharCounts:
+    """How often each character occurs, by code point: counted by numpy a
+    batch of articles at a time (a Counter of a Chinese text makes an object
+    of every character), and added up in one array."""
+
+    def __init__(self):
+        self.counts = np.zeros(sys.maxunicode + 1, dtype=np.int64)
+
+    @staticmethod
+    def of_text(text: str) -> tuple[np.ndarray, np.ndarray]:
+        """The code points of `text` and how often each occurs."""
+        return np.unique(np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32), return_counts=True)
+
+    @classmethod
+    def of(cls, counts: dict[str, int]) -> "CharCounts":
+        made = cls()
+        made.counts[[ord(ch) for ch in counts]] = list(counts.values())
+        return made
+
+    def add(self, codes: np.ndarray, counts: np.ndarray, sign: int = 1) -> None:
+        self.counts[codes] += sign * counts
+
+    def counter(self) -> Counter:
+        """The characters that occur (a count above nought)."""
+        codes = np.flatnonzero(self.counts > 0)
+        return Counter(dict(zip(map(chr, codes.tolist()), self.counts[codes].tolist())))
 
 
 def run(ctx) -> None:
@@ -409,12 +453,14 @@ def run(ctx) -> None:
         stale = stale_results(ctx)
         recount = ctx.fresh or not counts_can_be_updated(ctx)
         todo = [s for s in ctx.sources if recount or s.id in ctx.plan.changed or stale.get(s.digest)]
+        every = frozenset(ctx.versions.analysers)
+        uncached = {s.digest for s in todo if stale.get(s.digest) == every}     # no result of theirs is cached
         vocabulary = Vocabulary() if recount else previous_vocabulary(ctx)
         ctx.last_tokens_kept = not recount
         jieba = any(stale.get(s.digest, ALL) & SEGMENTING for s in todo)
-        errors = analyse_all(ctx, todo, vocabulary, jieba)
+        errors = analyse_all(ctx, todo, uncached, vocabulary, jieba)
         report_errors(errors)
-        ctx.words, ctx.chars = +vocabulary.words, +vocabulary.chars
+        ctx.words, ctx.chars = +vocabulary.words, vocabulary.chars.counter()
         ctx.collection = Collection.of(ctx.records)
 
 
@@ -447,25 +493,25 @@ SEGMENTING = frozenset(name for a in ANALYSERS if a.uses_jieba for name in (a.na
 def stale_results(ctx) -> dict[str, frozenset[str]]:
     """Per file digest of the archive, the analysers whose result is not in
     the cache at their current version (an analyser is new or changed, the
-    file is new, or the cache was deleted); files with none are left out."""
-    stale = {}
-    for digest, cached in cached_versions(ctx):
-        names = frozenset(name for name, version in ctx.versions.analysers.items() if cached.get(name) != version)
-        if names:
-            stale[digest] = names
-    return stale
-
-
-def cached_versions(ctx) -> list[tuple[str, dict[str, str | None]]]:
-    """(file digest, analyser -> the version of its cached result) of the
-    files that may lack a result: while the cache is as the last build left
-    it, only those that build did not have; else every file."""
+    file is new, or the cache was deleted); files with none are left out.
+    While the cache is as the last build left it, only the files that
+    build did not have are asked about; else the cache is read whole once."""
+    versions = ctx.versions.analysers
+    every = frozenset(versions)
     if cache_as_last_left(ctx):
         had = {r.digest for r in ctx.last.articles.values()}
-        return [(s.digest, {name: version for name, (version, _) in ctx.cache.rows(s.digest).items()})
-                for s in ctx.sources if s.digest not in had]
-    known = {name: ctx.cache.versions(name) for name in ctx.versions.analysers}
-    return [(s.digest, {name: of.get(s.digest) for name, of in known.items()}) for s in ctx.sources]
+        current = {s.digest: {name for name, (version, _) in ctx.cache.rows(s.digest).items()
+                              if versions.get(name) == version}
+                   for s in ctx.sources if s.digest not in had}
+        sources = [s for s in ctx.sources if s.digest not in had]
+    else:
+        current, sources = ctx.cache.current(versions), ctx.sources
+    stale = {}
+    for source in sources:
+        names = every.difference(current.get(source.digest, ()))
+        if names:
+            stale[source.digest] = names
+    return stale
 
 
 def cache_as_last_left(ctx) -> bool:
@@ -488,17 +534,27 @@ def counts_can_be_updated(ctx) -> bool:
 
 def previous_vocabulary(ctx) -> Vocabulary:
     """The last build's counts, less the articles that changed or went."""
-    words, chars = Counter(ctx.last.words), Counter(ctx.last.chars)
+    words, chars = Counter(ctx.last.words), CharCounts.of(ctx.last.chars)
     for aid in ctx.plan.changed | ctx.plan.removed:
         old = ctx.last.articles.get(aid)
         if old:
             tokens = read(ctx.cache, old.digest, "tokens").tokens
             words.subtract(tokens.words)
-            chars.subtract(Counter("".join(tokens.headline + tokens.body)))
+            chars.add(*CharCounts.of_text("".join(tokens.headline + tokens.body)), sign=-1)
     return Vocabulary(words, chars)
 
 
-BATCH = 16      # article files per worker task: the worker caches their results and counts their words itself
+# Article files go to the workers in batches: a worker caches a batch's
+# results and counts its words itself, and this process adds up the batches'
+# counts. Each worker is given about BATCHES_PER_WORKER of them: enough that
+# both end nearly together, few enough that adding up the counts (a batch of
+# a few hundred articles has thousands of distinct words) costs little.
+BATCHES_PER_WORKER = 12
+MIN_BATCH, MAX_BATCH = 16, 512
+
+
+def batch_size(files: int, jobs: int) -> int:
+    return max(MIN_BATCH, min(MAX_BATCH, -(-files // (jobs * BATCHES_PER_WORKER))))
 
 
 @dataclass
@@ -508,37 +564,40 @@ class Batch:
 
     analysed: list[Analysed]
     words: Counter
-    chars: Counter
+    chars: tuple            # `CharCounts.of_text`: code points and their counts
     errors: list[ArchiveError]
     cpu: Counter = field(default_factory=Counter)      # CPU seconds each analyser took
 
 
-def analyse_batch(kit: AnalyseKit, tasks: list[tuple[str, str, str]]) -> Batch:
+def analyse_batch(kit: AnalyseKit, tasks: list[tuple[str, str, str, bool]]) -> Batch:
     """Analyse a few files (in a worker), put the new results in the cache
     and count the words there: the build's process only adds up batches."""
-    batch = Batch([], Counter(), Counter(), [])
-    rows = []
+    batch = Batch([], Counter(), (), [])
+    rows, words, texts = [], [], []
     for task in tasks:
         result = analyse_file(kit, task)
         if isinstance(result, ArchiveError):
             batch.errors.append(result)
             continue
-        batch.words.update(result.words)
-        batch.chars.update(result.chars)
+        words.append(result.words)
+        texts.append(result.text)
         rows += result.rows
-        result.rows, result.words, result.chars = [], {}, {}     # not sent back: counted and cached here
+        result.rows, result.words, result.text = [], (), ""     # not sent back: counted and cached here
         batch.analysed.append(result)
+    batch.words = Counter(chain.from_iterable(words))     # counted by C, a word at a time
+    batch.chars = CharCounts.of_text("".join(texts))
     kit.cache.put_many(rows)
     batch.cpu, kit.cpu = kit.cpu, Counter()
     return batch
 
 
-def analyse_all(ctx, todo: list, vocabulary: Vocabulary, jieba: bool) -> list[ArchiveError]:
+def analyse_all(ctx, todo: list, uncached: set[str], vocabulary: Vocabulary, jieba: bool) -> list[ArchiveError]:
     """Analyse `todo` (in workers when there are many, which load jieba
     first if some of it will be segmented), caching what is new; their
-    records are filled in."""
-    tasks = [(str(s.path), s.id, s.digest) for s in todo]
-    batches = [tasks[i:i + BATCH] for i in range(0, len(tasks), BATCH)]
+    records are filled in. The cache holds no result of the files `uncached`."""
+    tasks = [(str(s.path), s.id, s.digest, s.digest not in uncached) for s in todo]
+    size = batch_size(len(tasks), ctx.jobs)
+    batches = [tasks[i:i + size] for i in range(0, len(tasks), size)]
     kit = AnalyseKit(str(ctx.articles_dir), ctx.cache.path, ctx.versions.analysers, jieba=jieba)
     by_id = {s.id: s for s in todo}
     if jieba:
@@ -549,7 +608,7 @@ def analyse_all(ctx, todo: list, vocabulary: Vocabulary, jieba: bool) -> list[Ar
             errors += batch.errors
             cpu.update(batch.cpu)
             vocabulary.words.update(batch.words)
-            vocabulary.chars.update(batch.chars)
+            vocabulary.chars.add(*batch.chars)
             for result in batch.analysed:
                 source = by_id[result.id]
                 ctx.records[result.id] = ArticleRecord(result.digest, source.size, source.mtime, tuple(result.card),

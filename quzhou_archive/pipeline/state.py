@@ -165,9 +165,17 @@ class AnalysisCache:
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA busy_timeout=600000")     # the workers of a stage write in turn
         self.db.execute("DROP TABLE IF EXISTS content")        # the cache of before analysers had versions of their own
+        if "WITHOUT ROWID" in self._schema():       # the cache of before its rows were kept by rowid
+            self.db.execute("DROP TABLE analysis")
+        # by rowid, not in the key's own tree: rows of kilobytes, written in the
+        # order of the files' digests, which is no order, cost half as much
         self.db.execute("CREATE TABLE IF NOT EXISTS analysis (digest TEXT, name TEXT, version TEXT, inputs TEXT, "
-                        "value BLOB, PRIMARY KEY (digest, name)) WITHOUT ROWID")
+                        "value BLOB, PRIMARY KEY (digest, name))")
         self.db.execute("CREATE TABLE IF NOT EXISTS kept (key TEXT PRIMARY KEY, value TEXT)")
+
+    def _schema(self) -> str:
+        row = self.db.execute("SELECT sql FROM sqlite_master WHERE type='table' AND name='analysis'").fetchone()
+        return row[0] if row else ""
 
     def stamp(self) -> str | None:
         """The stamp of the build whose `keep_only` last cleared the cache:
@@ -181,9 +189,14 @@ class AnalysisCache:
         return {name: (version, inputs) for name, version, inputs in self.db.execute(
             "SELECT name, version, inputs FROM analysis WHERE digest=?", (digest,))}
 
-    def versions(self, name: str) -> dict[str, str]:
-        """File digest -> the version of what analyser `name` cached of it."""
-        return dict(self.db.execute("SELECT digest, version FROM analysis WHERE name=?", (name,)))
+    def current(self, versions: dict[str, str]) -> dict[str, set[str]]:
+        """File digest -> the analysers whose result for it is cached at
+        their version in `versions` (the whole cache read once)."""
+        found: dict[str, set[str]] = {}
+        for digest, name, version in self.db.execute("SELECT digest, name, version FROM analysis"):
+            if versions.get(name) == version:
+                found.setdefault(digest, set()).add(name)
+        return found
 
     def values(self, digest: str, names) -> dict[str, bytes]:
         """The marshalled results of some analysers for one file."""

@@ -137,14 +137,39 @@ def test_rjieba_is_used_where_installed(capsys):
         segment._cut.cache_clear()
 
 
-def test_each_distinct_word_is_folded_once(monkeypatch):
+def test_the_words_are_folded_for_search_together(monkeypatch):
     from quzhou_archive.analyse import segment
 
     folded = []
     real = segment.search_fold
     monkeypatch.setattr(segment, "search_fold", lambda w: folded.append(w) or real(w))
-    assert words("衢州衢州衢州開化開化") == Counter({"衢州": 3, "开化": 2})
-    assert sorted(folded) == sorted(["衢州", "开化"])   # jieba reads plainly folded text
+    assert words("衢州衢州衢州開化開化，瞭望") == Counter({"衢州": 3, "开化": 2, "了望": 1})
+    assert len(folded) == 1                             # one folding of every word, not one per word
+    assert "開" not in folded[0] and "瞭" in folded[0]    # jieba reads plainly folded text
+
+
+def test_counted_words_are_those_a_token_at_a_time_gives():
+    """Tokens told apart a line at a time: what testing each token gives,
+    for tokens of every kind jieba yields (whitespace, `\\r\\n`, punctuation,
+    letters, digits, mixed; never a line break with anything else)."""
+    import random
+    import re
+
+    from quzhou_archive.analyse import segment
+    from quzhou_archive.textnorm import fold, search_fold
+
+    word = re.compile(r"^[\u3400-\u9fff\uf900-\ufaffa-z0-9]+$")
+    rnd = random.Random(5)
+    pieces = ["衢州", "開化", "瞭解", "c++", "at&t", "3.5", "%", "abc", "x", "\r\n", "\n", " ", "\t", "。", "a1",
+              "", "\u3000", "ＡＢ", "Ab", "．", "é", "\U00020000\U00020001"]
+    for _ in range(500):
+        tokens = [rnd.choice(pieces) for _ in range(rnd.randrange(0, 12))]
+        expected = Counter()
+        for token in tokens:
+            if len(token) >= 2 and word.match(token):
+                expected[search_fold(token)] += 1
+        found = segment.count_words(lambda text: iter(tokens), "")
+        assert found == expected and list(found) == list(expected), tokens
 
 
 def test_a_user_word_of_frequency_zero_splits_as_python_jieba_splits_it(monkeypatch):
@@ -161,3 +186,14 @@ def test_a_user_word_of_frequency_zero_splits_as_python_jieba_splits_it(monkeypa
     finally:
         segment.rjieba_cut.cache_clear()
         segment.python_jieba_cut.cache_clear()
+
+
+def test_a_field_is_its_parts_streams_whether_folded_together_or_each_by_itself():
+    from quzhou_archive.analyse.segment import stream
+
+    headline, body = ["衢州日報", "開化　ＡＢＣ"], ["第一段，瞭望。", "", "  ", "第二段 (R&D)"]
+    for parts in ((headline, body), (headline, body + ["两行\n的说明"]), ([], []), (["只有标题"], [])):
+        tokens = tokenize(*parts)
+        assert tokens.headline == [s for s in map(stream, parts[0]) if s]
+        assert tokens.body == [s for s in map(stream, parts[1]) if s]
+        assert tokens.words == words("\n".join(parts[0] + parts[1]))

@@ -50,7 +50,8 @@ def test_the_lines_joined_from_parts_are_the_bytes_of_the_whole_downloads():
     odd = [("2024/11/30/a-01", dict(META), "第一段。\n\n## 小标题\n\n第二段。\n"),
            ("b", {**META, "title": '引号"与,逗号', "page": None, "note": "行\r\n断开"}, "“两段”,\r\n有回车\n"),
            ("c", {"title": "一", "id": "own-id", "url": "http://x/"}, "自带 id 与 url 的文件"),
-           ("d", {"title": "二", "counties": [], "extra_list": [1, 2.5, None]}, "")]
+           ("d", {"title": "二", "counties": [], "extra_list": [1, 2.5, None]}, ""),
+           ("e", {"title": "三", "text": "自带 text 的文件", "tail": 1}, "正文"), ("f", {}, "只有正文\n")]
     records = [export.record(aid, dict(meta), body, "/arc/") for aid, meta, body in odd]
     jsonl, table = joined(odd, "/arc/")
     assert jsonl == export.as_jsonl(records)
@@ -72,3 +73,16 @@ def test_a_single_cell_is_quoted_as_in_a_whole_row():
 
     for text in ("a/b-1", "", "有,逗号", 'a"b', "行\r\n尾", "x\ny", " 空格 "):
         assert csv_cell(text) + ",z" == csv_cells([text, "z"])
+
+
+def test_a_text_cell_is_quoted_as_the_csv_module_quotes_it():
+    import random
+
+    from quzhou_archive.exports import csv_cells
+
+    rnd = random.Random(4)
+    pieces = ["正文", "a", ",", '"', "\r", "\n", "\r\n", " ", "\x00", "\t", "\u2028", "\x1c", "'", ";", "\\", "“"]
+    texts = ["", "一段,有逗号\n\n“两段”"] + ["".join(rnd.choice(pieces) for _ in range(rnd.randrange(0, 12)))
+                                        for _ in range(3000)]
+    for text in texts:
+        assert export.text_cell(text) == csv_cells(["x", text])[2:], repr(text)
