@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from quzhou_archive.analyse.periods import ArticleDate, mentions
+from quzhou_archive.analyse.periods import ArticleDate, mentions_found
 from quzhou_archive.textnorm import fold
 
 MEASURES = ("amount", "growth", "output", "count", "share")
@@ -66,19 +66,20 @@ class Figure:
 
 def extract(paragraphs: list[str], context: FigureContext) -> list[Figure]:
     """The figures the paragraphs report, in the order of the text."""
-    from quzhou_archive.analyse.reading import may_hold_figures, read_paragraph
+    from quzhou_archive.analyse.reading import read_paragraph, scan
 
     date = ArticleDate.of(context.date)
     found: list[Figure] = []
     anchor = None          # the last time expression before the paragraph
-    for index, paragraph in enumerate(paragraphs):
-        text = fold(paragraph)
-        times = mentions(text, date, anchor)
-        if may_hold_figures(text):
-            found.extend(read_paragraph(index, paragraph, text, times, anchor, context))
-        strong = [t for t in times if not t.weak]
-        if strong:
-            anchor = strong[-1]
+    for index, (paragraph, (text, base, periods, candidates)) in enumerate(zip(paragraphs, scan(paragraphs))):
+        times = mentions_found(periods, text, base, date, anchor)
+        if candidates:
+            found.extend(read_paragraph(index, paragraph, text[base:base + len(paragraph)], candidates, base, times,
+                                        anchor, context))
+        for t in reversed(times):
+            if not t.weak:
+                anchor = t
+                break
     return found
 
 

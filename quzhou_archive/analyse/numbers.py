@@ -49,8 +49,11 @@ def units_pattern() -> str:
     the first that fits: 个百分点 before 个, 万吨 before 吨)."""
     units = sorted(_KIND, key=len, reverse=True)
     alternatives = "|".join(re.escape(u) for u in units)
+    # the characters a unit can start with, looked at first: most numbers
+    # (一 of 一些, 统一) are followed by none, and the engine then tries no alternative
+    first = re.escape("".join(sorted({u[0] for u in units})))
     # 元 of 元旦/元宵 and the letters of a longer Latin word are not units
-    return rf"(?:{alternatives})(?![旦宵a-z])"
+    return rf"(?=[{first}])(?:{alternatives})(?![旦宵a-z])"
 
 
 def parse_number(text: str) -> float | None:

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from quzhou_archive.analyse import numbers
 from quzhou_archive.analyse.figures import Figure, FigureContext
 from quzhou_archive.analyse.indicators import canonical, is_bare_name
-from quzhou_archive.analyse.periods import ArticleDate, Mention
+from quzhou_archive.analyse.periods import PERIOD, ArticleDate, Mention
 from quzhou_archive.analyse.places import county_of, place_at, place_matches
+from quzhou_archive.textnorm import fold
 
 _CJK = r"\u4e00-\u9fff"
 
@@ -96,13 +97,48 @@ class Draft:
     subject: str | None = None
 
 
-def may_hold_figures(text: str) -> bool:
-    return bool(text)
+# between an article's paragraphs when its text is scanned as one string:
+# no pattern of the extractor matches it, and the lookarounds at the edge
+# of a paragraph see in it what they see at the end of a string (an article
+# whose text holds it is scanned a paragraph at a time)
+SEPARATOR = "\x00"
 
 
-def read_paragraph(index: int, paragraph: str, text: str, times: list[Mention], anchor: Mention | None,
-                   context: FigureContext) -> list[Figure]:
-    spots = [s for s in (_spot(m, text) for m in CANDIDATE.finditer(text)) if s is not None]
+def scan(paragraphs: list[str]) -> list[tuple[str, int, list[re.Match], list[re.Match]]]:
+    """Each paragraph's folded text, where it starts in that text, and the
+    matches of PERIOD and CANDIDATE in it. The article is folded and
+    scanned as one string: one pass of each pattern over it instead of one
+    per paragraph (a figure-rich article has dozens of short paragraphs)."""
+    joined = SEPARATOR.join(paragraphs)
+    if joined.count(SEPARATOR) != len(paragraphs) - 1:
+        return [(text, 0, list(PERIOD.finditer(text)), list(CANDIDATE.finditer(text)))
+                for text in map(fold, paragraphs)]
+    text = fold(joined)
+    starts, at = [], 0
+    for paragraph in paragraphs:
+        starts.append(at)
+        at += len(paragraph) + 1
+    periods, candidates = _by_paragraph(PERIOD.finditer(text), starts), _by_paragraph(CANDIDATE.finditer(text), starts)
+    return [(text, base, periods[n], candidates[n]) for n, base in enumerate(starts)]
+
+
+def _by_paragraph(matches, starts: list[int]) -> list[list[re.Match]]:
+    """Matches (in order) sorted into the paragraphs that start at `starts`."""
+    found = [[] for _ in starts]
+    last, n, following = len(starts) - 1, 0, starts[1] if len(starts) > 1 else None
+    for m in matches:
+        if following is not None and m.start() >= following:
+            n = bisect.bisect_right(starts, m.start()) - 1
+            following = starts[n + 1] if n < last else None
+        found[n].append(m)
+    return found
+
+
+def read_paragraph(index: int, paragraph: str, text: str, candidates: list[re.Match], base: int,
+                   times: list[Mention], anchor: Mention | None, context: FigureContext) -> list[Figure]:
+    """The figures of one paragraph (`text`: folded), from CANDIDATE's
+    matches, which are `base` further on than the paragraph's positions."""
+    spots = [s for s in (_spot(m, text, base) for m in candidates) if s is not None]
     if not spots:
         return []
     sentences = [m.span() for m in SENTENCE.finditer(text)]
@@ -122,17 +158,17 @@ def read_paragraph(index: int, paragraph: str, text: str, times: list[Mention], 
     return figures
 
 
-def _spot(m: re.Match, text: str) -> Spot | None:
-    start = m.start()
+def _spot(m: re.Match, text: str, base: int) -> Spot | None:
+    start, end = m.start() - base, m.end() - base
     if m["fan"]:
         times = {"两": 2, "二": 2, "三": 3}.get(m["times"], 1)
-        return Spot(start, m.end(), 100.0 * (2 ** times - 1), "%", "doubling", None, True)
+        return Spot(start, end, 100.0 * (2 ** times - 1), "%", "doubling", None, True)
     before = text[max(0, start - 4):start]
     if m["bare"]:
         q = _BARE_QUALIFIER.search(before)
         if not q:
             return None      # 亿元企业, or a number the page lost
-        return Spot(start, m.end(), 1.0, m["bare"], "money", q.group(0), True)
+        return Spot(start, end, 1.0, m["bare"], "money", q.group(0), True)
     if _RANK_OR_RANGE.search(before):
         return None
     if m["pct"] is not None:
@@ -147,7 +183,7 @@ def _spot(m: re.Match, text: str) -> Spot | None:
         return None          # 一家企业 is "a firm"; 百家, 千家万户 are idioms
     q = _QUALIFIER.search(before)
     qualifier = q.group(0) if q else (m["mid"] or m["post"])
-    return Spot(start, m.end(), value, unit, kind, qualifier, chinese)
+    return Spot(start, end, value, unit, kind, qualifier, chinese)
 
 
 def _draft(text: str, spot: Spot, s_start: int, previous: list[Draft]) -> Draft | None:
