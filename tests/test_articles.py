@@ -198,3 +198,12 @@ def test_yaml_dump_writes_what_pyyaml_writes():
         expected = yaml.dump(data, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), allow_unicode=True,
                              sort_keys=False, default_flow_style=None, width=4096)
         assert yaml_dump(data) == expected
+
+
+def test_text_paragraphs_are_the_text_without_its_markup():
+    from quzhou_archive.articles import text_paragraphs
+
+    body = ("# 标题\n\n> 引用的话\n> 第二行\n\n- 一项\n* 二项\n\n1. 第一\n١) 阿拉伯数字\n\n---\n\n"
+            "价格\\*上涨\\.\n\n2023年产值\n12亿元\n \n#不是标题")
+    assert text_paragraphs(body) == ["标题", "引用的话第二行", "一项二项", "第一阿拉伯数字", "价格*上涨.", "2023年产值12亿元",
+                                      "#不是标题"]
