@@ -37,27 +37,52 @@ def place_matches(text: str, firm_name: re.Pattern) -> list[tuple[int, int, obje
 def county_of(draft, sentence, places, context, paragraph) -> tuple[str | None, str | None, bool]:
     """(county, subject, whether it was a guess between several counties)."""
     s_start, s_end = sentence
-    here = [p for p in places if s_start <= p[0] < s_end]
-    before = [p for p in here if p[0] < draft.spot.start]
-    after = [p for p in here if p[0] >= draft.spot.start]
-    chosen = None
-    for group in (before[::-1], after):
-        chosen = next((p for p in group if p[2].name != _gazetteer().city.name), None) or (group[0] if group else None)
-        if chosen:
+    at = draft.spot.start
+    city = _gazetteer().city.name
+    # of the places named in the sentence, the nearest before the figure that
+    # is not the city (else the nearest before), else the first after it that
+    # is not (else the first after); a sentence that names no place goes on
+    # about the last its paragraph named (2023年,辉埠镇经济发展稳中有进。全年实现规上工业产值110.2亿元)
+    before = before_not_city = after = after_not_city = earlier = None
+    for place in places:            # in the order of the text
+        start = place[0]
+        if start >= s_end:
             break
-    if chosen is None:
-        # a sentence that names no place goes on about the last one its paragraph
-        # named (2023年,辉埠镇经济发展稳中有进。全年实现规上工业产值110.2亿元)
-        earlier = [p for p in places if p[0] < s_start]
-        chosen = next((p for p in earlier[::-1] if p[2].name != _gazetteer().city.name), None)
+        not_city = place[2].name != city
+        if start < s_start:
+            if not_city:
+                earlier = place
+        elif start < at:
+            before = place
+            if not_city:
+                before_not_city = place
+        else:
+            after = after or place
+            if not_city and after_not_city is None:
+                after_not_city = place
+    if before:
+        chosen = before_not_city or before
+    elif after:
+        chosen = after_not_city or after
+    else:
+        chosen = earlier
     if chosen:
         return chosen[2].name, official(draft.subject or paragraph[chosen[0]:chosen[1]]), False
-    counties = list(context.counties)
-    if not counties:
+    county, several = _article_county(tuple(context.counties))
+    if county is None:
         return None, official(draft.subject), False
+    return county, official(draft.subject) or county, several
+
+
+@functools.lru_cache(maxsize=256)
+def _article_county(counties: tuple[str, ...]) -> tuple[str | None, bool]:
+    """The county a figure that names none belongs to: the article's first
+    in 衢州 (else its first), and whether the article has several."""
+    if not counties:
+        return None, False
     g = _gazetteer()
-    inside = [c for c in counties if (g.by_name(c) is None or g.by_name(c).in_quzhou)] or counties
-    return inside[0], official(draft.subject) or inside[0], len(set(counties)) > 1
+    inside = [c for c in counties if (g.by_name(c) is None or g.by_name(c).in_quzhou)] or list(counties)
+    return inside[0], len(set(counties)) > 1
 
 
 def official(subject: str | None) -> str | None:

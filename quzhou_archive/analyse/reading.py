@@ -11,6 +11,7 @@ found in it are quoted from the paragraph as written.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass
 
@@ -143,7 +144,8 @@ def read_paragraph(index: int, paragraph: str, text: str, candidates: list[re.Ma
         return []
     sentences = [m.span() for m in SENTENCE.finditer(text)]
     starts = [s for s, _ in sentences]
-    places = place_matches(text, _FIRM)
+    places = None          # the places the paragraph names, found when a figure first needs them
+    year = ArticleDate.of(context.date).year
     figures, previous, sentence_of_previous = [], [], None
     for spot in spots:
         which = bisect.bisect_right(starts, spot.start) - 1
@@ -154,7 +156,9 @@ def read_paragraph(index: int, paragraph: str, text: str, candidates: list[re.Ma
         if draft is None:
             continue
         previous.append(draft)
-        figures.append(_figure(index, paragraph, text, draft, (s_start, s_end), times, anchor, places, context))
+        if places is None:
+            places = place_matches(text, _FIRM)
+        figures.append(_figure(index, paragraph, text, draft, (s_start, s_end), times, anchor, places, context, year))
     return figures
 
 
@@ -191,9 +195,12 @@ def _draft(text: str, spot: Spot, s_start: int, previous: list[Draft]) -> Draft 
     floor = max(s_start, prev.spot.end) if prev else s_start
     q_start = spot.start - len(spot.qualifier) if spot.qualifier and text.startswith(
         spot.qualifier, spot.start - len(spot.qualifier)) else spot.start
-    c_start = _clause_start(text, q_start, floor, ",:、")
+    # the clause: after the last comma, colon or 、 since `floor` (the sentence's
+    # start, or the figure before); the wider clause only after a comma or colon
+    # since the sentence's start (a comma before `floor` is no later than it)
+    comma = max(text.rfind(",", s_start, q_start), text.rfind(":", s_start, q_start)) + 1
+    c_start = max(floor, comma, text.rfind("、", floor, q_start) + 1)
     pre = text[c_start:q_start]
-    wide = text[_clause_start(text, q_start, s_start, ",:"):q_start]
     after = text[spot.end:spot.end + 24]
     if _PER_UNIT.search(text, max(s_start, c_start - 12), spot.start) or _PER_UNIT_AFTER.match(after):
         return None          # 每亩, 一斤30元, 200元一天: a rate or price, not a total
@@ -204,18 +211,14 @@ def _draft(text: str, spot: Spot, s_start: int, previous: list[Draft]) -> Draft 
     if spot.kind == "percent":
         if spot.unit in ("个百分点", "百分点") or _GROWTH_CUE.search(pre):
             return _relative(text, spot, pre, c_start, previous, "growth")
-        if _SHARE_CUE.search(wide):
+        if _SHARE_CUE.search(text, max(s_start, comma), q_start):
             return _share(text, spot, pre, c_start, previous)
         return None          # 完成率, 覆盖率, 自动化率: rates that are not economic figures
     if spot.kind == "money":
         return _amount(text, spot, pre, c_start, after, previous)
     if spot.kind == "output":
-        return _output(text, spot, pre, wide, c_start, after)
+        return _output(text, spot, pre, text[max(s_start, comma):q_start], c_start, after)
     return _count(text, spot, pre, c_start, after)
-
-
-def _clause_start(text: str, pos: int, floor: int, marks: str) -> int:
-    return max([floor] + [text.rfind(ch, floor, pos) + 1 for ch in marks])
 
 
 def _compatible(prev: Draft, spot: Spot) -> bool:
@@ -354,7 +357,8 @@ def _core(pre: str) -> tuple[str, str | None, int]:
             continue
         firm = _FIRM.match(pre, offset)
         place = place_at(pre, offset)
-        taken = max([m for m in (firm, place) if m is not None], key=lambda m: m.end(), default=None)
+        # the longer of the two; the firm where they end together
+        taken = place if place is not None and (firm is None or place.end() > firm.end()) else firm
         if taken is None or taken.end() >= len(pre):
             if taken is not None and subject is None:
                 subject = taken.group(0)
@@ -378,11 +382,10 @@ def _items(core: str) -> list[str] | None:
     return [p if p.endswith(_HEADS) else p + head for p in parts]
 
 
-def _figure(index, paragraph, text, draft: Draft, sentence, times, anchor, places, context) -> Figure:
+def _figure(index, paragraph, text, draft: Draft, sentence, times, anchor, places, context, year) -> Figure:
     spot = draft.spot
     s_start, s_end = sentence
     before = text[s_start:spot.start]
-    year = ArticleDate.of(context.date).year
     target = _is_target(before, year)
     period, unclear = _period(draft, sentence, times, anchor, target, before)
     if period and year and period[:4].isdigit() and int(period[:4]) > year:
@@ -407,6 +410,7 @@ _VERB_INSIDE = re.compile(r"(?:累计|可)?实现(?=.)")
 _CLOSED_FIRST = re.compile(r"^[^“”\"]*[”\"](?=[^“”\"]*$)")
 
 
+@functools.lru_cache(maxsize=4096)
 def tidy(indicator: str) -> str:
     """An indicator's name without what only the sentence needed: a year
     (推动2023年销售额 -> 销售额: the period says it), a verb it began with or
