@@ -13,6 +13,7 @@ import csv
 import hashlib
 import io
 import json
+import marshal
 from operator import itemgetter
 
 from quzhou_archive.analyse.figures import Figure
@@ -114,6 +115,30 @@ def article_rows(meta: ArticleMeta, figures: list[Figure]) -> tuple[str, list[di
     encoded = _JSON.encode(rows)        # every field of every row, as the downloads give it
     shown = hashlib.sha1(encoded.encode("utf-8")).hexdigest()[:20]
     return shown, rows, _parts(rows, _json_parts(encoded, len(rows)))
+
+
+def packed(result: tuple[str, list[dict], list[tuple]]) -> tuple[str, bytes, bytes]:
+    """`article_rows`'s result as the cache keeps it: the rows and their parts
+    each marshalled apart, so that the section, which reads every article's
+    rows, decodes none of the parts, and the downloads none of the rows."""
+    shown, rows, parts = result
+    return shown, marshal.dumps(rows), marshal.dumps(parts)
+
+
+def unpacked(plain) -> tuple[str, list[dict], list[tuple]]:
+    shown, rows, parts = plain
+    return shown, marshal.loads(rows), marshal.loads(parts)
+
+
+def cached_rows(value: bytes) -> tuple[str, list[dict]]:
+    """The digest and the rows of an article, from the cache's value."""
+    shown, rows, _ = marshal.loads(value)
+    return shown, marshal.loads(rows)
+
+
+def cached_parts(value: bytes) -> list[tuple]:
+    """The rows' parts of an article, from the cache's value."""
+    return marshal.loads(marshal.loads(value)[2])
 
 
 def row_parts(rows: list[dict]) -> list[tuple[str, str, str, str]]:
