@@ -113,17 +113,26 @@ def scan(paragraphs: list[str]) -> list[tuple[str, int, list[re.Match], list[re.
     """Each paragraph's folded text, where it starts in that text, and the
     matches of PERIOD and CANDIDATE in it. The article is folded and
     scanned as one string: one pass of each pattern over it instead of one
-    per paragraph (a figure-rich article has dozens of short paragraphs)."""
+    per paragraph (a figure-rich article has dozens of short paragraphs).
+    Time expressions are looked for only up to the last paragraph that may
+    hold a figure: one after it names the period of none."""
     joined = SEPARATOR.join(paragraphs)
     if joined.count(SEPARATOR) != len(paragraphs) - 1:
-        return [(text, 0, list(PERIOD.finditer(text)), list(CANDIDATE.finditer(text)))
-                for text in map(fold, paragraphs)]
+        texts = list(map(fold, paragraphs))
+        candidates = [list(CANDIDATE.finditer(text)) for text in texts]
+        last = max((n for n, found in enumerate(candidates) if found), default=-1)
+        return [(text, 0, list(PERIOD.finditer(text)) if n <= last else [], candidates[n])
+                for n, text in enumerate(texts)]
     text = fold(joined)
     starts, at = [], 0
     for paragraph in paragraphs:
         starts.append(at)
         at += len(paragraph) + 1
-    periods, candidates = _by_paragraph(PERIOD.finditer(text), starts), _by_paragraph(CANDIDATE.finditer(text), starts)
+    candidates = _by_paragraph(CANDIDATE.finditer(text), starts)
+    last = max((n for n, found in enumerate(candidates) if found), default=-1)
+    # (the paragraph's end is a separator or the text's end, which the lookarounds see alike)
+    periods = _by_paragraph(PERIOD.finditer(text, 0, starts[last] + len(paragraphs[last])), starts) if last >= 0 \
+        else [[] for _ in starts]
     return [(text, base, periods[n], candidates[n]) for n, base in enumerate(starts)]
 
 
@@ -168,21 +177,22 @@ def read_paragraph(index: int, paragraph: str, text: str, candidates: list[re.Ma
 
 def _spot(m: re.Match, text: str, base: int) -> Spot | None:
     start, end = m.start() - base, m.end() - base
-    if m["fan"]:
-        times = {"两": 2, "二": 2, "三": 3}.get(m["times"], 1)
+    fan, times, pct, num, mid, unit, post, bare, _ = m.groups()     # CANDIDATE's groups, in order
+    if fan:
+        times = {"两": 2, "二": 2, "三": 3}.get(times, 1)
         return Spot(start, end, 100.0 * (2 ** times - 1), "%", "doubling", None, True)
     before = text[max(0, start - 4):start]
-    if m["bare"]:
+    if bare:
         q = _BARE_QUALIFIER.search(before)
         if not q:
             return None      # 亿元企业, or a number the page lost
-        return Spot(start, end, 1.0, m["bare"], "money", q.group(0), True)
+        return Spot(start, end, 1.0, bare, "money", q.group(0), True)
     if _RANK_OR_RANGE.search(before):
         return None
-    if m["pct"] is not None:
-        value, unit, raw = numbers.parse_number(m["pct"]), "%", m["pct"]
+    if pct is not None:
+        value, unit, raw = numbers.parse_number(pct), "%", pct
     else:
-        value, unit, raw = numbers.parse_number(m["num"]), m["unit"], m["num"]
+        value, raw = numbers.parse_number(num), num
     if value is None:
         return None
     chinese = not raw[0].isdigit()
@@ -190,7 +200,7 @@ def _spot(m: re.Match, text: str, base: int) -> Spot | None:
     if chinese and kind in ("count", "output") and (value == 1 or raw in ("百", "千") and unit[0] not in "万亿"):
         return None          # 一家企业 is "a firm"; 百家, 千家万户 are idioms
     q = _QUALIFIER.search(before)
-    qualifier = q.group(0) if q else (m["mid"] or m["post"])
+    qualifier = q.group(0) if q else (mid or post)
     return Spot(start, end, value, unit, kind, qualifier, chinese)
 
 
@@ -350,6 +360,7 @@ def _count(text, spot, pre, c_start, after) -> Draft | None:
     return None              # 7个小组, 8家商会, 100个直播间: not firms or projects
 
 
+@functools.lru_cache(maxsize=8192)
 def _core(pre: str) -> tuple[str, str | None, int]:
     """The indicator a clause names before its number, the firm or place it
     starts with (the subject) and where the indicator starts in the clause."""
@@ -452,16 +463,18 @@ def _as_written(paragraph: str, text: str, indicator: str) -> str:
 
 def _period(draft, sentence, times, anchor, target, before) -> tuple[str | None, tuple[str, ...]]:
     s_start, _ = sentence
-    in_sentence = [t for t in times if s_start <= t.start < draft.spot.start]
-    if in_sentence:
-        t = in_sentence[-1]
+    at = draft.spot.start
+    # the last time expression before the figure in its sentence, else the last before the sentence
+    last = next((t for t in reversed(times) if t.start < at), None)
+    if last is not None and last.start >= s_start:
+        t = last
         if t.since and _CUMULATIVE.search(before):
             return None, ()  # 2018年以来…累计: a sum over years
         return t.period, () if t.period else ("period",)
     if target or _CUMULATIVE.search(before):
         return None, ()
-    earlier = [t for t in times if t.start < s_start]
-    t = earlier[-1] if earlier else anchor
+    earlier = next((t for t in reversed(times) if t.start < s_start), None)
+    t = earlier if earlier is not None else anchor
     if t is None:
         return None, ("period",)
     return t.period, () if t.period else ("period",)
