@@ -92,7 +92,8 @@ def version_files() -> list[str]:
 
     here = Path(__file__).resolve().parent
     package = here.parent
-    modules = [here / f"{name}.py" for name in ("figures", "reading", "numbers", "periods", "places", "indicators")]
+    modules = [here / f"{name}.py" for name in ("figures", "reading", "numbers", "periods", "places", "indicators",
+                                                             "scanning")]
     shared = [package / "textnorm.py", package / "gazetteer.py"]
     data = [package / "data" / name for name in ("indicators.yaml", "gazetteer.yaml", "search_folds.txt")]
     return [str(p) for p in modules + shared + data if p.exists()]

@@ -11,6 +11,8 @@ import functools
 import re
 from dataclasses import dataclass
 
+from quzhou_archive.analyse.scanning import DIGITS, Scanner
+
 _M = r"1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九]"
 _Q = r"[一二三四1-4]"
 # what may follow a year: a quarter, a half, the first n quarters, a month
@@ -28,6 +30,7 @@ PERIOD = re.compile(
     + _PART +
     r"|(?P<whole>全年)|(?P<today>昨日|昨天|今天|今日|当天|当日|本月|上月))"
 )
+PERIODS = Scanner(PERIOD, DIGITS + "今去上前明本当全昨第一二三四五六七八九十下", DIGITS + "年一二三四季半月\\-~—至到日天")
 # 比去年 / 较上年度 / 同比去年 / 去年同期: the base of a comparison, not the period
 _COMPARED_BEFORE = re.compile(r"(?:比|较|与|同|相比|对比)$")
 _COMPARED_AFTER = re.compile(r"同期|相比|水平")
@@ -63,31 +66,31 @@ def mentions(text: str, date: ArticleDate, anchor: Mention | None = None) -> lis
     """The time expressions of `text` in order, comparison bases left out.
     `anchor` is the last one before the text (its year is that of a month
     named without one)."""
-    return mentions_found(PERIOD.finditer(text), text, 0, date, anchor)
+    return mentions_found(PERIODS.finditer(text), text, 0, date, anchor)
 
 
 def mentions_found(matches, text: str, base: int, date: ArticleDate, anchor: Mention | None) -> list[Mention]:
     """`mentions` of a paragraph that starts at `base` in `text` (an article's
-    paragraphs scanned as one string), from PERIOD's matches in it: the
-    same, with positions in the paragraph."""
+    paragraphs scanned as one string), from PERIOD's matches in it
+    (`PERIODS.finditer`'s: the whole of each is group 1): the same, with
+    positions in the paragraph."""
     found = []
     for m in matches:
-        if not m.group(0) or _compared(text, m, base):
+        start, end = m.start(), m.end(1)
+        if end == start or _compared(text, start, end, base):
             continue
-        mention = _mention(m, base, date, anchor)
+        mention = _mention(m, start - base, end - base, date, anchor)
         if mention is not None:
             found.append(mention)
             anchor = mention
     return found
 
 
-def _compared(text: str, m: re.Match, base: int) -> bool:
-    return bool(_COMPARED_BEFORE.search(text, max(base, m.start() - 2), m.start())
-                or _COMPARED_AFTER.match(text, m.end()))
+def _compared(text: str, start: int, end: int, base: int) -> bool:
+    return bool(_COMPARED_BEFORE.search(text, max(base, start - 2), start) or _COMPARED_AFTER.match(text, end))
 
 
-def _mention(m: re.Match, base: int, date: ArticleDate, anchor: Mention | None) -> Mention | None:
-    start, end = m.start() - base, m.end() - base
+def _mention(m: re.Match, start: int, end: int, date: ArticleDate, anchor: Mention | None) -> Mention | None:
     if m["whole"]:
         return Mention(start, end, _whole_year(date, anchor), False, weak=True)
     if m["today"]:

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from quzhou_archive.analyse import numbers
 from quzhou_archive.analyse.figures import Figure, FigureContext
 from quzhou_archive.analyse.indicators import canonical, is_bare_name
-from quzhou_archive.analyse.periods import PERIOD, ArticleDate, Mention
+from quzhou_archive.analyse.periods import PERIODS, ArticleDate, Mention
 from quzhou_archive.analyse.places import county_of, place_at, place_matches
+from quzhou_archive.analyse.scanning import DIGITS, Scanner
 from quzhou_archive.textnorm import fold
 
 _CJK = r"\u4e00-\u9fff"
@@ -34,6 +35,8 @@ CANDIDATE = re.compile(
     r"(?P<post>以上|以下|左右|余)?"
     r"|(?P<bare>(?:万亿|亿|千万|百万|万)(?:美元|元))(?P<bpost>以上|左右)?)"
 )
+CANDIDATES = Scanner(CANDIDATE, DIGITS + "零〇一二两三四五六七八九十百千万亿翻",
+                     DIGITS + ",.零〇一二两三四五六七八九十百千万亿点余多番分美元" + re.escape(numbers.UNIT_STARTS))
 SENTENCE = re.compile(r"[^。!?;\n]+(?:[。!?;\n]+[”’\"」』]*)?")
 
 _QUALIFIER = re.compile(r"(?:将近|接近|超过|近|超|逾|约|大约|不到|不足|不少于|至少|最高)$")
@@ -111,27 +114,28 @@ SEPARATOR = "\x00"
 
 def scan(paragraphs: list[str]) -> list[tuple[str, int, list[re.Match], list[re.Match]]]:
     """Each paragraph's folded text, where it starts in that text, and the
-    matches of PERIOD and CANDIDATE in it. The article is folded and
-    scanned as one string: one pass of each pattern over it instead of one
-    per paragraph (a figure-rich article has dozens of short paragraphs).
+    matches of PERIOD and CANDIDATE in it (as their `Scanner`s give them).
+    The article is folded and scanned as one string: one pass of each
+    pattern over it instead of one per paragraph (a figure-rich article has
+    dozens of short paragraphs).
     Time expressions are looked for only up to the last paragraph that may
     hold a figure: one after it names the period of none."""
     joined = SEPARATOR.join(paragraphs)
     if joined.count(SEPARATOR) != len(paragraphs) - 1:
         texts = list(map(fold, paragraphs))
-        candidates = [list(CANDIDATE.finditer(text)) for text in texts]
+        candidates = [list(CANDIDATES.finditer(text)) for text in texts]
         last = max((n for n, found in enumerate(candidates) if found), default=-1)
-        return [(text, 0, list(PERIOD.finditer(text)) if n <= last else [], candidates[n])
+        return [(text, 0, list(PERIODS.finditer(text)) if n <= last else [], candidates[n])
                 for n, text in enumerate(texts)]
     text = fold(joined)
     starts, at = [], 0
     for paragraph in paragraphs:
         starts.append(at)
         at += len(paragraph) + 1
-    candidates = _by_paragraph(CANDIDATE.finditer(text), starts)
+    candidates = _by_paragraph(CANDIDATES.finditer(text), starts)
     last = max((n for n, found in enumerate(candidates) if found), default=-1)
     # (the paragraph's end is a separator or the text's end, which the lookarounds see alike)
-    periods = _by_paragraph(PERIOD.finditer(text, 0, starts[last] + len(paragraphs[last])), starts) if last >= 0 \
+    periods = _by_paragraph(PERIODS.finditer(text, 0, starts[last] + len(paragraphs[last])), starts) if last >= 0 \
         else [[] for _ in starts]
     return [(text, base, periods[n], candidates[n]) for n, base in enumerate(starts)]
 
@@ -176,8 +180,8 @@ def read_paragraph(index: int, paragraph: str, text: str, candidates: list[re.Ma
 
 
 def _spot(m: re.Match, text: str, base: int) -> Spot | None:
-    start, end = m.start() - base, m.end() - base
-    fan, times, pct, num, mid, unit, post, bare, _ = m.groups()     # CANDIDATE's groups, in order
+    start, end = m.start() - base, m.end(1) - base
+    _, fan, times, pct, num, mid, unit, post, bare, _ = m.groups()     # the whole match, then CANDIDATE's groups
     if fan:
         times = {"两": 2, "二": 2, "三": 3}.get(times, 1)
         return Spot(start, end, 100.0 * (2 ** times - 1), "%", "doubling", None, True)
