@@ -162,6 +162,7 @@ def read_paragraph(index: int, paragraph: str, text: str, candidates: list[re.Ma
     sentences = [m.span() for m in SENTENCE.finditer(text)]
     starts = [s for s, _ in sentences]
     places = None          # the places the paragraph names, found when a figure first needs them
+    times = _Times(times)
     year = ArticleDate.of(context.date).year
     figures, previous, sentence_of_previous = [], [], None
     for spot in spots:
@@ -177,6 +178,14 @@ def read_paragraph(index: int, paragraph: str, text: str, candidates: list[re.Ma
             places = place_matches(text, _FIRM)
         figures.append(_figure(index, paragraph, text, draft, (s_start, s_end), times, anchor, places, context, year))
     return figures
+
+
+class _Times(list):
+    """A paragraph's time expressions (in order), with where each starts."""
+
+    def __init__(self, times: list[Mention]):
+        super().__init__(times)
+        self.starts = [t.start for t in times]
 
 
 def _spot(m: re.Match, text: str, base: int) -> Spot | None:
@@ -415,11 +424,10 @@ def _figure(index, paragraph, text, draft: Draft, sentence, times, anchor, place
     unit = numbers.UNIT_DISPLAY.get(spot.unit, spot.unit)
     indicator = tidy(_as_written(paragraph, text, draft.indicator))
     measure = draft.measure
-    return Figure(
-        quote=paragraph[draft.quote_start:draft.quote_end], sentence=paragraph[s_start:s_end], paragraph=index,
-        start=draft.quote_start, subject=subject, county=county, indicator=indicator,
-        canonical=canonical(indicator, share=measure == "share"), measure=measure, value=spot.value, unit=unit,
-        qualifier=spot.qualifier, period=period, target=target, unclear=unclear)
+    return Figure.of(                # quote, sentence, paragraph, start, subject, county, indicator, canonical, measure,
+        paragraph[draft.quote_start:draft.quote_end], paragraph[s_start:s_end], index, draft.quote_start,
+        subject, county, indicator, canonical(indicator, share=measure == "share"), measure,
+        spot.value, unit, spot.qualifier, period, target, unclear)     # value, unit, qualifier, period, target, unclear
 
 
 _YEAR_IN_NAME = re.compile(r"(?:截至|截止|至|到)?(?:19|20)\d\d年度?(?:以来|底|末|初)?")
@@ -467,18 +475,18 @@ def _as_written(paragraph: str, text: str, indicator: str) -> str:
 
 def _period(draft, sentence, times, anchor, target, before) -> tuple[str | None, tuple[str, ...]]:
     s_start, _ = sentence
-    at = draft.spot.start
+    starts = times.starts
     # the last time expression before the figure in its sentence, else the last before the sentence
-    last = next((t for t in reversed(times) if t.start < at), None)
-    if last is not None and last.start >= s_start:
-        t = last
+    before_figure = bisect.bisect_left(starts, draft.spot.start)
+    if before_figure and starts[before_figure - 1] >= s_start:
+        t = times[before_figure - 1]
         if t.since and _CUMULATIVE.search(before):
             return None, ()  # 2018年以来…累计: a sum over years
         return t.period, () if t.period else ("period",)
     if target or _CUMULATIVE.search(before):
         return None, ()
-    earlier = next((t for t in reversed(times) if t.start < s_start), None)
-    t = earlier if earlier is not None else anchor
+    before_sentence = bisect.bisect_left(starts, s_start)
+    t = times[before_sentence - 1] if before_sentence else anchor
     if t is None:
         return None, ("period",)
     return t.period, () if t.period else ("period",)
