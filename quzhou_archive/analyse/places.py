@@ -14,6 +14,19 @@ def _gazetteer():
     return gazetteer.load()
 
 
+@functools.lru_cache(maxsize=1)
+def _places():
+    """The gazetteer's pattern, scanned from the first two characters of its
+    names (`scanning.Scanner`); the pattern itself if a name is one character."""
+    from quzhou_archive.analyse.scanning import Scanner
+
+    g = _gazetteer()
+    forms = list(g.surface_forms)
+    if min(map(len, forms)) < 2:
+        return None
+    return Scanner(g.pattern, re.escape("".join({f[0] for f in forms})), re.escape("".join({f[1] for f in forms})))
+
+
 def place_at(text: str, pos: int) -> re.Match | None:
     return _gazetteer().pattern.match(text, pos)
 
@@ -22,15 +35,18 @@ def place_matches(text: str, firm_name: re.Pattern) -> list[tuple[int, int, obje
     """The places the paragraph names, with their divisions; 衢州 inside a
     firm's name (衢州元森光电技术股份有限公司) says nothing of the place."""
     g = _gazetteer()
+    scanner = _places()
     found = []
-    for m in g.pattern.finditer(text):
-        division = g.surface_forms.get(m.group(0))
+    for m in (scanner.finditer(text) if scanner else g.pattern.finditer(text)):
+        name, start = m.group(1) if scanner else m.group(0), m.start()
+        end = start + len(name)
+        division = g.surface_forms.get(name)
         if division is None:
             continue
-        firm = firm_name.match(text, m.start()) if division is g.city else None
-        if firm and firm.end() - m.end() < 16:
+        firm = firm_name.match(text, start) if division is g.city else None
+        if firm and firm.end() - end < 16:
             continue
-        found.append((m.start(), m.end(), division))
+        found.append((start, end, division))
     return found
 
 

@@ -55,3 +55,13 @@ def test_matches_inside_an_earlier_one_and_empty_ones_are_left_out_as_finditer_d
 def test_digits_are_more_than_what_backslash_d_matches():
     digit = re.compile(rf"[{DIGITS}]")
     assert all(digit.match(chr(c)) for c in range(0x110000) if re.match(r"\d", chr(c)))
+
+
+def test_the_places_scanner_finds_what_the_gazetteer_finds():
+    from quzhou_archive.analyse.places import _gazetteer, _places
+
+    pattern = _gazetteer().pattern
+    every = texts() + ["衢州市衢江区", "常山县城", "衢", "开化", "江山市江山"]
+    assert sum(1 for t in every for _ in pattern.finditer(t)) > 100
+    for text in every:
+        assert groups(_places().finditer(text), True) == groups(pattern.finditer(text), False), text
