@@ -108,9 +108,16 @@ def fold(text: str) -> str:
         folded = text.translate(_FOLD_TABLE)
         _learned(len(text))
         return folded
-    if known.folds is not None:
-        for ch in set(known.folds.findall(text)):
+    folds = known.folds
+    if folds is not None:
+        # each character that folds to another is replaced everywhere where it
+        # is first met (no folded form is one of them), and the search goes on
+        # from there: one pass, without a list of every occurrence (，of a page)
+        found = folds.search(text)
+        while found:
+            ch = found.group()
             text = text.replace(ch, known.changing[ch])
+            found = folds.search(text, found.start() + 1)
     return text
 
 
