@@ -74,6 +74,9 @@ def escape_markdown(text: str) -> str:
 
 _ESCAPED = re.compile(r"\\([\\`*_\[\]<#>+\-=.)!])")
 _BLOCK_MARK = re.compile(r"^(?:#{1,6}\s+|>\s?|[-+*]\s+|\d+[.)]\s+)")
+_MARK_FIRST = frozenset("#>-+*")        # what a block mark starts with, besides a digit
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_RULE = re.compile(r"[-*_=\s]+")
 
 
 def text_paragraphs(body: str) -> list[str]:
@@ -82,12 +85,20 @@ def text_paragraphs(body: str) -> list[str]:
     escapes `escape_markdown` adds). What the text of an article *is*,
     for anything that quotes it."""
     paragraphs = []
-    for block in re.split(r"\n\s*\n", body):
-        lines = [_ESCAPED.sub(r"\1", _BLOCK_MARK.sub("", line.strip())) for line in block.splitlines()]
-        text = "".join(line for line in lines if line)
-        if text and not re.fullmatch(r"[-*_=\s]+", text):
+    for block in _PARAGRAPH_BREAK.split(body):
+        text = "".join(filter(None, map(_plain_line, block.splitlines())))
+        if text and not _RULE.fullmatch(text):
             paragraphs.append(text)
     return paragraphs
+
+
+def _plain_line(line: str) -> str:
+    """A line without its block mark and escapes (most lines have neither:
+    the patterns are run only on those that may)."""
+    line = line.strip()
+    if line and (line[0] in _MARK_FIRST or line[0].isdecimal()):
+        line = _BLOCK_MARK.sub("", line)
+    return _ESCAPED.sub(r"\1", line) if "\\" in line else line
 
 
 class _NotPlain(Exception):

@@ -308,3 +308,12 @@ def test_an_article_file_with_other_line_ends_reads_as_with_newlines(tmp_path, e
     a, b = (store.read_article(tmp_path, tmp_path / name) for name in ("a.md", "b.md"))
     assert (a.meta, a.body, a.raw) == (b.meta, b.body, b.raw)
     assert a.body == "第一段。\n\n第二段。\n"
+
+
+def test_text_paragraphs_are_the_text_without_its_markup():
+    from quzhou_archive.articles import text_paragraphs
+
+    body = ("# 标题\n\n> 引用的话\n> 第二行\n\n- 一项\n* 二项\n\n1. 第一\n١) 阿拉伯数字\n\n---\n\n"
+            "价格\\*上涨\\.\n\n2023年产值\n12亿元\n \n#不是标题")
+    assert text_paragraphs(body) == ["标题", "引用的话第二行", "一项二项", "第一阿拉伯数字", "价格*上涨.", "2023年产值12亿元",
+                                      "#不是标题"]

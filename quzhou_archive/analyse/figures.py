@@ -14,9 +14,9 @@ them like any other analysis (`pipeline/analyse.py`).
 """
 from __future__ import annotations
 
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass, fields
 
-from quzhou_archive.analyse.periods import ArticleDate, mentions
+from quzhou_archive.analyse.periods import ArticleDate, mentions_found
 from quzhou_archive.textnorm import fold
 
 MEASURES = ("amount", "growth", "output", "count", "share")
@@ -51,30 +51,48 @@ class Figure:
     unclear: tuple[str, ...] = ()   # what the text leaves unclear: "period", "county"
 
     def to_plain(self) -> tuple:
-        return astuple(self)
+        # the fields in order, as `dataclasses.astuple` gives them, without its
+        # deep copy of every value (which cost more than extracting a figure)
+        return (self.quote, self.sentence, self.paragraph, self.start, self.subject, self.county, self.indicator,
+                self.canonical, self.measure, self.value, self.unit, self.qualifier, self.period, self.target,
+                self.unclear)
+
+    @classmethod
+    def of(cls, *values) -> "Figure":
+        """`Figure(*values)` with every field given, made without the frozen
+        class's setting of each field by `object.__setattr__`, which costs
+        more than the rest of a figure's making (the instance's attributes
+        are the same, in the same order)."""
+        figure = object.__new__(cls)
+        figure.__dict__.update(zip(_FIELDS, values))
+        return figure
 
     @classmethod
     def from_plain(cls, plain) -> "Figure":
         values = list(plain)
         values[-1] = tuple(values[-1])
-        return cls(*values)
+        return cls.of(*values)
+
+
+_FIELDS = tuple(f.name for f in fields(Figure))
 
 
 def extract(paragraphs: list[str], context: FigureContext) -> list[Figure]:
     """The figures the paragraphs report, in the order of the text."""
-    from quzhou_archive.analyse.reading import may_hold_figures, read_paragraph
+    from quzhou_archive.analyse.reading import read_paragraph, scan
 
     date = ArticleDate.of(context.date)
     found: list[Figure] = []
     anchor = None          # the last time expression before the paragraph
-    for index, paragraph in enumerate(paragraphs):
-        text = fold(paragraph)
-        times = mentions(text, date, anchor)
-        if may_hold_figures(text):
-            found.extend(read_paragraph(index, paragraph, text, times, anchor, context))
-        strong = [t for t in times if not t.weak]
-        if strong:
-            anchor = strong[-1]
+    for index, (paragraph, (text, base, periods, candidates)) in enumerate(zip(paragraphs, scan(paragraphs))):
+        times = mentions_found(periods, text, base, date, anchor)
+        if candidates:
+            found.extend(read_paragraph(index, paragraph, text[base:base + len(paragraph)], candidates, base, times,
+                                        anchor, context))
+        for t in reversed(times):
+            if not t.weak:
+                anchor = t
+                break
     return found
 
 
@@ -87,7 +105,8 @@ def version_files() -> list[str]:
 
     here = Path(__file__).resolve().parent
     package = here.parent
-    modules = [here / f"{name}.py" for name in ("figures", "reading", "numbers", "periods", "places", "indicators")]
+    modules = [here / f"{name}.py" for name in ("figures", "reading", "numbers", "periods", "places", "indicators",
+                                                             "scanning")]
     shared = [package / "textnorm.py", package / "gazetteer.py"]
     data = [package / "data" / name for name in ("indicators.yaml", "gazetteer.yaml", "search_folds.txt")]
     return [str(p) for p in modules + shared + data if p.exists()]

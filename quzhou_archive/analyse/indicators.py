@@ -55,6 +55,7 @@ def _names() -> frozenset[str]:
     return frozenset(alias for alias, _, _ in _table())
 
 
+@functools.lru_cache(maxsize=4096)
 def is_bare_name(indicator: str) -> bool:
     """The indicator is one of the table's names with nothing around it (营收,
     not 光电产业营收)."""

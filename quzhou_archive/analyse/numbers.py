@@ -44,13 +44,19 @@ _KIND = {**{u: "money" for u in MONEY_UNITS}, **{u: "percent" for u in PERCENT_U
          **{u: "output" for u in OUTPUT_UNITS}, **{u: "count" for u in COUNT_UNITS}}
 
 
+UNIT_STARTS = "".join(sorted({u[0] for u in _KIND}))     # the characters a unit can start with
+
+
 def units_pattern() -> str:
     """Every unit, the longest alternative first (a regex alternation takes
     the first that fits: 个百分点 before 个, 万吨 before 吨)."""
     units = sorted(_KIND, key=len, reverse=True)
     alternatives = "|".join(re.escape(u) for u in units)
+    # the characters a unit can start with, looked at first: most numbers
+    # (一 of 一些, 统一) are followed by none, and the engine then tries no alternative
+    first = re.escape(UNIT_STARTS)
     # 元 of 元旦/元宵 and the letters of a longer Latin word are not units
-    return rf"(?:{alternatives})(?![旦宵a-z])"
+    return rf"(?=[{first}])(?:{alternatives})(?![旦宵a-z])"
 
 
 def parse_number(text: str) -> float | None:

@@ -14,6 +14,19 @@ def _gazetteer():
     return gazetteer.load()
 
 
+@functools.lru_cache(maxsize=1)
+def _places():
+    """The gazetteer's pattern, scanned from the first two characters of its
+    names (`scanning.Scanner`); the pattern itself if a name is one character."""
+    from quzhou_archive.analyse.scanning import Scanner
+
+    g = _gazetteer()
+    forms = list(g.surface_forms)
+    if min(map(len, forms)) < 2:
+        return None
+    return Scanner(g.pattern, re.escape("".join({f[0] for f in forms})), re.escape("".join({f[1] for f in forms})))
+
+
 def place_at(text: str, pos: int) -> re.Match | None:
     return _gazetteer().pattern.match(text, pos)
 
@@ -22,42 +35,70 @@ def place_matches(text: str, firm_name: re.Pattern) -> list[tuple[int, int, obje
     """The places the paragraph names, with their divisions; 衢州 inside a
     firm's name (衢州元森光电技术股份有限公司) says nothing of the place."""
     g = _gazetteer()
+    scanner = _places()
     found = []
-    for m in g.pattern.finditer(text):
-        division = g.surface_forms.get(m.group(0))
+    for m in (scanner.finditer(text) if scanner else g.pattern.finditer(text)):
+        name, start = m.group(1) if scanner else m.group(0), m.start()
+        end = start + len(name)
+        division = g.surface_forms.get(name)
         if division is None:
             continue
-        firm = firm_name.match(text, m.start()) if division is g.city else None
-        if firm and firm.end() - m.end() < 16:
+        firm = firm_name.match(text, start) if division is g.city else None
+        if firm and firm.end() - end < 16:
             continue
-        found.append((m.start(), m.end(), division))
+        found.append((start, end, division))
     return found
 
 
 def county_of(draft, sentence, places, context, paragraph) -> tuple[str | None, str | None, bool]:
     """(county, subject, whether it was a guess between several counties)."""
     s_start, s_end = sentence
-    here = [p for p in places if s_start <= p[0] < s_end]
-    before = [p for p in here if p[0] < draft.spot.start]
-    after = [p for p in here if p[0] >= draft.spot.start]
-    chosen = None
-    for group in (before[::-1], after):
-        chosen = next((p for p in group if p[2].name != _gazetteer().city.name), None) or (group[0] if group else None)
-        if chosen:
+    at = draft.spot.start
+    city = _gazetteer().city.name
+    # of the places named in the sentence, the nearest before the figure that
+    # is not the city (else the nearest before), else the first after it that
+    # is not (else the first after); a sentence that names no place goes on
+    # about the last its paragraph named (2023年,辉埠镇经济发展稳中有进。全年实现规上工业产值110.2亿元)
+    before = before_not_city = after = after_not_city = earlier = None
+    for place in places:            # in the order of the text
+        start = place[0]
+        if start >= s_end:
             break
-    if chosen is None:
-        # a sentence that names no place goes on about the last one its paragraph
-        # named (2023年,辉埠镇经济发展稳中有进。全年实现规上工业产值110.2亿元)
-        earlier = [p for p in places if p[0] < s_start]
-        chosen = next((p for p in earlier[::-1] if p[2].name != _gazetteer().city.name), None)
+        not_city = place[2].name != city
+        if start < s_start:
+            if not_city:
+                earlier = place
+        elif start < at:
+            before = place
+            if not_city:
+                before_not_city = place
+        else:
+            after = after or place
+            if not_city and after_not_city is None:
+                after_not_city = place
+    if before:
+        chosen = before_not_city or before
+    elif after:
+        chosen = after_not_city or after
+    else:
+        chosen = earlier
     if chosen:
         return chosen[2].name, official(draft.subject or paragraph[chosen[0]:chosen[1]]), False
-    counties = list(context.counties)
-    if not counties:
+    county, several = _article_county(tuple(context.counties))
+    if county is None:
         return None, official(draft.subject), False
+    return county, official(draft.subject) or county, several
+
+
+@functools.lru_cache(maxsize=256)
+def _article_county(counties: tuple[str, ...]) -> tuple[str | None, bool]:
+    """The county a figure that names none belongs to: the article's first
+    in 衢州 (else its first), and whether the article has several."""
+    if not counties:
+        return None, False
     g = _gazetteer()
-    inside = [c for c in counties if (g.by_name(c) is None or g.by_name(c).in_quzhou)] or counties
-    return inside[0], official(draft.subject) or inside[0], len(set(counties)) > 1
+    inside = [c for c in counties if (g.by_name(c) is None or g.by_name(c).in_quzhou)] or list(counties)
+    return inside[0], len(set(counties)) > 1
 
 
 def official(subject: str | None) -> str | None:

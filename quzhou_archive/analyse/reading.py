@@ -11,14 +11,17 @@ found in it are quoted from the paragraph as written.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass
 
 from quzhou_archive.analyse import numbers
 from quzhou_archive.analyse.figures import Figure, FigureContext
 from quzhou_archive.analyse.indicators import canonical, is_bare_name
-from quzhou_archive.analyse.periods import ArticleDate, Mention
+from quzhou_archive.analyse.periods import PERIODS, ArticleDate, Mention
 from quzhou_archive.analyse.places import county_of, place_at, place_matches
+from quzhou_archive.analyse.scanning import DIGITS, Scanner
+from quzhou_archive.textnorm import fold
 
 _CJK = r"\u4e00-\u9fff"
 
@@ -32,13 +35,18 @@ CANDIDATE = re.compile(
     r"(?P<post>以上|以下|左右|余)?"
     r"|(?P<bare>(?:万亿|亿|千万|百万|万)(?:美元|元))(?P<bpost>以上|左右)?)"
 )
+CANDIDATES = Scanner(CANDIDATE, DIGITS + "零〇一二两三四五六七八九十百千万亿翻",
+                     DIGITS + ",.零〇一二两三四五六七八九十百千万亿点余多番分美元" + re.escape(numbers.UNIT_STARTS))
 SENTENCE = re.compile(r"[^。!?;\n]+(?:[。!?;\n]+[”’\"」』]*)?")
 
 _QUALIFIER = re.compile(r"(?:将近|接近|超过|近|超|逾|约|大约|不到|不足|不少于|至少|最高)$")
 _BARE_QUALIFIER = re.compile(r"(?:将近|接近|超过|近|超|逾|约|上|过)$")
 _RANK_OR_RANGE = re.compile(rf"(?:第|\d[-~—至到]|[{numbers.CN_DIGIT}十][-~至到])$")
+# (the patterns searched for in a clause or sentence have every alternative
+# start with a character, not a class, so that the regex engine passes over
+# the text to one of the first characters without trying the pattern)
 _GROWTH_CUE = re.compile(r"(?:增长|增加|提高|提升|上升|下降|减少|降低|回落|下滑|下跌|上涨|增幅|增速|增长率|降幅|涨幅|"
-                         r"[增降涨])(?:了|为|达到|达|至|到)?$")
+                         r"增|降|涨)(?:了|为|达到|达|至|到)?$")
 _SHARE_CUE = re.compile(r"(?:占[^,:;。]{0,24}|比重|占比|份额)(?:为|达到|达|超过|超|约|近|已达)?$")
 _PRODUCTION_CUE = re.compile(r"年产|产能|产量|生产|年加工|加工能力|年处理|出货|销量|装机|发电量|出栏|年销售")
 _FIRM_HEAD = re.compile(rf"^[{_CJK}“”\"a-z0-9+·]{{0,10}}?(?:企业|公司|企|厂|集团)")
@@ -54,7 +62,7 @@ _PER_UNIT_AFTER = re.compile(r"(?:钱)?(?:/|每|一)(?:斤|公斤|亩|吨|天|�
 _VISIT = re.compile(r"考察|走访|拜访|调研|参观|来到|看望|慰问|前往|深入")
 _LIST_GAP = re.compile(r"[、,]?(?:和|及|与|以及|、)?")
 _TARGET = re.compile(r"计划|规划|力争|预计|预期|可达|可望|有望|目标|拟|建成后|投产后|达产|争取|确保|可实现|可新增|可带动|"
-                     r"[到至]20\d\d年|明年|下一步|今后|未来|我们将|公司将|企业将|项目将|"
+                     r"到20\d\d年|至20\d\d年|明年|下一步|今后|未来|我们将|公司将|企业将|项目将|"
                      r"将(?:持续|继续|进一步|全力|努力|加快)?(?:实现|完成|达到|超过|突破|新增|形成|带动|建成|加大|引进)")
 _CUMULATIVE = re.compile(r"累计|目前|至今|迄今|现已|现有|当前")
 _LEAD = re.compile(
@@ -63,9 +71,10 @@ _LEAD = re.compile(
     r"累计|共计|总计|合计|共|已|还|又|均|全部|实现|完成|获得|获|达到|取得|拥有|有|此次|本次|全区|全县|全市|全镇|我县|我市|"
     r"我区|该县|该市|该区|在|的|其|以|对|向|为|将|年内|当年|最高|最低|这些|这|该|此|"
     r"(?:增长|增加|提高|上升|下降|减少)[到至]|[增升降]至|从|[◆●■▲★·•\-—“”\"\s])+")
-_TRAIL = re.compile(r"(?:从(?:19|20)\d\d年的?|分别|同比|环比|比上年|比去年同期|比去年|较上年度|较上年|较去年|实现|达到|达|完成|为|是|有|突破|超过|超|"
-                    r"共|计|累计|合计|总计|共计|已|增至|增加到|提高到|至|到|约|近|逾|最高|率先|首次|成功|就|可|将|能|预计|"
-                    r"力争|有望|在全[区县市省]|在全国|已经|均|又|再|等|了)+$")
+_TRAIL_WORD = (r"(?:从(?:19|20)\d\d年的?|分别|同比|环比|比上年|比去年同期|比去年|较上年度|较上年|较去年|实现|达到|达|完成|为|是|有|"
+               r"突破|超过|超|共|计|累计|合计|总计|共计|已|增至|增加到|提高到|至|到|约|近|逾|最高|率先|首次|成功|就|可|将|能|预计|"
+               r"力争|有望|在全[区县市省]|在全国|已经|均|又|再|等|了)")
+_TRAIL = re.compile(rf"{_TRAIL_WORD}{_TRAIL_WORD}*$")     # (one or more: written so that it starts with a character)
 _FIRM = re.compile(rf"[{_CJK}a-z0-9()·]{{2,20}}?(?:有限责任公司|股份有限公司|集团有限公司|有限公司|集团|股份|公司)")
 _NOUN_AFTER = re.compile(rf"(?![和及与的])[{_CJK}“”\"a-z()·+]{{1,20}}?(?=项目|[\d,.:;、。!?]|和|及|与|$)")
 _HEADS = ("人均可支配收入", "增加值", "产值", "营业收入", "收入", "投资", "总额", "利润", "产量", "销售额")
@@ -96,18 +105,65 @@ class Draft:
     subject: str | None = None
 
 
-def may_hold_figures(text: str) -> bool:
-    return bool(text)
+# between an article's paragraphs when its text is scanned as one string:
+# no pattern of the extractor matches it, and the lookarounds at the edge
+# of a paragraph see in it what they see at the end of a string (an article
+# whose text holds it is scanned a paragraph at a time)
+SEPARATOR = "\x00"
 
 
-def read_paragraph(index: int, paragraph: str, text: str, times: list[Mention], anchor: Mention | None,
-                   context: FigureContext) -> list[Figure]:
-    spots = [s for s in (_spot(m, text) for m in CANDIDATE.finditer(text)) if s is not None]
+def scan(paragraphs: list[str]) -> list[tuple[str, int, list[re.Match], list[re.Match]]]:
+    """Each paragraph's folded text, where it starts in that text, and the
+    matches of PERIOD and CANDIDATE in it (as their `Scanner`s give them).
+    The article is folded and scanned as one string: one pass of each
+    pattern over it instead of one per paragraph (a figure-rich article has
+    dozens of short paragraphs).
+    Time expressions are looked for only up to the last paragraph that may
+    hold a figure: one after it names the period of none."""
+    joined = SEPARATOR.join(paragraphs)
+    if joined.count(SEPARATOR) != len(paragraphs) - 1:
+        texts = list(map(fold, paragraphs))
+        candidates = [list(CANDIDATES.finditer(text)) for text in texts]
+        last = max((n for n, found in enumerate(candidates) if found), default=-1)
+        return [(text, 0, list(PERIODS.finditer(text)) if n <= last else [], candidates[n])
+                for n, text in enumerate(texts)]
+    text = fold(joined)
+    starts, at = [], 0
+    for paragraph in paragraphs:
+        starts.append(at)
+        at += len(paragraph) + 1
+    candidates = _by_paragraph(CANDIDATES.finditer(text), starts)
+    last = max((n for n, found in enumerate(candidates) if found), default=-1)
+    # (the paragraph's end is a separator or the text's end, which the lookarounds see alike)
+    periods = _by_paragraph(PERIODS.finditer(text, 0, starts[last] + len(paragraphs[last])), starts) if last >= 0 \
+        else [[] for _ in starts]
+    return [(text, base, periods[n], candidates[n]) for n, base in enumerate(starts)]
+
+
+def _by_paragraph(matches, starts: list[int]) -> list[list[re.Match]]:
+    """Matches (in order) sorted into the paragraphs that start at `starts`."""
+    found = [[] for _ in starts]
+    last, n, following = len(starts) - 1, 0, starts[1] if len(starts) > 1 else None
+    for m in matches:
+        if following is not None and m.start() >= following:
+            n = bisect.bisect_right(starts, m.start()) - 1
+            following = starts[n + 1] if n < last else None
+        found[n].append(m)
+    return found
+
+
+def read_paragraph(index: int, paragraph: str, text: str, candidates: list[re.Match], base: int,
+                   times: list[Mention], anchor: Mention | None, context: FigureContext) -> list[Figure]:
+    """The figures of one paragraph (`text`: folded), from CANDIDATE's
+    matches, which are `base` further on than the paragraph's positions."""
+    spots = [s for s in (_spot(m, text, base) for m in candidates) if s is not None]
     if not spots:
         return []
     sentences = [m.span() for m in SENTENCE.finditer(text)]
     starts = [s for s, _ in sentences]
-    places = place_matches(text, _FIRM)
+    places = None          # the places the paragraph names, found when a figure first needs them
+    times = _Times(times)
+    year = ArticleDate.of(context.date).year
     figures, previous, sentence_of_previous = [], [], None
     for spot in spots:
         which = bisect.bisect_right(starts, spot.start) - 1
@@ -118,27 +174,38 @@ def read_paragraph(index: int, paragraph: str, text: str, times: list[Mention], 
         if draft is None:
             continue
         previous.append(draft)
-        figures.append(_figure(index, paragraph, text, draft, (s_start, s_end), times, anchor, places, context))
+        if places is None:
+            places = place_matches(text, _FIRM)
+        figures.append(_figure(index, paragraph, text, draft, (s_start, s_end), times, anchor, places, context, year))
     return figures
 
 
-def _spot(m: re.Match, text: str) -> Spot | None:
-    start = m.start()
-    if m["fan"]:
-        times = {"两": 2, "二": 2, "三": 3}.get(m["times"], 1)
-        return Spot(start, m.end(), 100.0 * (2 ** times - 1), "%", "doubling", None, True)
+class _Times(list):
+    """A paragraph's time expressions (in order), with where each starts."""
+
+    def __init__(self, times: list[Mention]):
+        super().__init__(times)
+        self.starts = [t.start for t in times]
+
+
+def _spot(m: re.Match, text: str, base: int) -> Spot | None:
+    start, end = m.start() - base, m.end(1) - base
+    _, fan, times, pct, num, mid, unit, post, bare, _ = m.groups()     # the whole match, then CANDIDATE's groups
+    if fan:
+        times = {"两": 2, "二": 2, "三": 3}.get(times, 1)
+        return Spot(start, end, 100.0 * (2 ** times - 1), "%", "doubling", None, True)
     before = text[max(0, start - 4):start]
-    if m["bare"]:
+    if bare:
         q = _BARE_QUALIFIER.search(before)
         if not q:
             return None      # 亿元企业, or a number the page lost
-        return Spot(start, m.end(), 1.0, m["bare"], "money", q.group(0), True)
+        return Spot(start, end, 1.0, bare, "money", q.group(0), True)
     if _RANK_OR_RANGE.search(before):
         return None
-    if m["pct"] is not None:
-        value, unit, raw = numbers.parse_number(m["pct"]), "%", m["pct"]
+    if pct is not None:
+        value, unit, raw = numbers.parse_number(pct), "%", pct
     else:
-        value, unit, raw = numbers.parse_number(m["num"]), m["unit"], m["num"]
+        value, raw = numbers.parse_number(num), num
     if value is None:
         return None
     chinese = not raw[0].isdigit()
@@ -146,8 +213,8 @@ def _spot(m: re.Match, text: str) -> Spot | None:
     if chinese and kind in ("count", "output") and (value == 1 or raw in ("百", "千") and unit[0] not in "万亿"):
         return None          # 一家企业 is "a firm"; 百家, 千家万户 are idioms
     q = _QUALIFIER.search(before)
-    qualifier = q.group(0) if q else (m["mid"] or m["post"])
-    return Spot(start, m.end(), value, unit, kind, qualifier, chinese)
+    qualifier = q.group(0) if q else (mid or post)
+    return Spot(start, end, value, unit, kind, qualifier, chinese)
 
 
 def _draft(text: str, spot: Spot, s_start: int, previous: list[Draft]) -> Draft | None:
@@ -155,9 +222,12 @@ def _draft(text: str, spot: Spot, s_start: int, previous: list[Draft]) -> Draft 
     floor = max(s_start, prev.spot.end) if prev else s_start
     q_start = spot.start - len(spot.qualifier) if spot.qualifier and text.startswith(
         spot.qualifier, spot.start - len(spot.qualifier)) else spot.start
-    c_start = _clause_start(text, q_start, floor, ",:、")
+    # the clause: after the last comma, colon or 、 since `floor` (the sentence's
+    # start, or the figure before); the wider clause only after a comma or colon
+    # since the sentence's start (a comma before `floor` is no later than it)
+    comma = max(text.rfind(",", s_start, q_start), text.rfind(":", s_start, q_start)) + 1
+    c_start = max(floor, comma, text.rfind("、", floor, q_start) + 1)
     pre = text[c_start:q_start]
-    wide = text[_clause_start(text, q_start, s_start, ",:"):q_start]
     after = text[spot.end:spot.end + 24]
     if _PER_UNIT.search(text, max(s_start, c_start - 12), spot.start) or _PER_UNIT_AFTER.match(after):
         return None          # 每亩, 一斤30元, 200元一天: a rate or price, not a total
@@ -168,18 +238,14 @@ def _draft(text: str, spot: Spot, s_start: int, previous: list[Draft]) -> Draft 
     if spot.kind == "percent":
         if spot.unit in ("个百分点", "百分点") or _GROWTH_CUE.search(pre):
             return _relative(text, spot, pre, c_start, previous, "growth")
-        if _SHARE_CUE.search(wide):
+        if _SHARE_CUE.search(text, max(s_start, comma), q_start):
             return _share(text, spot, pre, c_start, previous)
         return None          # 完成率, 覆盖率, 自动化率: rates that are not economic figures
     if spot.kind == "money":
         return _amount(text, spot, pre, c_start, after, previous)
     if spot.kind == "output":
-        return _output(text, spot, pre, wide, c_start, after)
+        return _output(text, spot, pre, text[max(s_start, comma):q_start], c_start, after)
     return _count(text, spot, pre, c_start, after)
-
-
-def _clause_start(text: str, pos: int, floor: int, marks: str) -> int:
-    return max([floor] + [text.rfind(ch, floor, pos) + 1 for ch in marks])
 
 
 def _compatible(prev: Draft, spot: Spot) -> bool:
@@ -307,6 +373,7 @@ def _count(text, spot, pre, c_start, after) -> Draft | None:
     return None              # 7个小组, 8家商会, 100个直播间: not firms or projects
 
 
+@functools.lru_cache(maxsize=8192)
 def _core(pre: str) -> tuple[str, str | None, int]:
     """The indicator a clause names before its number, the firm or place it
     starts with (the subject) and where the indicator starts in the clause."""
@@ -318,7 +385,8 @@ def _core(pre: str) -> tuple[str, str | None, int]:
             continue
         firm = _FIRM.match(pre, offset)
         place = place_at(pre, offset)
-        taken = max([m for m in (firm, place) if m is not None], key=lambda m: m.end(), default=None)
+        # the longer of the two; the firm where they end together
+        taken = place if place is not None and (firm is None or place.end() > firm.end()) else firm
         if taken is None or taken.end() >= len(pre):
             if taken is not None and subject is None:
                 subject = taken.group(0)
@@ -342,11 +410,10 @@ def _items(core: str) -> list[str] | None:
     return [p if p.endswith(_HEADS) else p + head for p in parts]
 
 
-def _figure(index, paragraph, text, draft: Draft, sentence, times, anchor, places, context) -> Figure:
+def _figure(index, paragraph, text, draft: Draft, sentence, times, anchor, places, context, year) -> Figure:
     spot = draft.spot
     s_start, s_end = sentence
     before = text[s_start:spot.start]
-    year = ArticleDate.of(context.date).year
     target = _is_target(before, year)
     period, unclear = _period(draft, sentence, times, anchor, target, before)
     if period and year and period[:4].isdigit() and int(period[:4]) > year:
@@ -357,11 +424,10 @@ def _figure(index, paragraph, text, draft: Draft, sentence, times, anchor, place
     unit = numbers.UNIT_DISPLAY.get(spot.unit, spot.unit)
     indicator = tidy(_as_written(paragraph, text, draft.indicator))
     measure = draft.measure
-    return Figure(
-        quote=paragraph[draft.quote_start:draft.quote_end], sentence=paragraph[s_start:s_end], paragraph=index,
-        start=draft.quote_start, subject=subject, county=county, indicator=indicator,
-        canonical=canonical(indicator, share=measure == "share"), measure=measure, value=spot.value, unit=unit,
-        qualifier=spot.qualifier, period=period, target=target, unclear=unclear)
+    return Figure.of(                # quote, sentence, paragraph, start, subject, county, indicator, canonical, measure,
+        paragraph[draft.quote_start:draft.quote_end], paragraph[s_start:s_end], index, draft.quote_start,
+        subject, county, indicator, canonical(indicator, share=measure == "share"), measure,
+        spot.value, unit, spot.qualifier, period, target, unclear)     # value, unit, qualifier, period, target, unclear
 
 
 _YEAR_IN_NAME = re.compile(r"(?:截至|截止|至|到)?(?:19|20)\d\d年度?(?:以来|底|末|初)?")
@@ -371,6 +437,7 @@ _VERB_INSIDE = re.compile(r"(?:累计|可)?实现(?=.)")
 _CLOSED_FIRST = re.compile(r"^[^“”\"]*[”\"](?=[^“”\"]*$)")
 
 
+@functools.lru_cache(maxsize=4096)
 def tidy(indicator: str) -> str:
     """An indicator's name without what only the sentence needed: a year
     (推动2023年销售额 -> 销售额: the period says it), a verb it began with or
@@ -408,16 +475,18 @@ def _as_written(paragraph: str, text: str, indicator: str) -> str:
 
 def _period(draft, sentence, times, anchor, target, before) -> tuple[str | None, tuple[str, ...]]:
     s_start, _ = sentence
-    in_sentence = [t for t in times if s_start <= t.start < draft.spot.start]
-    if in_sentence:
-        t = in_sentence[-1]
+    starts = times.starts
+    # the last time expression before the figure in its sentence, else the last before the sentence
+    before_figure = bisect.bisect_left(starts, draft.spot.start)
+    if before_figure and starts[before_figure - 1] >= s_start:
+        t = times[before_figure - 1]
         if t.since and _CUMULATIVE.search(before):
             return None, ()  # 2018年以来…累计: a sum over years
         return t.period, () if t.period else ("period",)
     if target or _CUMULATIVE.search(before):
         return None, ()
-    earlier = [t for t in times if t.start < s_start]
-    t = earlier[-1] if earlier else anchor
+    before_sentence = bisect.bisect_left(starts, s_start)
+    t = times[before_sentence - 1] if before_sentence else anchor
     if t is None:
         return None, ("period",)
     return t.period, () if t.period else ("period",)

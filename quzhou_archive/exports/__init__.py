@@ -10,16 +10,35 @@ join to the bytes a whole-file writer gives.
 from __future__ import annotations
 
 import csv
-import io
 import re
 
 
+class _Lines(list):
+    """Where a `csv.writer` puts its rows: each row's line as an item (the
+    writer writes a row in one call), kept for the caller to take."""
+
+    write = list.append
+
+
+_LINES = _Lines()
+_WRITER = csv.writer(_LINES, lineterminator="\r\n")     # its line end decides what is quoted
+
+
+def csv_lines(rows) -> list[str]:
+    """Rows of cells as CSV lines, each without its end: each cell quoted as
+    `csv` quotes it in a whole row, so that parts joined by commas read as
+    that row. (One writer serves every call: making one costs more than
+    writing a row.)"""
+    _LINES.clear()
+    _WRITER.writerows(rows)
+    lines = [line[:-2] for line in _LINES]
+    _LINES.clear()
+    return lines
+
+
 def csv_cells(values: list) -> str:
-    """Cells as one CSV line without its end: each quoted as `csv` quotes it
-    in a whole row, so that parts joined by commas read as that row."""
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerow(values)   # its line end decides what is quoted
-    return out.getvalue()[:-2]
+    """Cells as one CSV line without its end (`csv_lines`)."""
+    return csv_lines([values])[0]
 
 
 _QUOTED = re.compile(r'[,"\r\n]')

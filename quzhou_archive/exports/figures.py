@@ -14,10 +14,11 @@ import hashlib
 import io
 import json
 import marshal
+from operator import itemgetter
 
 from quzhou_archive.analyse.figures import Figure
 from quzhou_archive.articles import ArticleMeta
-from quzhou_archive.exports import csv_cell, csv_cells
+from quzhou_archive.exports import csv_cell, csv_cells, csv_lines
 from quzhou_archive.site.model import article_url
 
 CLI_FIELDS = ("article", "quote", "subject", "county", "indicator", "measure", "value", "unit", "period", "target",
@@ -46,11 +47,15 @@ def number(value: float) -> int | float:
 
 def row(article_id: str, meta: ArticleMeta, n: int, figure: Figure, base_url: str = "/") -> dict:
     """The download row of the article's `n`th figure (from 1)."""
+    return _row(article_id, meta, figure, figure_url(article_id, n, base_url))
+
+
+def _row(article_id: str, meta: ArticleMeta, figure: Figure, url: str) -> dict:
     return {
         "article": article_id, "quote": figure.quote, "subject": figure.subject, "county": figure.county,
         "indicator": figure.indicator, "measure": figure.measure, "value": number(figure.value),
         "unit": figure.unit, "period": figure.period, "target": figure.target,
-        "url": figure_url(article_id, n, base_url),
+        "url": url,
         "indicator_canonical": figure.canonical, "qualifier": figure.qualifier, "unclear": list(figure.unclear),
         "sentence": figure.sentence, "article_date": meta.date, "paper": meta.paper, "page": meta.page,
         "headline": meta.title,
@@ -106,23 +111,72 @@ def article_rows(meta: ArticleMeta, figures: list[Figure]) -> tuple[str, list[di
     """What an article file gives the section and the downloads, whatever
     its path: a digest of all they show of it, its figures' rows (with an
     empty ID and URL, which are the path's), and their `row_parts`."""
-    rows = [row("", meta, n, figure) for n, figure in enumerate(figures, 1)]
-    for r in rows:
-        r["url"] = ""
-    shown = hashlib.sha1(marshal.dumps(rows)).hexdigest()[:20]
-    return shown, rows, row_parts(rows)
+    rows = [_row("", meta, figure, "") for figure in figures]
+    encoded = _JSON.encode(rows)        # every field of every row, as the downloads give it
+    shown = hashlib.sha1(encoded.encode("utf-8")).hexdigest()[:20]
+    return shown, rows, _parts(rows, _json_parts(encoded, len(rows)))
+
+
+def packed(result: tuple[str, list[dict], list[tuple]]) -> tuple[str, bytes, bytes]:
+    """`article_rows`'s result as the cache keeps it: the rows and their parts
+    each marshalled apart, so that the section, which reads every article's
+    rows, decodes none of the parts, and the downloads none of the rows."""
+    shown, rows, parts = result
+    return shown, marshal.dumps(rows), marshal.dumps(parts)
+
+
+def unpacked(plain) -> tuple[str, list[dict], list[tuple]]:
+    shown, rows, parts = plain
+    return shown, marshal.loads(rows), marshal.loads(parts)
+
+
+def cached_rows(value: bytes) -> tuple[str, list[dict]]:
+    """The digest and the rows of an article, from the cache's value."""
+    shown, rows, _ = marshal.loads(value)
+    return shown, marshal.loads(rows)
+
+
+def cached_parts(value: bytes) -> list[tuple]:
+    """The rows' parts of an article, from the cache's value."""
+    return marshal.loads(marshal.loads(value)[2])
 
 
 def row_parts(rows: list[dict]) -> list[tuple[str, str, str, str]]:
     """For each of an article's rows, the JSON between the article's ID and
     the URL and after the URL, and the spreadsheet's cells likewise."""
-    parts = []
-    for r in rows:
-        parts.append((_JSON.encode({k: r[k] for k in DOWNLOAD_FIELDS[1:_URL]})[1:-1],
-                      _JSON.encode({k: r[k] for k in DOWNLOAD_FIELDS[_URL + 1:]})[1:-1],
-                      csv_cells([_cell(r[k]) for k in TABLE_FIELDS[1:_URL]]),
-                      csv_cells([_cell(r[k]) for k in TABLE_FIELDS[_URL + 1:]])))
+    pathless = [{**r, "article": "", "url": ""} for r in rows]
+    return _parts(rows, _json_parts(_JSON.encode(pathless), len(rows)))
+
+
+def _parts(rows: list[dict], json_parts: list[tuple[str, str]]) -> list[tuple[str, str, str, str]]:
+    cells = csv_lines([_cells(values) for r in rows for values in (_CSV_HEAD(r), _CSV_TAIL(r))])
+    return [(head, tail, cells[2 * n], cells[2 * n + 1]) for n, (head, tail) in enumerate(json_parts)]
+
+
+_CSV_HEAD, _CSV_TAIL = itemgetter(*TABLE_FIELDS[1:_URL]), itemgetter(*TABLE_FIELDS[_URL + 1:])
+# in the JSON of rows with an empty ID and URL, where a row starts and where its URL is: the
+# encoder escapes every quote inside a string, so these occur nowhere else
+_ROW_START = '{"article": "", '
+_NEXT_ROW = "}, " + _ROW_START
+_EMPTY_URL = ', "url": "", '
+assert DOWNLOAD_FIELDS[:2] == ("article", "quote") and DOWNLOAD_FIELDS[_URL] == "url"
+
+
+def _json_parts(encoded: str, count: int) -> list[tuple[str, str]]:
+    """Each row's fields between its ID and its URL, and after its URL, as
+    JSON without the braces, cut from the JSON of the article's rows (the
+    encoder is called once for them all: a call costs more than a row)."""
+    if not count:
+        return []
+    items = encoded[1 + len(_ROW_START):-2].split(_NEXT_ROW)       # without '[{"article": "", ' and "}]"
+    parts = [tuple(item.split(_EMPTY_URL)) for item in items]
+    if len(parts) != count or any(len(p) != 2 for p in parts):
+        raise ValueError("the rows' JSON is not cut where it should be")
     return parts
+
+
+def _cells(values: tuple) -> list:
+    return [v if v.__class__ is str else _cell(v) for v in values]
 
 
 JSON_HEAD, JSON_SEPARATOR, JSON_TAIL, JSON_EMPTY = "[\n", ",\n", "\n]\n", "[]\n"
@@ -145,11 +199,13 @@ def article_parts(aid: str, parts: list, base_url: str = "/") -> tuple[str, str]
 
 
 def _cell(value):
-    if isinstance(value, bool):
+    if value is None:
+        return ""
+    if value is True or value is False:
         return "true" if value else "false"
     if isinstance(value, list):
         return ";".join(value)
-    return "" if value is None else value
+    return value
 
 
 def archive_figures(articles_dir) -> list[tuple[str, ArticleMeta, list[Figure]]]:

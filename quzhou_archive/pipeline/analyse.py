@@ -234,6 +234,16 @@ class FigureRowsAnalyser(Analyser):
 
         return export.article_rows(earlier["meta"], earlier["figures"])
 
+    def encode(self, result):
+        from quzhou_archive.exports import figures as export
+
+        return export.packed(result)
+
+    def decode(self, plain):
+        from quzhou_archive.exports import figures as export
+
+        return export.unpacked(plain)
+
     def summary(self, result) -> str:
         return result[0]        # the digest of all the section and the downloads show of the article
 

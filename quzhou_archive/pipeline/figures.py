@@ -15,7 +15,6 @@ joined from the published files and the changed articles' parts (`joined.py`).
 from __future__ import annotations
 
 import hashlib
-import marshal
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -69,7 +68,7 @@ def archive_rows(ctx) -> tuple[list[dict], list[str]]:
         chunk = ids[start:start + joined.BATCH]
         cached = ctx.cache.values_of("figure_rows", {ctx.records[aid].digest for aid in chunk})
         for aid in chunk:
-            shown, its_rows, _ = marshal.loads(cached[ctx.records[aid].digest])
+            shown, its_rows = export.cached_rows(cached[ctx.records[aid].digest])
             for n, row in enumerate(its_rows, 1):
                 row["article"], row["url"] = aid, export.figure_url(aid, n, ctx.base_url)
                 rows.append(row)
@@ -86,7 +85,7 @@ def write_downloads(ctx, stage: str, idents: list[str]) -> None:
                                                  export.JSON_EMPTY)]
     downloads = [joined.Download(JSON, *encoded), joined.Download(CSV, export.CSV_HEAD.encode("utf-8"))]
     joined.write(ctx, GROUP, stage, inputs, downloads, "figure_rows",
-                 lambda aid, value: export.article_parts(aid, marshal.loads(value)[2], ctx.base_url))
+                 lambda aid, value: export.article_parts(aid, export.cached_parts(value), ctx.base_url))
 
 
 @dataclass

@@ -40,6 +40,7 @@ _QUARTERS = "一二三四"
 
 # -- periods -----------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=4096)
 def period_kind(period: str | None) -> str | None:
     """year, half, quarter, month or months (a range of months): what a chart may put side by side."""
     if not period:
@@ -110,6 +111,23 @@ def value_text(row: dict) -> str:
     return f"{qualifier}{number}{row['unit']}"
 
 
+class _once:
+    """A property worked out on first use and kept in the instance, as
+    `functools.cached_property` does but without its lock, which cost more
+    than the values (tens of thousands of them) it kept."""
+
+    def __init__(self, func):
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.func(instance)
+        return value
+
+
 class Value:
     """One figure as the 数据 pages show it. What grouping and ordering need
     is worked out for every figure; what a page shows of it only when that
@@ -129,12 +147,12 @@ class Value:
     def of(cls, row: dict, article_path: str, ident: str | None = None) -> "Value":
         return cls(row, article_path, ident or hashlib.sha1(marshal.dumps(tuple(row.values()))).hexdigest())
 
-    @functools.cached_property
+    @_once
     def link(self) -> str:
         """The article page, at the figure's sentence."""
         return f"{self.article_path}#{self.row['url'].rsplit('#', 1)[1]}"
 
-    @functools.cached_property
+    @_once
     def text(self) -> str:
         return value_text(self.row)         # 近75亿元
 
@@ -142,7 +160,7 @@ class Value:
     def period(self) -> str:
         return period_label(self.row["period"])     # 2023年, 时期不详
 
-    @functools.cached_property
+    @_once
     def source(self) -> str:
         """The article: its headline, paper and date."""
         row = self.row

@@ -274,3 +274,18 @@ def test_a_sentence_that_names_no_place_belongs_to_the_place_its_paragraph_named
 def test_a_county_named_short_is_its_full_name_as_subject():
     found = figures("常山实现地区生产总值200亿元。", date="2024-02", counties=("常山县",))
     assert [(f.subject, f.county) for f in found] == [("常山县", "常山县")]
+
+
+def test_a_figure_as_plain_data_is_its_fields_in_order_and_back():
+    from dataclasses import astuple
+
+    from quzhou_archive.analyse.figures import Figure
+
+    found = figures("2023年,辉埠镇实现规上工业产值110.2亿元,同比增长8.5%。", date="2024-02", counties=("常山县", "开化县"))
+    assert found and all(f.to_plain() == astuple(f) for f in found)
+    assert [Figure.from_plain(list(f.to_plain())) for f in found] == found
+    made = [Figure(*astuple(f)) for f in found]
+    assert [vars(Figure.of(*astuple(f))) for f in found] == [vars(f) for f in made] and list(vars(made[0])) == [
+        "quote", "sentence", "paragraph", "start", "subject", "county", "indicator", "canonical", "measure", "value",
+        "unit", "qualifier", "period", "target", "unclear"]
+    assert len({Figure.of(*astuple(f)) for f in found + made}) == len(found)       # hashed as Figure(...) is

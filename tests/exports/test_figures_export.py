@@ -109,3 +109,23 @@ def test_the_downloads_joined_from_each_articles_parts_are_the_bytes_of_the_whol
         both = joined([(aid, export.article_rows(m, f)[2]) for aid, m, f in found], base)
         assert both == (export.as_json(rows), "\ufeff" + export.as_csv(rows, export.TABLE_FIELDS))
     assert joined([]) == ("[]\n", "\ufeff" + export.as_csv([], export.TABLE_FIELDS))
+
+
+def test_an_articles_parts_are_cut_from_its_rows_json_where_a_text_could_mislead_the_cut():
+    """The parts are cut from one JSON of all the article's rows: texts that
+    spell where a row starts or where its URL is must stay inside their row."""
+    found = export.archive_figures(ROOT / "articles")
+    aid, meta, some = next(f for f in found if f[2])
+    tricky = ['}, {"article": "", "quote": ', ', "url": "", ', '\\"', "\"", "\n\r\t\x00\x1f", "", "}]", "\u2028"]
+    odd = [Figure(text, text, 0, 0, text or None, None, text, text or None, "amount", 1.5, "亿元", text or None, text or None,
+                  True, (text, "period")) for text in tricky]
+    figs = [some[0], *odd, some[0]]
+    shown, rows, parts = export.article_rows(meta, figs)
+    url = DOWNLOAD_FIELDS.index("url")
+    reference = [({k: r[k] for k in DOWNLOAD_FIELDS[1:url]}, {k: r[k] for k in DOWNLOAD_FIELDS[url + 1:]})
+                 for r in (export.row("", meta, n, f) for n, f in enumerate(figs, 1))]
+    assert [(json.loads("{" + head + "}"), json.loads("{" + tail + "}")) for head, tail, _, _ in parts] == reference
+    assert export.row_parts(export.rows([(aid, meta, figs)], "/x/")) == parts
+    assert joined([(aid, parts)]) == (export.as_json(export.rows([(aid, meta, figs)])),
+                                      "\ufeff" + export.as_csv(export.rows([(aid, meta, figs)]), export.TABLE_FIELDS))
+    assert export.article_rows(meta, figs[:-1])[0] != shown and export.article_rows(meta, figs)[0] == shown
