@@ -167,3 +167,15 @@ def test_token_streams_read_as_the_whole_result_reads_them():
     value = marshal.dumps(analyser.encode(tokens[0]))
     assert analyse.token_streams(value) == (analyser.decode(marshal.loads(value)).headline,
                                             analyser.decode(marshal.loads(value)).body)
+
+
+def test_results_of_many_files_and_analysers(tmp_path):
+    cache = AnalysisCache(tmp_path)
+    digests = [f"{n:04d}" for n in range(1203)]
+    cache.put_many([(d, name, "1", "", f"{name}{d}".encode()) for d in digests for name in ("meta", "tokens")]
+                   + [("other", "meta", "1", "", b"x")])
+    found = cache.results_of(["meta", "tokens", "content"], digests + ["missing"])
+    assert found["meta"] == {d: f"meta{d}".encode() for d in digests}
+    assert found["tokens"] == {d: f"tokens{d}".encode() for d in digests}
+    assert found["content"] == {}
+    cache.close()
