@@ -98,7 +98,7 @@ def read_run(cache: AnalysisCache, items: list[tuple[str, str]]):
     for start in range(0, len(items), READ_BATCH):
         batch = items[start:start + READ_BATCH]
         digests = sorted({digest for _, digest in batch})
-        found = {name: cache.values_of(name, digests) for name in READS}
+        found = cache.results_of(READS, digests)
         for article_id, digest in batch:
             if any(digest not in found[name] for name in READS):
                 analyse.read(cache, digest, *READS)      # says which result the cache lacks

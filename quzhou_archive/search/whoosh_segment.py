@@ -73,7 +73,7 @@ class SegmentBuilder:
         self.perdoc = self.codec.per_document_writer(storage, self.segment)
         self.excluded = _excluded(common)
         self.postings: dict[str, dict[bytes, dict[tuple, array]]] = {}   # field -> term -> (weight, value) -> docs
-        self.terms_of: dict[tuple, list] = {}       # (field, type, value) -> [(term, (weight, value bytes))]
+        self.lists_of: dict[tuple, list[array]] = {}    # (field, type, value) -> the lists of documents it joins
         self.char_keys: list[np.ndarray] = []       # per batch: code point << 32 | document, sorted
         self.batch: list[tuple[int, list[str]]] = []
         # what Whoosh's analysis gives a character said once: its posting's weight and value bytes
@@ -92,8 +92,8 @@ class SegmentBuilder:
                 continue
             field = schema[name]
             if field.indexed:
-                for term, posting in self._terms(name, field, value):
-                    self._post(name, term, posting, docnum)
+                for docs in self._postings_of(name, field, value):
+                    docs.append(docnum)
             perdoc.add_field(name, field, value if field.stored else None, 0)
             if field.column_type is not None:
                 perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
@@ -103,20 +103,18 @@ class SegmentBuilder:
             self._collect_chars()
         self.docnum += 1
 
-    def _terms(self, name: str, field, value) -> list:
+    def _postings_of(self, name: str, field, value) -> list[array]:
+        """The lists of documents a document with this value of the field
+        joins: one per term (and weight and value bytes) `field.index` gives it."""
         key = (name, type(value), value)
-        terms = self.terms_of.get(key)
-        if terms is None:
+        lists = self.lists_of.get(key)
+        if lists is None:
             # (field boosts are 1: the documents carry none)
-            terms = self.terms_of[key] = [(term, (weight, vbytes)) for term, _, weight, vbytes in field.index(value)]
-        return terms
-
-    def _post(self, name: str, term: bytes, posting: tuple, docnum: int) -> None:
-        by_posting = self.postings.setdefault(name, {}).setdefault(term, {})
-        docs = by_posting.get(posting)
-        if docs is None:
-            docs = by_posting[posting] = array("I")
-        docs.append(docnum)
+            terms = list(field.index(value))
+            by_term = self.postings.setdefault(name, {}) if terms else {}    # (a field of no terms is not written)
+            lists = self.lists_of[key] = [by_term.setdefault(term, {}).setdefault((weight, vbytes), array("I"))
+                                          for term, _, weight, vbytes in terms]
+        return lists
 
     def _collect_chars(self) -> None:
         """The batch's (character, document) pairs of less common characters."""
@@ -127,7 +125,10 @@ class SegmentBuilder:
         lengths = np.fromiter(map(len, texts), np.int64, len(texts))
         docs = np.repeat(np.array([n for n, _ in self.batch], np.uint64), lengths)
         kept = ~self.excluded[code_points]
-        self.char_keys.append(np.unique(code_points[kept].astype(np.uint64) << np.uint64(32) | docs[kept]))
+        keys = np.sort(code_points[kept].astype(np.uint64) << np.uint64(32) | docs[kept])
+        first = np.ones(len(keys), bool)        # each pair once (np.unique takes four times as long)
+        first[1:] = keys[1:] != keys[:-1]
+        self.char_keys.append(keys[first])
         self.batch = []
 
     def finish(self):
