@@ -35,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-from quzhou_archive.analyse.segment import tokenizer_fingerprint
+from quzhou_archive.analyse.segment import DocTokens, tokenizer_fingerprint
 from quzhou_archive.fsutil import atomic_write
 from quzhou_archive.pipeline import analyse
 from quzhou_archive.pipeline.outputs import SiteFile, StagedSite
@@ -182,8 +182,7 @@ def _export_part(kit: ExportKit, args) -> bytes:
 def _batches(cache: AnalysisCache, items):
     """The run's documents (number, tokens), some BATCH characters at a time."""
     batch, characters = [], 0
-    for digest, docnum in items:
-        tokens = analyse.read(cache, digest, "tokens").tokens
+    for docnum, tokens in _streams_of(cache, items):
         batch.append((docnum, tokens))
         characters += sum(map(len, tokens.headline)) + sum(map(len, tokens.body))
         if characters >= BATCH:
@@ -191,6 +190,18 @@ def _batches(cache: AnalysisCache, items):
             batch, characters = [], 0
     if batch:
         yield batch
+
+
+def _streams_of(cache: AnalysisCache, items, at_once: int = 256):
+    """(number, tokens) of each document, read from the cache some at a time:
+    the streams only, the words left encoded (the shards hold no words of an article)."""
+    for start in range(0, len(items), at_once):
+        some = items[start:start + at_once]
+        found = cache.results_of(["tokens"], sorted({digest for digest, _ in some}))["tokens"]
+        for digest, docnum in some:
+            if digest not in found:
+                analyse.read(cache, digest, "tokens")       # says that the cache lacks it
+            yield docnum, DocTokens(*analyse.token_streams(found[digest]), {})
 
 
 def _hold(elements: np.ndarray, count: int, held: dict[int, list[np.ndarray]]) -> int:

@@ -215,6 +215,19 @@ class AnalysisCache:
                                          f"({','.join('?' * len(some))})", (name, *some)))
         return found
 
+    def results_of(self, names, digests) -> dict[str, dict[str, bytes]]:
+        """Analyser name -> file digest -> the marshalled result, for some
+        analysers and files (one query per few hundred files)."""
+        names, digests = tuple(names), list(digests)
+        found: dict[str, dict[str, bytes]] = {name: {} for name in names}
+        for start in range(0, len(digests), 500):
+            some = digests[start:start + 500]
+            for digest, name, value in self.db.execute(
+                    f"SELECT digest, name, value FROM analysis WHERE name IN ({','.join('?' * len(names))}) "
+                    f"AND digest IN ({','.join('?' * len(some))})", (*names, *some)):
+                found[name][digest] = value
+        return found
+
     def put_many(self, rows) -> None:
         """(digest, name, version, inputs, marshalled value) rows."""
         self.db.executemany("INSERT OR REPLACE INTO analysis VALUES (?, ?, ?, ?, ?)", rows)

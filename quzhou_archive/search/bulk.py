@@ -103,7 +103,7 @@ def gram_term(gram: str) -> int:
 # -- varints -------------------------------------------------------------------------
 
 def varint_lengths(values: np.ndarray) -> np.ndarray:
-    values = values.astype(np.uint64)
+    values = values.astype(np.uint64, copy=False)
     length = np.ones(len(values), np.int64)
     largest = int(values.max()) if len(values) else 0
     for shift in range(7, largest.bit_length(), 7):    # as many comparisons as the largest value needs bytes
@@ -112,16 +112,17 @@ def varint_lengths(values: np.ndarray) -> np.ndarray:
 
 
 def put_varints(out: np.ndarray, offsets: np.ndarray, values: np.ndarray) -> None:
-    """Write each value as a varint (`browser_index.varint`) at its offset."""
-    values = values.astype(np.uint64)
-    lengths = varint_lengths(values)
-    offsets = offsets.astype(np.int64)
-    j = 0
+    """Write each value as a varint (`browser_index.varint`) at its offset:
+    the low seven bits of every value at once, then of those that need
+    another byte (few: most values here are below 128), and so on."""
+    values = values.astype(np.uint64, copy=False)
+    offsets = offsets.astype(np.int64, copy=False)
     while len(values):
-        more = lengths > j + 1
-        out[offsets + j] = ((values >> np.uint64(7 * j)) & np.uint64(0x7F)) | np.where(more, 0x80, 0).astype(np.uint64)
-        values, lengths, offsets = values[more], lengths[more], offsets[more]
-        j += 1
+        more = values >= np.uint64(0x80)
+        out[offsets] = (values & np.uint64(0x7F)).astype(np.uint8) | (more.view(np.uint8) << np.uint8(7))
+        if not more.any():
+            return
+        values, offsets = values[more] >> np.uint64(7), offsets[more] + 1
 
 
 def copy_ranges(out: np.ndarray, offsets: np.ndarray, source: np.ndarray, starts: np.ndarray,
@@ -234,27 +235,37 @@ _SEEDS = (0x9E3779B97F4A7C15, 0xD1B54A32D192ED03)
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
-    """splitmix64's finaliser: every bit of the result depends on every bit of x."""
-    x = x ^ (x >> np.uint64(30))
-    x = x * np.uint64(0xBF58476D1CE4E5B9)
-    x = x ^ (x >> np.uint64(27))
-    x = x * np.uint64(0x94D049BB133111EB)
-    return x ^ (x >> np.uint64(31))
+    """splitmix64's finaliser, in place: every bit of the result depends on every bit of x."""
+    x ^= x >> np.uint64(30)
+    x *= np.uint64(0xBF58476D1CE4E5B9)
+    x ^= x >> np.uint64(27)
+    x *= np.uint64(0x94D049BB133111EB)
+    x ^= x >> np.uint64(31)
+    return x
 
 
 def shard_digests(elements: np.ndarray, count: int) -> np.ndarray:
     """Per shard, two 64-bit sums (each modulo 2**64) of a digest of each of
-    its elements: a sum, so that what a document adds can be taken away."""
+    its elements: a sum, so that what a document adds can be taken away.
+    An element's digest is a chain of mixes over its term, document and
+    values; the second lane's is the first's mixed once more."""
     sums = np.zeros((count, 2), np.uint64)
     if not len(elements):
         return sums
     term = elements["term"]
     shard = (term >> np.uint64(SHARD_SHIFT)).astype(np.int64)
-    values = elements["a"].astype(np.uint64) << np.uint64(32) | elements["b"]
     starts = np.flatnonzero(np.r_[True, shard[1:] != shard[:-1]])
-    for lane, seed in enumerate(_SEEDS):
-        digest = _mix(_mix(_mix((term & np.uint64(TERM_MASK)) ^ np.uint64(seed)) ^ elements["doc"]) ^ values)
-        sums[shard[starts], lane] = np.add.reduceat(digest, starts)
+    digest = term & np.uint64(TERM_MASK)
+    digest ^= np.uint64(_SEEDS[0])
+    _mix(digest)
+    digest ^= elements["doc"]
+    _mix(digest)
+    digest ^= elements["a"].astype(np.uint64) << np.uint64(32) | elements["b"]
+    _mix(digest)
+    sums[shard[starts], 0] = np.add.reduceat(digest, starts)
+    digest ^= np.uint64(_SEEDS[1])
+    _mix(digest)
+    sums[shard[starts], 1] = np.add.reduceat(digest, starts)
     return sums
 
 
@@ -308,7 +319,7 @@ def encode_shards(elements: np.ndarray, shards: list[int], words: WordLists) -> 
     """The raw (not yet compressed) bytes `finish_shard` gives each of the
     shards, from sorted elements (of those shards and perhaps others)."""
     wanted = np.array(sorted(shards), np.int64)
-    if len(elements):
+    if len(elements) and not _all_wanted(elements, wanted):
         elements = np.compress(np.isin((elements["term"] >> np.uint64(SHARD_SHIFT)).astype(np.int64), wanted), elements)
     if not len(elements):
         return {int(k): b"\0" for k in wanted}
@@ -317,6 +328,13 @@ def encode_shards(elements: np.ndarray, shards: list[int], words: WordLists) -> 
     terms = _terms(blocks, words)
     out, shard_offsets = _layout(postings, blocks, terms, wanted, words)
     return {int(k): out[shard_offsets[i]:shard_offsets[i + 1]].tobytes() for i, k in enumerate(wanted)}
+
+
+def _all_wanted(elements: np.ndarray, wanted: np.ndarray) -> bool:
+    """Are the (sorted) elements all of shards wanted, as when every shard
+    of a bucket is made (a build from nothing)? Then none is left out."""
+    first, last = (int(t) >> SHARD_SHIFT for t in (elements["term"][0], elements["term"][-1]))
+    return len(wanted) == wanted[-1] - wanted[0] + 1 and wanted[0] <= first and last <= wanted[-1]
 
 
 def _postings(e: np.ndarray) -> dict:

@@ -13,9 +13,12 @@ bigrams, so both count alike. A clause of common characters only reads
 every article's streams — about half a second for ten thousand articles,
 in exchange for an index Whoosh builds in seconds.
 
-A build from nothing writes a new index with Whoosh's multi-process writer;
-later builds update, add and delete single articles, or, when none of them
-changed, only link its files into the copy (`relink`). Either way the work
+A build from nothing writes a new index of segments, each one a run of
+articles written by the process that read them (`write_segment`, through
+Whoosh's codec: `whoosh_segment.py`), and lists them in its table of
+contents unmerged (`write_index`); later builds update, add and delete
+single articles with Whoosh's writer, or, when none of them changed, only
+link its files into the copy (`relink`). Either way the work
 happens in a copy that replaces the index only when complete.
 
 `Searcher` answers queries with the ranking of `rank.py`.
@@ -33,10 +36,11 @@ from importlib import resources
 from pathlib import Path
 
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, Schema
-from whoosh.index import create_in, exists_in, open_dir
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import TOC, LockError, clean_files, create_in, exists_in, open_dir
 from whoosh.query import And, Every, NumericRange, Term
 
-from quzhou_archive.search import rank
+from quzhou_archive.search import rank, whoosh_segment
 from quzhou_archive.errors import ArchiveError
 from quzhou_archive.fsutil import atomic_write, file_mode, staging
 from quzhou_archive.pipeline.publish import index_to_read, mismatch
@@ -45,6 +49,7 @@ from quzhou_archive.analyse.segment import TOKENIZER_VERSION
 from quzhou_archive.textnorm import search_fold
 
 STATS_FILE = "archive_stats.json"
+INDEX_NAME = "MAIN"         # Whoosh's default: what open_dir reads
 INDEX_README = """# search_index/
 
 The Whoosh index of the archive, written by `python build_site.py build` and
@@ -109,6 +114,10 @@ class IndexDoc:
     body: list[str]
 
     def whoosh_fields(self) -> dict:
+        """Every field, as Whoosh's writer takes them."""
+        return {**self.fields_but_chars(), "chars": " ".join(rare_chars(self.headline + self.body))}
+
+    def fields_but_chars(self) -> dict:
         return {
             "id": self.id, "url": self.url,
             "title": self.title, "subtitle": self.subtitle or "", "kicker": self.kicker or "",
@@ -120,7 +129,6 @@ class IndexDoc:
             "hlen": sum(map(len, self.headline)), "blen": sum(map(len, self.body)),
             # parts joined by a line break, which no clause holds: nothing matches across parts
             "streams": ("\n".join(self.headline), "\n".join(self.body)),
-            "chars": " ".join(rare_chars(self.headline + self.body)),
         }
 
 
@@ -134,16 +142,39 @@ def _finish(folder: Path, stats: dict, vocabulary: dict[str, int]) -> None:
             path.chmod(file_mode())
 
 
-def write_index(index_dir: Path, docs, stats: dict, vocabulary: dict[str, int], procs: int = 1) -> Path:
-    """A new index of `docs` (an iterable of IndexDoc), in a staging folder; returns it."""
+def write_index(index_dir: Path, write_segments, stats: dict, vocabulary: dict[str, int]) -> Path:
+    """A new index, in a staging folder; returns it. `write_segments(folder)`
+    writes its segments into the folder (`write_segment`, in worker processes
+    or not) and returns them in document order: the index is those segments,
+    none merged."""
     with staging(Path(index_dir)) as new:
-        ix = create_in(str(new), make_schema())
-        writer = ix.writer(procs=procs, multisegment=True, limitmb=128) if procs > 1 else ix.writer(limitmb=128)
-        for doc in docs:
-            writer.add_document(**doc.whoosh_fields())
-        writer.commit()
+        ix = create_in(str(new), make_schema(), indexname=INDEX_NAME)
+        lock = ix.lock("WRITELOCK")
+        if not lock.acquire():
+            raise LockError(f"{new}: the index being written is locked")
+        try:
+            segments = write_segments(new)
+            # what Whoosh's writer does when it commits: the new table of contents, and what it no longer names removed
+            generation = ix.latest_generation() + 1
+            TOC(ix.schema, segments, generation).write(ix.storage, INDEX_NAME)
+            clean_files(ix.storage, INDEX_NAME, generation, segments)
+        finally:
+            ix.storage.temp_storage(f"{INDEX_NAME}.tmp").destroy()     # the segment writers' scratch files
+            lock.release()
         _finish(new, stats, vocabulary)
         return new
+
+
+def write_segment(folder: Path, docs) -> object:
+    """One segment of `docs` (IndexDocs) in the index `write_index` is
+    writing at `folder`; returns it (`whoosh_segment.py`)."""
+    schema = make_schema()
+    if not whoosh_segment.covers(schema):
+        return whoosh_segment.library_segment(folder, INDEX_NAME, (doc.whoosh_fields() for doc in docs))
+    builder = whoosh_segment.SegmentBuilder(FileStorage(str(folder)), schema, INDEX_NAME, common_chars())
+    for doc in docs:
+        builder.add(doc.fields_but_chars(), doc.headline + doc.body)
+    return builder.finish()
 
 
 def update_index(index_dir: Path, changed, removed: list[str], stats: dict, vocabulary: dict[str, int]) -> Path:

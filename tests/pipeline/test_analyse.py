@@ -145,3 +145,37 @@ def test_a_cache_the_last_build_did_not_leave_is_checked_for_every_article(built
     assert "1 changed, 0 removed; 2 segmented" in capsys.readouterr().out
     assert build(articles, site, index, jobs=1) == 0
     assert capsys.readouterr().out.startswith("nothing changed")
+
+
+def test_token_streams_read_as_the_whole_result_reads_them():
+    """The streams of a cached tokens result, read without its words, are the ones decoding it all gives."""
+    import marshal
+
+    from quzhou_archive.analyse.segment import DocTokens, tokenize
+
+    tokens = [tokenize(["常山胡柚丰收"], ["全县规上工业产值增长。", "第二段𠀀🙂"]), DocTokens([], [], {}),
+              DocTokens(["甲"], [], {"甲乙": 1}), DocTokens(["同"], ["同"], {"同": 2})]
+    shared = DocTokens(["a"], ["b"], {})
+    plain = shared.to_plain()
+    also = [plain, plain]       # a tuple referred to more than once is marked as such by marshal
+    for t in tokens + [shared]:
+        value = marshal.dumps(t.to_plain())
+        assert analyse.token_streams(value) == (t.headline, t.body)
+    value = marshal.dumps(plain)
+    assert value[0] & 0x80 and analyse.token_streams(value) == (["a"], ["b"]) and also
+    analyser = analyse.by_name()["tokens"]
+    value = marshal.dumps(analyser.encode(tokens[0]))
+    assert analyse.token_streams(value) == (analyser.decode(marshal.loads(value)).headline,
+                                            analyser.decode(marshal.loads(value)).body)
+
+
+def test_results_of_many_files_and_analysers(tmp_path):
+    cache = AnalysisCache(tmp_path)
+    digests = [f"{n:04d}" for n in range(1203)]
+    cache.put_many([(d, name, "1", "", f"{name}{d}".encode()) for d in digests for name in ("meta", "tokens")]
+                   + [("other", "meta", "1", "", b"x")])
+    found = cache.results_of(["meta", "tokens", "content"], digests + ["missing"])
+    assert found["meta"] == {d: f"meta{d}".encode() for d in digests}
+    assert found["tokens"] == {d: f"tokens{d}".encode() for d in digests}
+    assert found["content"] == {}
+    cache.close()
