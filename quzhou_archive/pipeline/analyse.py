@@ -324,18 +324,11 @@ class Analysis:
 
 
 def token_streams(value: bytes) -> tuple[list[str], list[str]]:
-    """The folded streams of a cached `tokens` result (its headline and body),
-    without decoding its words, which take ten times as long: the marshalled
-    (headline, body, words) read as a tuple of its first two (marshal ignores
-    what follows what it reads)."""
-    kind, count = value[0] & ~FLAG_REF, value[1]
-    if kind == TYPE_SMALL_TUPLE and count == 3:
-        return marshal.loads(bytes((value[0], 2)) + value[2:])
-    headline, body, _ = marshal.loads(value)
+    """The folded streams of a cached `tokens` result (its headline and
+    body), without making its words a dictionary (they are kept as one
+    string and an array of counts: `DocTokens.to_plain`)."""
+    headline, body = marshal.loads(value)[:2]
     return headline, body
-
-
-TYPE_SMALL_TUPLE, FLAG_REF = ord(")"), 0x80     # marshal's codes: a tuple of under 256 items, "may be referred to"
 
 
 def read(cache: AnalysisCache, digest: str, *names: str) -> Analysis:
