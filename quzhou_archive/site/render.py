@@ -8,22 +8,67 @@ depth, so its links carry the base path.
 """
 from __future__ import annotations
 
+from types import FunctionType
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2.runtime import Context
 
 from quzhou_archive.analyse.content import typeset
 from quzhou_archive.site import model as site_model
 from quzhou_archive.site.model import Page, SITE_DESCRIPTION, SITE_NAME, cn_date
 
 
-def environment() -> Environment:
-    env = Environment(
+class PlainCallContext(Context):
+    """Jinja2's context, calling a plain function (`url`) without first
+    asking it whether it wants the context passed: a function marked with
+    `pass_context` and its kin carries the mark in its `__dict__`, and goes
+    Jinja2's own way. Pages call `url` some forty times each."""
+
+    def call(__self, __obj, *args, **kwargs):   # (Jinja2's own names: a template's keyword may be `self` or `obj`)
+        if type(__obj) is FunctionType and "jinja_pass_arg" not in __obj.__dict__:
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
+            try:
+                return __obj(*args, **kwargs)
+            except StopIteration:
+                return __self.environment.undefined("value was undefined because a callable raised a"
+                                                    " StopIteration exception")
+        return super().call(__obj, *args, **kwargs)
+
+
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class PageEnvironment(Environment):
+    """Jinja2's environment, looking `x.name` up in a plain dict as a key
+    at once. Jinja2 tries the attribute first (a dict's `items` is its
+    method, not its key "items"), and for every other name pays for the
+    AttributeError it catches; the pages' data is dicts, looked up
+    hundreds of times a page. A name a dict has as an attribute still goes
+    Jinja2's way, so every lookup gives what Jinja2's gives."""
+
+    context_class = PlainCallContext
+
+    def getattr(self, obj, attribute):
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
+def environment(kind: type[Environment] = PageEnvironment) -> Environment:
+    """The pages' environment (`kind`: Jinja2's own, for the tests that
+    compare the two)."""
+    env = kind(
         loader=FileSystemLoader(str(site_model.TEMPLATES)),   # read when used: a test may point it elsewhere
         autoescape=select_autoescape(["html", "xml"]),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,      # a renderer lives for one stage, in which the templates do not change
     )
     env.filters["cn_date"] = cn_date
     env.filters["typeset"] = typeset
@@ -48,11 +93,31 @@ def relative_links(page_path: str):
     return url
 
 
+def remembered(link, most: int = 4096):
+    """`link` remembering the links it gave: every page of a folder links
+    the same menu, lists and neighbours, some forty links a page. (What it
+    remembers is forgotten now and then, so that a folder of a hundred
+    thousand articles linking one another does not fill the memory.)"""
+    known: dict[str, str] = {}
+
+    def url(target: str) -> str:
+        try:
+            return known[target]
+        except KeyError:
+            if len(known) >= most:
+                known.clear()
+            found = known[target] = link(target)
+            return found
+
+    return url
+
+
 class Renderer:
     def __init__(self, base_url: str):
         self.env = environment()
         self.base_url = base_url
         self.site = {"name": SITE_NAME}
+        self.links: dict[str, object] = {}      # a folder's pages' links, remembered (`remembered`)
 
     def url_function(self, page_path: str, absolute: bool):
         """Links from a page to a site path (`relative_links`), or, for a page
@@ -60,7 +125,10 @@ class Renderer:
         if absolute:
             prefix = urlsplit(self.base_url).path or "/"
             return lambda target: prefix + target.lstrip("/")
-        return relative_links(page_path)
+        folder = page_path.rpartition("/")[0]
+        if folder not in self.links:
+            self.links[folder] = remembered(relative_links(page_path))
+        return self.links[folder]
 
     def render(self, page: Page, body_html: str | None = None, absolute: bool = False) -> str:
         context = {

@@ -196,3 +196,64 @@ def test_pager_shows_the_ends_and_the_neighbourhood():
     links = pager_links(pages, 100)
     assert [link[0] if link else None for link in links] == ["最新", None, "237", "236", "235", "234", "233", None, "1"]
     assert [link[0] for link in pager_links(pages[:4], 2)] == ["最新", "334", "333", "332"]
+
+
+# -- the renderer's environment renders what Jinja2's own does ---------------------------------------
+
+def both(source: str, **context) -> tuple:
+    """A template rendered by the pages' environment and by Jinja2's own with
+    the same options: what each gave, or the kind of error each raised."""
+    from jinja2 import Environment, DictLoader
+
+    from quzhou_archive.site import render
+
+    results = []
+    for kind in (render.PageEnvironment, Environment):
+        env = render.environment(kind)
+        env.loader = DictLoader({"t.html": source})
+        try:
+            results.append(env.get_template("t.html").render(context))
+        except Exception as error:      # noqa: BLE001 — the same error, or the same text
+            results.append(type(error))
+    return tuple(results)
+
+
+@pytest.mark.parametrize("source, context", [
+    ("{{ d.title }}", {"d": {"title": "<标题>"}}),
+    ("{{ d.items }}|{{ d.keys }}|{{ d.get }}", {"d": {"items": "key", "keys": "k", "get": "g"}}),     # a dict's methods win
+    ("{{ d.missing }}", {"d": {"title": "x"}}),
+    ("{{ d.title.upper() }}", {"d": {"title": "x"}}),
+    ("{{ d.title }}", {"d": __import__("collections").OrderedDict(title="subclass")}),
+    ("{{ t.real }}|{{ t.count }}", {"t": 3}),
+    ("{{ ns.title }}", {"ns": __import__("types").SimpleNamespace(title="attr")}),
+    ("{{ d[1] }}", {"d": {1: "one"}}),
+    ("{{ f('a', b=2) }}", {"f": lambda a, b=0: f"{a}{b}"}),
+    ("{{ f() }}", {"f": __import__("jinja2").pass_context(lambda ctx: ctx["x"]), "x": "from the context"}),
+    ("{{ f() }}", {"f": __import__("jinja2").pass_environment(lambda env: env.trim_blocks)}),
+    ("{{ f() }}", {"f": lambda: next(iter(()))}),       # StopIteration: undefined
+    ("{% for x in xs %}{{ f(x) }}{% endfor %}", {"xs": [1, 2], "f": str}),
+    ("{% macro m(a) %}{{ url(a) }}{% endmacro %}{{ m('x') }}", {"url": lambda t: "../" + t}),
+])
+def test_the_pages_environment_renders_as_jinja2s_own(source, context):
+    mine, theirs = both(source, **context)
+    assert mine == theirs
+
+
+def test_every_page_is_what_jinja2s_own_environment_renders(tmp_path, monkeypatch):
+    """The whole bundled archive and a generated one, built with the pages'
+    environment and with Jinja2's own: the same site, byte for byte."""
+    from jinja2 import Environment
+
+    from quzhou_archive.site import render
+
+    articles = tmp_path / "articles"
+    shutil.copytree(ROOT / "articles", articles)
+    generate(150, articles / "generated", ROOT / "articles", seed=3)
+    assert build(articles, tmp_path / "mine", tmp_path / "i1", BASE, jobs=1) == 0
+    pages_environment = render.environment
+    monkeypatch.setattr(render, "environment", lambda: pages_environment(Environment))
+    assert build(articles, tmp_path / "theirs", tmp_path / "i2", BASE, jobs=1) == 0
+    mine = {p.relative_to(tmp_path / "mine"): p.read_bytes() for p in (tmp_path / "mine").rglob("*") if p.is_file()}
+    theirs = {p.relative_to(tmp_path / "theirs"): p.read_bytes() for p in (tmp_path / "theirs").rglob("*") if p.is_file()}
+    assert len(mine) > 800 and mine.keys() == theirs.keys()
+    assert [p for p in mine if mine[p] != theirs[p]] == []
