@@ -52,11 +52,11 @@ class RenderKit(Kit):
     base_url: str
     cache_folder: str
     raw_files: frozenset = frozenset()
-    _renderer: render.Renderer | None = field(default=None, repr=False)
+    renderer: render.Renderer | None = field(default=None, repr=False)
     _cache: AnalysisCache | None = field(default=None, repr=False)
 
     def setup(self) -> None:
-        self._renderer = render.Renderer(self.base_url)
+        self.renderer = render.Renderer(self.base_url)
 
     @property
     def cache(self) -> AnalysisCache:
@@ -70,26 +70,50 @@ class RenderKit(Kit):
             self._cache = None
 
 
-def _render_one(kit: RenderKit, page: site_model.Page) -> list[SiteFile]:
-    """Render one page into the staged site (in a worker, which reads an
-    article's own part from the cache itself); an article's page with its
-    citation's downloads beside it, made from the same reference."""
-    if "content" not in page.context:
-        return [kit.site.write(page.path, kit._renderer.render(page))]
-    found = analyse.read(kit.cache, page.context["content"], *READS)
+    def analyses(self, digests: list[str]) -> dict[str, analyse.Analysis]:
+        """What this stage reads of some article files, asked of the cache
+        in one query per result rather than one per article."""
+        values: dict[str, dict[str, bytes]] = {digest: {} for digest in digests}
+        for name in READS:
+            for digest, value in self.cache.values_of(name, digests).items():
+                values[digest][name] = value
+        return {digest: analyse.Analysis(found) if len(found) == len(READS) else analyse.read(self.cache, digest, *READS)
+                for digest, found in values.items()}     # (`read` says which result the cache lacks)
+
+
+GROUP = 32      # pages a worker is handed at once: their articles' results are read from the cache together
+
+
+def _render_group(kit: RenderKit, pages: list[site_model.Page]) -> list[list[SiteFile]]:
+    """Render some pages into the staged site (in a worker); the files each was made as."""
+    found = kit.analyses([page.context["content"] for page in pages if is_article(page)])
+    return [_render_article(kit, page, found[page.context["content"]]) if is_article(page)
+            else [kit.site.write(page.path, kit.renderer.render(page))] for page in pages]
+
+
+def _render_article(kit: RenderKit, page: site_model.Page, found: analyse.Analysis) -> list[SiteFile]:
+    """An article's page, completed with what its own file says (read from
+    the cache by the worker), and its citation's downloads beside it, made
+    from the same reference."""
     html, marked = mark_figures(found.content.html, found.figures)
     speeches: list = []
     if found.meta.kind == "speech":
         html, speeches = speech_sections(html, list(found.meta.authors))
     page = site_pages.complete_article_page(page, found.meta, found.figures, marked, speeches, kit.raw_files)
     ref = citations.reference_of(page.context, kit.base_url + page.path, site_model.SITE_NAME)
-    page = site_model.Page(page.path, page.template, {**page.context, "cite": citations.page_context(ref, page.path)})
-    made = [kit.site.write(page.path, kit._renderer.render(page, html))]
+    page.context["cite"] = citations.page_context(ref, page.path)
+    made = [kit.site.write(page.path, kit.renderer.render(page, html))]
     return made + [kit.site.write(path, text) for path, text in citations.downloads(ref, page.path).items()]
 
 
+def is_article(page: site_model.Page) -> bool:
+    return "content" in page.context
+
+
 def page_inputs(stage: str, page: site_model.Page) -> str:
-    return hashlib.sha256(f"{stage}:{site_pages.page_digest(page)}".encode()).hexdigest()
+    """The digest of everything the page shows (an article's own file as
+    its digest), with the stage's version."""
+    return digest_of(stage, page.template, page.context)
 
 
 def run(ctx) -> None:
@@ -115,7 +139,7 @@ def run(ctx) -> None:
 
 def page_files(page: site_model.Page) -> list[str]:
     """The files a page is made as: an article's, its citation's downloads too."""
-    if "content" not in page.context:
+    if not is_article(page):
         return [page.path]
     return [page.path, *citations.download_paths(page.path).values()]
 
@@ -131,17 +155,22 @@ def page_group(page: site_model.Page) -> str:
     """Home and the lists are decided again, all of them, when any card
     changed (and kept when none did); the articles' own pages are decided
     one by one (`article_pages`)."""
-    return ARTICLES if "content" in page.context else LISTS
+    return ARTICLES if is_article(page) else LISTS
 
 
 def every_article_page(ctx, model: site_model.SiteModel):
+    raw = raw_digest(ctx)
     for item in model.items:
-        yield with_raw(ctx, site_pages.article_page(model, item, ctx.records[item.id].digest))
+        yield with_raw(site_pages.article_page(model, item, ctx.records[item.id].digest), raw)
 
 
-def with_raw(ctx, page: site_model.Page) -> site_model.Page:
-    """The page's inputs name the raw pages published, which it may link."""
-    page.context["raw"] = digest_of(sorted(ctx.raw_files))
+def raw_digest(ctx) -> str:
+    return digest_of(sorted(ctx.raw_files))
+
+
+def with_raw(page: site_model.Page, raw: str) -> site_model.Page:
+    """The page's inputs name the raw pages published (`raw_digest`), which it may link."""
+    page.context["raw"] = raw
     return page
 
 
@@ -160,18 +189,22 @@ def article_pages(ctx, model: site_model.SiteModel):
         if old != new:
             for card in filter(None, (old, new)):
                 affected |= site_model.showing(model, site_model.SiteModel.item_of(aid, site_model.Card._make(card)))
+    raw = raw_digest(ctx)
     for aid in sorted(affected & model.by_id.keys()):
-        yield with_raw(ctx, site_pages.article_page(model, model.by_id[aid], ctx.records[aid].digest))
+        yield with_raw(site_pages.article_page(model, model.by_id[aid], ctx.records[aid].digest), raw)
 
 
 def rendered(pool: Workers, pages, expected: int, batch: int = 2048):
-    """The pages rendered, a batch at a time: the pages of a hundred
-    thousand articles are decided as they are rendered, never held at once."""
+    """The files of each page rendered, a batch of pages at a time: the
+    pages of a hundred thousand articles are decided as they are rendered,
+    never held at once."""
     while True:
         some = list(itertools.islice(pages, batch))
         if not some:
             return
-        yield from pool.map(_render_one, some, None, "page", chunksize=32, size=max(expected, len(some)))
+        groups = [some[at:at + GROUP] for at in range(0, len(some), GROUP)]
+        for made in pool.map(_render_group, groups, None, "page", chunksize=1, size=max(expected, len(some))):
+            yield from made
 
 
 def fixed_files(ctx, model: site_model.SiteModel, stage: str, same_cards: str) -> None:

@@ -71,6 +71,7 @@ def article_url(article_id: str) -> str:
     return ARTICLE_URL.format(id=article_id)
 
 
+@functools.lru_cache(maxsize=65536)
 def cn_date(date: str | None) -> str:
     """2024-11-30 -> 2024年11月30日; 2024-02 -> 2024年2月; 2024 -> 2024年."""
     if not date:
@@ -289,14 +290,13 @@ def related_items(model: SiteModel, item: Item) -> list[Item]:
     for topic in item.topics:
         group = model.topic_members[topic]          # newest first, like model.items
         at = model.topic_position[(topic, item.id)]
-        for index in range(max(0, at - TOPIC_WINDOW), min(len(group), at + TOPIC_WINDOW + 1)):
-            other = group[index]
-            same_issue = other.paper and other.paper == item.paper and other.date == item.date
-            if other.id != item.id and not same_issue:
-                distance = days_apart(other.date, item.date)
-                if other.id not in near or distance < near[other.id][0]:
-                    near[other.id] = (distance, other)
-    ranked = sorted(near.values(), key=lambda pair: (not set(pair[1].counties) & set(item.counties), pair[0], pair[1].id))
+        for other in group[max(0, at - TOPIC_WINDOW):at + TOPIC_WINDOW + 1]:
+            if other.id in near or other.id == item.id:     # (one met in another topic is at the same distance)
+                continue
+            if not (other.paper and other.paper == item.paper and other.date == item.date):    # never the same issue
+                near[other.id] = (days_apart(other.date, item.date), other)
+    counties = set(item.counties)
+    ranked = sorted(near.values(), key=lambda pair: (counties.isdisjoint(pair[1].counties), pair[0], pair[1].id))
     return [other for _, other in ranked[:RELATED]]
 
 

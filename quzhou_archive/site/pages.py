@@ -303,7 +303,7 @@ def article_page(model: SiteModel, item: Item, content: str) -> Page:
     when it is rendered (`complete_article_page`), from the analysis of the
     file whose digest is `content`: that digest stands for all of it."""
     neighbours = model.issues.get((item.paper, item.date), []) if item.paper and item.date else []
-    at = neighbours.index(item) if item in neighbours else -1
+    at = next((n for n, other in enumerate(neighbours) if other is item), -1)
     prev_item = neighbours[at - 1] if at > 0 else None
     next_item = neighbours[at + 1] if 0 <= at < len(neighbours) - 1 else None
     return Page(item.url, "article.html", {
