@@ -25,7 +25,7 @@ from quzhou_archive.pipeline.outputs import SiteFile, StagedSite
 from quzhou_archive.pipeline.context import site_stage_version
 from quzhou_archive.pipeline.state import AnalysisCache, digest_of
 from quzhou_archive.pipeline.timing import timed
-from quzhou_archive.pipeline.workers import Kit, Workers
+from quzhou_archive.pipeline.workers import PARALLEL_FROM, Kit, Workers
 from quzhou_archive.progress import progress
 from quzhou_archive.site import citations, feeds, render
 from quzhou_archive.site import model as site_model
@@ -37,6 +37,8 @@ NAME = "pages"
 READS = ("meta", "content", "figures")
 LISTS, ARTICLES, FILES = "lists", "articles", "files"     # the groups of outputs this stage makes
 PAGES_PER_ARTICLE = 1.4             # about: the article's own, and its share of the lists
+PAGE_TEMPLATES = ("article.html", "base.html", "_macros.html", "home.html", "counties.html", "topics.html", "dates.html",
+                  "year.html", "month.html", "day.html", "papers.html", "paper.html", "issue.html", "list.html")
 
 
 def version(code: str, results: dict[str, str], base_url: str) -> str:
@@ -56,7 +58,8 @@ class RenderKit(Kit):
     _cache: AnalysisCache | None = field(default=None, repr=False)
 
     def setup(self) -> None:
-        self.renderer = render.Renderer(self.base_url)
+        if self.renderer is None:       # (made before the workers forked, when there are many pages)
+            self.renderer = render.Renderer(self.base_url)
 
     @property
     def cache(self) -> AnalysisCache:
@@ -130,11 +133,16 @@ def run(ctx) -> None:
                                 article_pages(ctx, model) if articles_kept else every_article_page(ctx, model))
         todo = (page for page in pages if wanted(ctx, stage, page))
         expected = len(ctx.plan.changed) if lists_kept and articles_kept else int(len(ctx.records) * PAGES_PER_ARTICLE)
-        with Workers(ctx.jobs, RenderKit(ctx.site, ctx.base_url, ctx.cache.path, ctx.raw_files)) as pool:
+        kit = RenderKit(ctx.site, ctx.base_url, ctx.cache.path, ctx.raw_files)
+        if ctx.jobs > 1 and expected >= PARALLEL_FROM:     # the workers will fork from here: compiled once, for all
+            kit.setup()
+            kit.renderer.load(PAGE_TEMPLATES)
+        with Workers(ctx.jobs, kit) as pool:
             for made in progress(rendered(pool, todo, expected), desc="render", unit="page"):
                 for file in made:
                     ctx.outputs.made(file)
-        fixed_files(ctx, model, stage, same_cards)
+        kit.setup()
+        fixed_files(ctx, model, stage, same_cards, kit.renderer)
 
 
 def page_files(page: site_model.Page) -> list[str]:
@@ -207,12 +215,11 @@ def rendered(pool: Workers, pages, expected: int, batch: int = 2048):
             yield from made
 
 
-def fixed_files(ctx, model: site_model.SiteModel, stage: str, same_cards: str) -> None:
+def fixed_files(ctx, model: site_model.SiteModel, stage: str, same_cards: str, renderer: render.Renderer) -> None:
     """404, feeds, sitemap, robots, assets: made from the cards and the page
     paths, so kept as a group with the pages."""
     if ctx.outputs.keep_group(FILES, same_cards):
         return
-    renderer = render.Renderer(ctx.base_url)
     pages = [p for p in ctx.outputs.paths(LISTS) + ctx.outputs.paths(ARTICLES) if p.endswith(".html")]
     for rel, data in feeds.fixed_files(model, renderer, pages).items():
         data = data.encode("utf-8") if isinstance(data, str) else data

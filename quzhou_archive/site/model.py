@@ -132,13 +132,18 @@ class Item:
     kind: str
     summary: str
     topic_terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    _card: dict | None = field(default=None, init=False, repr=False, compare=False)
 
     def card(self, topic: str | None = None) -> dict:
         """The plain data a list shows for this article (on a topic's list,
-        with the keywords that put it there)."""
-        return {"url": self.url, "title": self.title, "kicker": self.kicker, "subtitle": self.subtitle, "date": self.date, "date_label": cn_date(self.date),
-                "paper": self.paper, "page": self.page, "counties": self.counties, "kind": KIND_NAMES.get(self.kind, ""),
-                "terms": list(self.topic_terms.get(topic, ())) if topic else []}
+        with the keywords that put it there). Made once: an article is on
+        many lists, and no page changes what it is given."""
+        if self._card is None:
+            self._card = {"url": self.url, "title": self.title, "kicker": self.kicker, "subtitle": self.subtitle,
+                          "date": self.date, "date_label": cn_date(self.date), "paper": self.paper, "page": self.page,
+                          "counties": self.counties, "kind": KIND_NAMES.get(self.kind, ""), "terms": []}
+        terms = self.topic_terms.get(topic, ()) if topic else ()
+        return {**self._card, "terms": list(terms)} if terms else self._card
 
 
 def newest_first_key(item: Item) -> tuple:
@@ -208,6 +213,9 @@ class SiteModel:
         self.by_id = {i.id: i for i in self.items}
         self.places = places_for({c for i in self.items for c in i.counties})
         self.taxonomy = load_taxonomy()
+        self.topic_slugs: dict[str, str] = {}
+        for topic in self.taxonomy.topics:
+            self.topic_slugs.setdefault(topic.name, topic.slug)     # (as `Taxonomy.by_name`: the first of a name)
         self.papers = paper_slugs({i.paper for i in self.items if i.paper})
         self.issues: dict[tuple[str, str], list[Item]] = defaultdict(list)
         for item in self.items:
@@ -246,8 +254,8 @@ class SiteModel:
         return f"counties/{self.places.slugs[name]}.html"
 
     def topic_url(self, name: str) -> str | None:
-        topic = self.taxonomy.by_name(name)
-        return f"topics/{topic.slug}.html" if topic else None
+        slug = self.topic_slugs.get(name)
+        return f"topics/{slug}.html" if slug is not None else None
 
     def issue_url(self, paper: str, date: str) -> str:
         return f"papers/{self.papers[paper]}/{date}.html"
@@ -286,18 +294,17 @@ def related_items(model: SiteModel, item: Item) -> list[Item]:
     is by date, not by place in the archive's order, so that an article
     added or removed changes the related stories only of articles near it
     in one of its topics: `showing`.)"""
-    near: dict[str, tuple[int, Item]] = {}
+    near: dict[str, Item] = {}
     for topic in item.topics:
         group = model.topic_members[topic]          # newest first, like model.items
         at = model.topic_position[(topic, item.id)]
         for other in group[max(0, at - TOPIC_WINDOW):at + TOPIC_WINDOW + 1]:
-            if other.id in near or other.id == item.id:     # (one met in another topic is at the same distance)
-                continue
-            if not (other.paper and other.paper == item.paper and other.date == item.date):    # never the same issue
-                near[other.id] = (days_apart(other.date, item.date), other)
-    counties = set(item.counties)
-    ranked = sorted(near.values(), key=lambda pair: (counties.isdisjoint(pair[1].counties), pair[0], pair[1].id))
-    return [other for _, other in ranked[:RELATED]]
+            if other.id not in near and other.id != item.id and not (
+                    other.paper and other.paper == item.paper and other.date == item.date):     # never the same issue
+                near[other.id] = other
+    counties, date = set(item.counties), item.date
+    return sorted(near.values(), key=lambda other: (counties.isdisjoint(other.counties), days_apart(other.date, date),
+                                                     other.id))[:RELATED]
 
 
 TOPIC_WINDOW = 3 * RELATED      # the articles either side in a topic's list among which related stories are chosen

@@ -119,6 +119,12 @@ class Renderer:
         self.site = {"name": SITE_NAME}
         self.links: dict[str, object] = {}      # a folder's pages' links, remembered (`remembered`)
 
+    def load(self, names) -> None:
+        """Compile these templates now (before worker processes fork, which
+        then share them)."""
+        for name in names:
+            self.env.get_template(name)
+
     def url_function(self, page_path: str, absolute: bool):
         """Links from a page to a site path (`relative_links`), or, for a page
         a host serves at any depth (404), from the base path."""
