@@ -233,6 +233,22 @@ def both(source: str, **context) -> tuple:
     ("{{ f() }}", {"f": lambda: next(iter(()))}),       # StopIteration: undefined
     ("{% for x in xs %}{{ f(x) }}{% endfor %}", {"xs": [1, 2], "f": str}),
     ("{% macro m(a) %}{{ url(a) }}{% endmacro %}{{ m('x') }}", {"url": lambda t: "../" + t}),
+    # what `{{ value }}` writes, escaped
+    ("{{ s }}|{{ s|safe }}|{{ s|e }}|{{ s ~ '<b>' }}", {"s": "<a href=\"x\">'&'</a>"}),
+    ("{{ m }}|{{ m ~ '<b>' }}|{{ m|upper }}", {"m": __import__("markupsafe").Markup("<i>safe</i> & ")}),
+    ("{{ h }}", {"h": type("Html", (), {"__html__": lambda self: "<u>as it says</u>"})()}),
+    ("{{ n }} {{ f }} {{ none }} {{ t }} {{ xs }} {{ d }}", {"n": 3, "f": 2.5, "none": None, "t": True, "xs": ["<", 1],
+                                                            "d": {"k": "<v>"}}),
+    ("{{ u }}", {"u": type("Odd", (str,), {"__str__": lambda self: "<str>"})("<value>")}),
+    ("{{ missing }}", {}),
+    ("{% autoescape false %}{{ s }}{% endautoescape %}{{ s }}", {"s": "<&>"}),
+    ("{% autoescape on %}{{ s }}{% endautoescape %}", {"s": "<&>", "on": False}),
+    ("{% filter upper %}{{ s }}<b>{% endfilter %}", {"s": "<&x>"}),
+    ("{% set block %}{{ s }}{% endset %}{{ block }}|{{ block|length }}", {"s": "<&>"}),
+    ("{% macro m(x) %}<i>{{ x }}</i>{{ caller() if caller }}{% endmacro %}{{ m(s) }}"
+     "{% call m(s) %}{{ s }}{% endcall %}{{ m(s)|length }}", {"s": "<&>"}),
+    ("{% for x in xs %}{{ loop.index }}{{ x }}{% else %}{{ s }}{% endfor %}", {"xs": ["<", ">"], "s": "&"}),
+    ("{{ s|join(', ') }}|{{ s|map('upper')|join }}", {"s": ["<a>", "b&"]}),
 ])
 def test_the_pages_environment_renders_as_jinja2s_own(source, context):
     mine, theirs = both(source, **context)
