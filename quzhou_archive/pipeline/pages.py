@@ -19,6 +19,7 @@ import hashlib
 import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from quzhou_archive.pipeline import analyse
 from quzhou_archive.pipeline.outputs import SiteFile, StagedSite
@@ -54,6 +55,7 @@ class RenderKit(Kit):
     base_url: str
     cache_folder: str
     raw_files: frozenset = frozenset()
+    model: site_model.SiteModel | None = field(default=None, repr=False)   # (inherited by the workers, never sent)
     renderer: render.Renderer | None = field(default=None, repr=False)
     _cache: AnalysisCache | None = field(default=None, repr=False)
 
@@ -84,20 +86,56 @@ class RenderKit(Kit):
                 for digest, found in values.items()}     # (`read` says which result the cache lacks)
 
 
+class ArticleTask(NamedTuple):
+    """An article's page as a worker is asked for it: the worker makes the
+    page from the site's model it shares (`site_pages.article_page`), so
+    that only this is sent."""
+
+    id: str
+    path: str
+    content: str                # the digest of its file, by which the cache holds what it says
+    related: tuple[str, ...]    # its related stories (`site_model.related_items`), worked out for its inputs
+    inputs: str                 # the digest of everything the page is made from (`article_task`)
+
+
+def article_task(stage: str, model: site_model.SiteModel, item: site_model.Item, content: str, raw: str) -> ArticleTask:
+    """An article's page named by what it is made from: besides the stage's
+    version and the raw pages published (`raw_digest`), its own file and
+    card, and the cards of the stories its page shows (its neighbours in
+    its issue, and the printed pages of the issue; its related stories).
+    Nothing else of the model shows on it: a county's, a topic's or a
+    paper's address is its name's."""
+    related = site_model.related_items(model, item)
+    prev_item, next_item, issue_pages = site_pages.issue_neighbours(model, item)
+    inputs = digest_of(stage, ARTICLE_TEMPLATE, raw, content, shown(item), shown(prev_item), shown(next_item),
+                       issue_pages, [shown(other) for other in related])
+    return ArticleTask(item.id, item.url, content, tuple(other.id for other in related), inputs)
+
+
+ARTICLE_TEMPLATE = "article.html"
+
+
+def shown(item: site_model.Item | None) -> tuple | None:
+    return (item.id, tuple(item.source)) if item is not None else None
+
+
 GROUP = 32      # pages a worker is handed at once: their articles' results are read from the cache together
 
 
-def _render_group(kit: RenderKit, pages: list[site_model.Page]) -> list[list[SiteFile]]:
-    """Render some pages into the staged site (in a worker); the files each was made as."""
-    found = kit.analyses([page.context["content"] for page in pages if is_article(page)])
-    return [_render_article(kit, page, found[page.context["content"]]) if is_article(page)
+def _render_group(kit: RenderKit, pages: list) -> list[list[SiteFile]]:
+    """Render some pages (list pages, `ArticleTask`s) into the staged site
+    (in a worker); the files each was made as."""
+    found = kit.analyses([page.content for page in pages if is_article(page)])
+    return [_render_article(kit, page, found[page.content]) if is_article(page)
             else [kit.site.write(page.path, kit.renderer.render(page))] for page in pages]
 
 
-def _render_article(kit: RenderKit, page: site_model.Page, found: analyse.Analysis) -> list[SiteFile]:
+def _render_article(kit: RenderKit, task: ArticleTask, found: analyse.Analysis) -> list[SiteFile]:
     """An article's page, completed with what its own file says (read from
     the cache by the worker), and its citation's downloads beside it, made
     from the same reference."""
+    model = kit.model
+    page = site_pages.article_page(model, model.by_id[task.id], task.content, [model.by_id[aid] for aid in task.related])
     html, marked = mark_figures(found.content.html, found.figures)
     speeches: list = []
     if found.meta.kind == "speech":
@@ -109,14 +147,14 @@ def _render_article(kit: RenderKit, page: site_model.Page, found: analyse.Analys
     return made + [kit.site.write(path, text) for path, text in citations.downloads(ref, page.path).items()]
 
 
-def is_article(page: site_model.Page) -> bool:
-    return "content" in page.context
+def is_article(page) -> bool:
+    return type(page) is ArticleTask
 
 
-def page_inputs(stage: str, page: site_model.Page) -> str:
-    """The digest of everything the page shows (an article's own file as
-    its digest), with the stage's version."""
-    return digest_of(stage, page.template, page.context)
+def page_inputs(stage: str, page) -> str:
+    """The digest of everything the page shows (a list page: its context),
+    with the stage's version."""
+    return page.inputs if is_article(page) else digest_of(stage, page.template, page.context)
 
 
 def run(ctx) -> None:
@@ -130,10 +168,10 @@ def run(ctx) -> None:
         # an article page links its raw page if that is published: when the raw pages published change, all are decided again
         articles_kept = ctx.outputs.keep_group(ARTICLES, digest_of(stage, sorted(ctx.raw_files)))
         pages = itertools.chain(() if lists_kept else site_pages.list_pages(model),
-                                article_pages(ctx, model) if articles_kept else every_article_page(ctx, model))
+                                article_pages(ctx, stage, model) if articles_kept else every_article_page(ctx, stage, model))
         todo = (page for page in pages if wanted(ctx, stage, page))
         expected = len(ctx.plan.changed) if lists_kept and articles_kept else int(len(ctx.records) * PAGES_PER_ARTICLE)
-        kit = RenderKit(ctx.site, ctx.base_url, ctx.cache.path, ctx.raw_files)
+        kit = RenderKit(ctx.site, ctx.base_url, ctx.cache.path, ctx.raw_files, model)
         if ctx.jobs > 1 and expected >= PARALLEL_FROM:     # the workers will fork from here: compiled once, for all
             kit.setup()
             kit.renderer.load(PAGE_TEMPLATES)
@@ -145,44 +183,39 @@ def run(ctx) -> None:
         fixed_files(ctx, model, stage, same_cards, kit.renderer)
 
 
-def page_files(page: site_model.Page) -> list[str]:
+def page_files(page) -> list[str]:
     """The files a page is made as: an article's, its citation's downloads too."""
     if not is_article(page):
         return [page.path]
     return [page.path, *citations.download_paths(page.path).values()]
 
 
-def wanted(ctx, stage: str, page: site_model.Page) -> bool:
+def wanted(ctx, stage: str, page) -> bool:
     """Must the page be made now? Every one of its files is named, so that
     all are made together when any one is."""
     inputs = page_inputs(stage, page)
     return any([ctx.outputs.want(page_group(page), path, inputs) for path in page_files(page)])
 
 
-def page_group(page: site_model.Page) -> str:
+def page_group(page) -> str:
     """Home and the lists are decided again, all of them, when any card
     changed (and kept when none did); the articles' own pages are decided
     one by one (`article_pages`)."""
     return ARTICLES if is_article(page) else LISTS
 
 
-def every_article_page(ctx, model: site_model.SiteModel):
+def every_article_page(ctx, stage: str, model: site_model.SiteModel):
     raw = raw_digest(ctx)
     for item in model.items:
-        yield with_raw(site_pages.article_page(model, item, ctx.records[item.id].digest), raw)
+        yield article_task(stage, model, item, ctx.records[item.id].digest, raw)
 
 
 def raw_digest(ctx) -> str:
+    """The raw pages published, which an article's page may link."""
     return digest_of(sorted(ctx.raw_files))
 
 
-def with_raw(page: site_model.Page, raw: str) -> site_model.Page:
-    """The page's inputs name the raw pages published (`raw_digest`), which it may link."""
-    page.context["raw"] = raw
-    return page
-
-
-def article_pages(ctx, model: site_model.SiteModel):
+def article_pages(ctx, stage: str, model: site_model.SiteModel):
     """The articles' own pages that may have changed (the others are kept,
     and a removed article's goes): those of the changed articles, and of the
     articles whose page shows one whose card changed, came or went — its
@@ -199,7 +232,7 @@ def article_pages(ctx, model: site_model.SiteModel):
                 affected |= site_model.showing(model, site_model.SiteModel.item_of(aid, site_model.Card._make(card)))
     raw = raw_digest(ctx)
     for aid in sorted(affected & model.by_id.keys()):
-        yield with_raw(site_pages.article_page(model, model.by_id[aid], ctx.records[aid].digest), raw)
+        yield article_task(stage, model, model.by_id[aid], ctx.records[aid].digest, raw)
 
 
 def rendered(pool: Workers, pages, expected: int, batch: int = 2048):

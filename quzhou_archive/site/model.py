@@ -132,6 +132,7 @@ class Item:
     kind: str
     summary: str
     topic_terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    source: Card | None = field(default=None, repr=False, compare=False)    # the card it was made from
     _card: dict | None = field(default=None, init=False, repr=False, compare=False)
 
     def card(self, topic: str | None = None) -> dict:
@@ -247,7 +248,8 @@ class SiteModel:
     @staticmethod
     def item_of(article_id: str, card: Card) -> Item:
         return Item(article_id, article_url(article_id), card.title, card.kicker, card.subtitle, card.date, card.paper,
-                    card.page, list(card.counties), list(card.topics), card.kind, card.summary, dict(card.topic_terms))
+                    card.page, list(card.counties), list(card.topics), card.kind, card.summary, dict(card.topic_terms),
+                    card)
 
     # urls
     def county_url(self, name: str) -> str:

@@ -8,6 +8,7 @@ depth, so its links carry the base path.
 """
 from __future__ import annotations
 
+import functools
 from types import FunctionType
 from urllib.parse import urlsplit
 
@@ -109,8 +110,20 @@ def environment(kind: type[Environment] = PageEnvironment) -> Environment:
         auto_reload=False,      # a renderer lives for one stage, in which the templates do not change
     )
     env.filters["cn_date"] = cn_date
-    env.filters["typeset"] = typeset
+    env.filters["typeset"] = typeset_text
     return env
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _typeset(text: str) -> str:
+    return typeset(text)
+
+
+def typeset_text(text):
+    """`typeset` as the templates' filter, remembering what it set: a title
+    is set on its own page, on its neighbours' and related stories', and
+    in every list it is in."""
+    return _typeset(text) if type(text) is str else typeset(text)
 
 
 def relative_links(page_path: str):
