@@ -67,6 +67,9 @@ class RenderKit(Kit):
     def cache(self) -> AnalysisCache:
         if self._cache is None:
             self._cache = AnalysisCache(Path(self.cache_folder))
+            # read through a mapping of the file rather than a read() into a buffer for every page of it:
+            # the articles' texts are hundreds of megabytes, read once (SQLite maps at most what it was built for)
+            self._cache.db.execute(f"PRAGMA mmap_size={CACHE_MAPPED}")
         return self._cache
 
     def close(self) -> None:
@@ -119,6 +122,7 @@ def shown(item: site_model.Item | None) -> tuple | None:
     return (item.id, tuple(item.source)) if item is not None else None
 
 
+CACHE_MAPPED = 1 << 40
 GROUP = 32      # pages a worker is handed at once: their articles' results are read from the cache together
 
 

@@ -111,6 +111,7 @@ def environment(kind: type[Environment] = PageEnvironment) -> Environment:
     )
     env.filters["cn_date"] = cn_date
     env.filters["typeset"] = typeset_text
+    env.filters["card_meta"] = card_meta
     return env
 
 
@@ -126,39 +127,33 @@ def typeset_text(text):
     return _typeset(text) if type(text) is str else typeset(text)
 
 
+def card_meta(card: dict, date: bool = True, paper: bool = True) -> str:
+    """What a list says of an article beside its title, but what its page
+    already says (`date`, `paper`: whether to say them): the date, the
+    paper and its printed page, the kind of story unless news (消息)."""
+    printed = " 第%s版" % card["page"] if card["page"] else ""
+    parts = (date and card["date_label"], paper and card["paper"] and f"{card['paper']}{printed}",
+             card["kind"] != "消息" and card["kind"])
+    return " · ".join(part for part in parts if part)
+
+
 def relative_links(page_path: str):
     """Links from a page to a site path: up to the nearest folder the two
     share, then down — so they work under any base path and from any host,
     and a story links its neighbours in the same folder by name."""
     here = page_path.split("/")[:-1]
+    # the page's folder and those above it ("a/b/", "a/", ""), each with the way up to it from the page
+    folders = [("".join(f"{part}/" for part in here[:depth]), "../" * (len(here) - depth))
+               for depth in range(len(here), -1, -1)]
+    top = "../" * len(here) or "./"
 
     def url(target: str) -> str:
         if target in ("", "/"):
-            return "../" * len(here) or "./"
-        parts = target.split("/")
-        shared = 0
-        while shared < min(len(here), len(parts) - 1) and here[shared] == parts[shared]:
-            shared += 1
-        return "../" * (len(here) - shared) + "/".join(parts[shared:])
-
-    return url
-
-
-def remembered(link, most: int = 4096):
-    """`link` remembering the links it gave: every page of a folder links
-    the same menu, lists and neighbours, some forty links a page. (What it
-    remembers is forgotten now and then, so that a folder of a hundred
-    thousand articles linking one another does not fill the memory.)"""
-    known: dict[str, str] = {}
-
-    def url(target: str) -> str:
-        try:
-            return known[target]
-        except KeyError:
-            if len(known) >= most:
-                known.clear()
-            found = known[target] = link(target)
-            return found
+            return top
+        for folder, up in folders:      # the nearest folder the target is in
+            if target.startswith(folder):
+                return up + target[len(folder):]
+        raise AssertionError("every target is in the site's folder")      # ("" begins every string)
 
     return url
 
@@ -168,7 +163,7 @@ class Renderer:
         self.env = environment()
         self.base_url = base_url
         self.site = {"name": SITE_NAME}
-        self.links: dict[str, object] = {}      # a folder's pages' links, remembered (`remembered`)
+        self.links: dict[str, object] = {}      # each folder's `relative_links`
 
     def load(self, names) -> None:
         """Compile these templates now (before worker processes fork, which
@@ -184,7 +179,7 @@ class Renderer:
             return lambda target: prefix + target.lstrip("/")
         folder = page_path.rpartition("/")[0]
         if folder not in self.links:
-            self.links[folder] = remembered(relative_links(page_path))
+            self.links[folder] = relative_links(page_path)
         return self.links[folder]
 
     def render(self, page: Page, body_html: str | None = None, absolute: bool = False) -> str:

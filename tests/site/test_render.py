@@ -273,3 +273,60 @@ def test_every_page_is_what_jinja2s_own_environment_renders(tmp_path, monkeypatc
     theirs = {p.relative_to(tmp_path / "theirs"): p.read_bytes() for p in (tmp_path / "theirs").rglob("*") if p.is_file()}
     assert len(mine) > 800 and mine.keys() == theirs.keys()
     assert [p for p in mine if mine[p] != theirs[p]] == []
+
+
+def jinja_card_meta(card: dict, date: bool, paper: bool) -> str:
+    """The cards' line as the template wrote it before `card_meta` said it."""
+    from jinja2 import Environment
+
+    from quzhou_archive.site import render
+
+    source = ("{{ [date and it.date_label, paper and it.paper and it.paper ~ (' 第%s版' % it.page if it.page else ''),"
+              " it.kind != '消息' and it.kind]|select|join(' · ') }}")
+    return render.environment(Environment).from_string(source).render(it=card, date=date, paper=paper)
+
+
+def test_a_cards_line_is_what_the_template_wrote():
+    import itertools
+
+    from markupsafe import escape
+
+    from quzhou_archive.site.render import card_meta
+
+    for date_label, paper, page, kind in itertools.product(["2024年11月30日", "日期不详", ""], ["衢州日报", "<报>&", None, ""],
+                                                          [3, None, 0], ["消息", "通讯", "", "<图片>"]):
+        card = {"date_label": date_label, "paper": paper, "page": page, "kind": kind}
+        for date, paper_shown in itertools.product([True, False], repeat=2):
+            assert str(escape(card_meta(card, date, paper_shown))) == jinja_card_meta(card, date, paper_shown)
+
+
+def links_as_they_were(page_path: str):
+    """`relative_links` as it was first written: the reference for the one that looks folders up."""
+    here = page_path.split("/")[:-1]
+
+    def url(target: str) -> str:
+        if target in ("", "/"):
+            return "../" * len(here) or "./"
+        parts = target.split("/")
+        shared = 0
+        while shared < min(len(here), len(parts) - 1) and here[shared] == parts[shared]:
+            shared += 1
+        return "../" * (len(here) - shared) + "/".join(parts[shared:])
+
+    return url
+
+
+def test_relative_links_are_those_of_the_first_way_of_working_them_out():
+    import random
+
+    from quzhou_archive.site.render import relative_links
+
+    rng = random.Random(6)
+    parts = ["a", "b", "ab", "articles", "2024", "11", "", "x.html", "a.b", "."]
+    paths = ["index.html", "articles/2024/11/30/x.html", "a/b/x.html", "a/x.html", "ab/a/b", "a//x.html", "/x.html"]
+    paths += ["/".join(rng.choice(parts) for _ in range(rng.randrange(1, 6))) for _ in range(300)]
+    targets = paths + ["", "/", "a/", "a/b/", "articles/2024/", "a", "ab", "a/b"]
+    for page in paths:
+        mine, theirs = relative_links(page), links_as_they_were(page)
+        for target in targets:
+            assert mine(target) == theirs(target), (page, target)
