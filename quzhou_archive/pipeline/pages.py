@@ -119,7 +119,7 @@ ARTICLE_TEMPLATE = "article.html"
 
 
 def shown(item: site_model.Item | None) -> tuple | None:
-    return (item.id, tuple(item.source)) if item is not None else None
+    return (item.id, item.source) if item is not None else None
 
 
 CACHE_MAPPED = 1 << 40

@@ -89,6 +89,14 @@ class PageEnvironment(Environment):
     code_generator_class = TextOutput
     escaped_text = staticmethod(escaped_text)
 
+    def make_globals(self, d):
+        """A template's globals as one dict, not Jinja2's ChainMap over the
+        environment's: every page's context is made from them, and going
+        through a ChainMap's maps cost more than the copy. (Jinja2 asks
+        that globals not be changed once a template is loaded; nothing
+        here changes them.)"""
+        return {**self.globals, **(d or {})}
+
     def getattr(self, obj, attribute):
         if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
             try:
@@ -142,18 +150,20 @@ def relative_links(page_path: str):
     share, then down — so they work under any base path and from any host,
     and a story links its neighbours in the same folder by name."""
     here = page_path.split("/")[:-1]
-    # the page's folder and those above it ("a/b/", "a/", ""), each with the way up to it from the page
+    # the folders the page is in, from the top ("a/", "a/b/"), each with the way up to it from the page
     folders = [("".join(f"{part}/" for part in here[:depth]), "../" * (len(here) - depth))
-               for depth in range(len(here), -1, -1)]
+               for depth in range(1, len(here) + 1)]
     top = "../" * len(here) or "./"
 
     def url(target: str) -> str:
         if target in ("", "/"):
             return top
-        for folder, up in folders:      # the nearest folder the target is in
-            if target.startswith(folder):
-                return up + target[len(folder):]
-        raise AssertionError("every target is in the site's folder")      # ("" begins every string)
+        shared, up = "", top if here else ""
+        for folder, way_up in folders:      # down to the nearest folder the target is in too
+            if not target.startswith(folder):
+                break
+            shared, up = folder, way_up
+        return up + target[len(shared):]
 
     return url
 
