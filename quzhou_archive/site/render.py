@@ -24,6 +24,7 @@ except ImportError:                                     # another MarkupSafe: th
         return str(escape(text))
 
 from quzhou_archive.analyse.content import typeset
+from quzhou_archive.site import article_html
 from quzhou_archive.site import model as site_model
 from quzhou_archive.site.model import Page, SITE_DESCRIPTION, SITE_NAME, cn_date
 
@@ -168,11 +169,16 @@ def relative_links(page_path: str):
     return url
 
 
+ARTICLE = "article.html"
+
+
 class Renderer:
     def __init__(self, base_url: str):
         self.env = environment()
         self.base_url = base_url
         self.site = {"name": SITE_NAME}
+        # an article's page is written in Python while the templates are those that was written from
+        self.article_in_python = article_html.templates_digest(site_model.TEMPLATES) == article_html.WRITTEN_FROM
         self.links: dict[str, object] = {}      # each folder's `relative_links`
 
     def load(self, names) -> None:
@@ -204,4 +210,9 @@ class Renderer:
             **page.context,
             "body_html": body_html,
         }
+        if page.template == ARTICLE and self.article_in_python and not absolute:
+            try:
+                return article_html.article_html(context, escaped_text, typeset_text, card_meta)
+            except Exception:       # noqa: BLE001 — anything it is not sure of: Jinja2 renders the page, or says what is wrong
+                pass
         return self.env.get_template(page.template).render(context)
