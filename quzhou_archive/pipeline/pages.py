@@ -101,7 +101,7 @@ class ArticleTask(NamedTuple):
     inputs: str                 # the digest of everything the page is made from (`article_task`)
 
 
-def article_task(stage: str, model: site_model.SiteModel, item: site_model.Item, content: str, raw: str) -> ArticleTask:
+def article_task(ctx, stage: str, model: site_model.SiteModel, item: site_model.Item, raw: str) -> ArticleTask:
     """An article's page named by what it is made from: besides the stage's
     version and the raw pages published (`raw_digest`), its own file and
     card, and the cards of the stories its page shows (its neighbours in
@@ -110,16 +110,17 @@ def article_task(stage: str, model: site_model.SiteModel, item: site_model.Item,
     paper's address is its name's."""
     related = site_model.related_items(model, item)
     prev_item, next_item, issue_pages = site_pages.issue_neighbours(model, item)
+
+    def shown(story: site_model.Item | None) -> tuple | None:
+        return (story.id, ctx.records[story.id].card) if story is not None else None
+
+    content = ctx.records[item.id].digest
     inputs = digest_of(stage, ARTICLE_TEMPLATE, raw, content, shown(item), shown(prev_item), shown(next_item),
                        issue_pages, [shown(other) for other in related])
     return ArticleTask(item.id, item.url, content, tuple(other.id for other in related), inputs)
 
 
 ARTICLE_TEMPLATE = "article.html"
-
-
-def shown(item: site_model.Item | None) -> tuple | None:
-    return (item.id, item.source) if item is not None else None
 
 
 CACHE_MAPPED = 1 << 40
@@ -211,7 +212,7 @@ def page_group(page) -> str:
 def every_article_page(ctx, stage: str, model: site_model.SiteModel):
     raw = raw_digest(ctx)
     for item in model.items:
-        yield article_task(stage, model, item, ctx.records[item.id].digest, raw)
+        yield article_task(ctx, stage, model, item, raw)
 
 
 def raw_digest(ctx) -> str:
@@ -236,7 +237,7 @@ def article_pages(ctx, stage: str, model: site_model.SiteModel):
                 affected |= site_model.showing(model, site_model.SiteModel.item_of(aid, site_model.Card._make(card)))
     raw = raw_digest(ctx)
     for aid in sorted(affected & model.by_id.keys()):
-        yield article_task(stage, model, model.by_id[aid], ctx.records[aid].digest, raw)
+        yield article_task(ctx, stage, model, model.by_id[aid], raw)
 
 
 def rendered(pool: Workers, pages, expected: int, batch: int = 2048):

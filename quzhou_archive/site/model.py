@@ -132,19 +132,13 @@ class Item:
     kind: str
     summary: str
     topic_terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    source: tuple | None = field(default=None, repr=False, compare=False)   # the card it was made from, as plain data
-    _card: dict | None = field(default=None, init=False, repr=False, compare=False)
 
     def card(self, topic: str | None = None) -> dict:
         """The plain data a list shows for this article (on a topic's list,
-        with the keywords that put it there). Made once: an article is on
-        many lists, and no page changes what it is given."""
-        if self._card is None:
-            self._card = {"url": self.url, "title": self.title, "kicker": self.kicker, "subtitle": self.subtitle,
-                          "date": self.date, "date_label": cn_date(self.date), "paper": self.paper, "page": self.page,
-                          "counties": self.counties, "kind": KIND_NAMES.get(self.kind, ""), "terms": []}
-        terms = self.topic_terms.get(topic, ()) if topic else ()
-        return {**self._card, "terms": list(terms)} if terms else self._card
+        with the keywords that put it there)."""
+        return {"url": self.url, "title": self.title, "kicker": self.kicker, "subtitle": self.subtitle, "date": self.date, "date_label": cn_date(self.date),
+                "paper": self.paper, "page": self.page, "counties": self.counties, "kind": KIND_NAMES.get(self.kind, ""),
+                "terms": list(self.topic_terms.get(topic, ())) if topic else []}
 
 
 def newest_first_key(item: Item) -> tuple:
@@ -248,8 +242,7 @@ class SiteModel:
     @staticmethod
     def item_of(article_id: str, card: Card) -> Item:
         return Item(article_id, article_url(article_id), card.title, card.kicker, card.subtitle, card.date, card.paper,
-                    card.page, list(card.counties), list(card.topics), card.kind, card.summary, dict(card.topic_terms),
-                    tuple(card))
+                    card.page, list(card.counties), list(card.topics), card.kind, card.summary, dict(card.topic_terms))
 
     # urls
     def county_url(self, name: str) -> str:
