@@ -67,9 +67,6 @@ class RenderKit(Kit):
     def cache(self) -> AnalysisCache:
         if self._cache is None:
             self._cache = AnalysisCache(Path(self.cache_folder))
-            # read through a mapping of the file rather than a read() into a buffer for every page of it:
-            # the articles' texts are hundreds of megabytes, read once (SQLite maps at most what it was built for)
-            self._cache.db.execute(f"PRAGMA mmap_size={CACHE_MAPPED}")
         return self._cache
 
     def close(self) -> None:
@@ -123,7 +120,6 @@ def article_task(ctx, stage: str, model: site_model.SiteModel, item: site_model.
 ARTICLE_TEMPLATE = "article.html"
 
 
-CACHE_MAPPED = 1 << 40
 GROUP = 32      # pages a worker is handed at once: their articles' results are read from the cache together
 
 
