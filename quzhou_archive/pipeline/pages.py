@@ -4,14 +4,17 @@ the files beside them (404, feeds, sitemap, robots, assets).
 
 A page's inputs are this stage's version (templates, assets, code, the
 base URL, the analysers whose results pages show) and everything the page
-shows: its context, in which an article's own file stands as its digest.
+shows: a list's context; for an article's own page, its file (as its
+digest) and card and the cards of the stories it shows (`article_task`).
 The pages are made from the articles' cards (`ArticleRecord.card`), so when
 no card changed — no article came or went, only texts changed — no page
 but the changed articles' own can have changed: the others are kept
 without being looked at (`Outputs.keep_group`). Otherwise every page is
 decided again, one at a time, and only those whose inputs changed are
-rendered, in worker processes that read the article's HTML and
-metadata from the cache themselves.
+rendered, in worker processes, thirty-two at a time: a list page is sent
+whole; an article's page is named (`ArticleTask`), and the worker makes it
+from the site's model it shares and the article's HTML and metadata, which
+it reads from the cache itself.
 """
 from __future__ import annotations
 
@@ -38,6 +41,8 @@ NAME = "pages"
 READS = ("meta", "content", "figures")
 LISTS, ARTICLES, FILES = "lists", "articles", "files"     # the groups of outputs this stage makes
 PAGES_PER_ARTICLE = 1.4             # about: the article's own, and its share of the lists
+ARTICLE_TEMPLATE = "article.html"
+GROUP = 32      # pages a worker is handed at once: their articles' results are read from the cache together
 PAGE_TEMPLATES = ("article.html", "base.html", "_macros.html", "home.html", "counties.html", "topics.html", "dates.html",
                   "year.html", "month.html", "day.html", "papers.html", "paper.html", "issue.html", "list.html")
 
@@ -73,7 +78,6 @@ class RenderKit(Kit):
         if self._cache is not None:
             self._cache.close()
             self._cache = None
-
 
     def analyses(self, digests: list[str]) -> dict[str, analyse.Analysis]:
         """What this stage reads of some article files, asked of the cache
@@ -115,12 +119,6 @@ def article_task(ctx, stage: str, model: site_model.SiteModel, item: site_model.
     inputs = digest_of(stage, ARTICLE_TEMPLATE, raw, content, shown(item), shown(prev_item), shown(next_item),
                        issue_pages, [shown(other) for other in related])
     return ArticleTask(item.id, item.url, content, tuple(other.id for other in related), inputs)
-
-
-ARTICLE_TEMPLATE = "article.html"
-
-
-GROUP = 32      # pages a worker is handed at once: their articles' results are read from the cache together
 
 
 def _render_group(kit: RenderKit, pages: list) -> list[list[SiteFile]]:

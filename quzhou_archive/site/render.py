@@ -1,5 +1,6 @@
 """Render: a `Page` -> HTML, by the Jinja2 templates in `templates/` (plain
-CSS and scripts in `static/`).
+CSS and scripts in `static/`); an article's page by `article_html.py`,
+which writes in Python what the templates render.
 
 Links between pages are relative, so the site works under any base path
 and from any static host; `--base-url` only makes canonical URLs, feeds and
@@ -79,12 +80,11 @@ _DICT_ATTRIBUTES = frozenset(dir(dict))
 
 
 class PageEnvironment(Environment):
-    """Jinja2's environment, looking `x.name` up in a plain dict as a key
-    at once. Jinja2 tries the attribute first (a dict's `items` is its
-    method, not its key "items"), and for every other name pays for the
-    AttributeError it catches; the pages' data is dicts, looked up
-    hundreds of times a page. A name a dict has as an attribute still goes
-    Jinja2's way, so every lookup gives what Jinja2's gives."""
+    """Jinja2's environment, made cheaper where a site of ten thousand pages
+    spends its time, each change giving the text Jinja2's own gives (tests
+    render whole archives both ways): plain functions called at once
+    (`PlainCallContext`), values written as escaped text (`TextOutput`),
+    globals as one dict, a dict's keys looked up at once (`getattr`)."""
 
     context_class = PlainCallContext
     code_generator_class = TextOutput
@@ -99,6 +99,11 @@ class PageEnvironment(Environment):
         return {**self.globals, **(d or {})}
 
     def getattr(self, obj, attribute):
+        """`x.name` of a plain dict: its key at once. Jinja2 tries the
+        attribute first (a dict's `items` is its method, not its key
+        "items"), and for every other name pays for the AttributeError it
+        catches; the pages' data is dicts, looked up hundreds of times a
+        page. A name a dict has as an attribute still goes Jinja2's way."""
         if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
             try:
                 return obj[attribute]
