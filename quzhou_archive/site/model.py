@@ -289,7 +289,7 @@ def related_items(model: SiteModel, item: Item) -> list[Item]:
     is by date, not by place in the archive's order, so that an article
     added or removed changes the related stories only of articles near it
     in one of its topics: `showing`.)"""
-    near: dict[str, tuple] = {}      # other's ID -> (other elsewhere, days apart, its ID, other): ranked as tuples
+    near: dict[str, tuple] = {}      # ID -> (shares no county, days apart, ID, the story): ranked as they sort
     counties, date = set(item.counties), item.date
     day = day_number(date) if date else None
     for topic in item.topics:

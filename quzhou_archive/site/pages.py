@@ -300,7 +300,9 @@ def issue_neighbours(model: SiteModel, item: Item) -> tuple[Item | None, Item | 
     """The stories before and after an article in its issue, and the
     printed pages the archive holds of the issue."""
     neighbours = model.issues.get((item.paper, item.date), []) if item.paper and item.date else []
-    at = next((n for n, other in enumerate(neighbours) if other is item), -1)
+    at = next((n for n, other in enumerate(neighbours) if other is item), None)     # (the model's own item, as a rule)
+    if at is None:
+        at = neighbours.index(item) if item in neighbours else -1
     prev_item = neighbours[at - 1] if at > 0 else None
     next_item = neighbours[at + 1] if 0 <= at < len(neighbours) - 1 else None
     return prev_item, next_item, sorted({i.page for i in neighbours if i.page})
