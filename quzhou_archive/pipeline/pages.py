@@ -4,14 +4,17 @@ the files beside them (404, feeds, sitemap, robots, assets).
 
 A page's inputs are this stage's version (templates, assets, code, the
 base URL, the analysers whose results pages show) and everything the page
-shows: its context, in which an article's own file stands as its digest.
+shows: a list's context; for an article's own page, its file (as its
+digest) and card and the cards of the stories it shows (`article_task`).
 The pages are made from the articles' cards (`ArticleRecord.card`), so when
 no card changed — no article came or went, only texts changed — no page
 but the changed articles' own can have changed: the others are kept
 without being looked at (`Outputs.keep_group`). Otherwise every page is
 decided again, one at a time, and only those whose inputs changed are
-rendered, in worker processes that read the article's HTML and
-metadata from the cache themselves.
+rendered, in worker processes, thirty-two at a time: a list page is sent
+whole; an article's page is named (`ArticleTask`), and the worker makes it
+from the site's model it shares and the article's HTML and metadata, which
+it reads from the cache itself.
 """
 from __future__ import annotations
 
@@ -19,13 +22,14 @@ import hashlib
 import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from quzhou_archive.pipeline import analyse
 from quzhou_archive.pipeline.outputs import SiteFile, StagedSite
 from quzhou_archive.pipeline.context import site_stage_version
 from quzhou_archive.pipeline.state import AnalysisCache, digest_of
 from quzhou_archive.pipeline.timing import timed
-from quzhou_archive.pipeline.workers import Kit, Workers
+from quzhou_archive.pipeline.workers import PARALLEL_FROM, Kit, Workers
 from quzhou_archive.progress import progress
 from quzhou_archive.site import citations, feeds, render
 from quzhou_archive.site import model as site_model
@@ -37,6 +41,10 @@ NAME = "pages"
 READS = ("meta", "content", "figures")
 LISTS, ARTICLES, FILES = "lists", "articles", "files"     # the groups of outputs this stage makes
 PAGES_PER_ARTICLE = 1.4             # about: the article's own, and its share of the lists
+ARTICLE_TEMPLATE = "article.html"
+GROUP = 32      # pages a worker is handed at once: their articles' results are read from the cache together
+PAGE_TEMPLATES = ("article.html", "base.html", "_macros.html", "home.html", "counties.html", "topics.html", "dates.html",
+                  "year.html", "month.html", "day.html", "papers.html", "paper.html", "issue.html", "list.html")
 
 
 def version(code: str, results: dict[str, str], base_url: str) -> str:
@@ -52,11 +60,13 @@ class RenderKit(Kit):
     base_url: str
     cache_folder: str
     raw_files: frozenset = frozenset()
-    _renderer: render.Renderer | None = field(default=None, repr=False)
+    model: site_model.SiteModel | None = field(default=None, repr=False)   # (inherited by the workers, never sent)
+    renderer: render.Renderer | None = field(default=None, repr=False)
     _cache: AnalysisCache | None = field(default=None, repr=False)
 
     def setup(self) -> None:
-        self._renderer = render.Renderer(self.base_url)
+        if self.renderer is None:       # (made before the workers forked, when there are many pages)
+            self.renderer = render.Renderer(self.base_url)
 
     @property
     def cache(self) -> AnalysisCache:
@@ -69,27 +79,81 @@ class RenderKit(Kit):
             self._cache.close()
             self._cache = None
 
+    def analyses(self, digests: list[str]) -> dict[str, analyse.Analysis]:
+        """What this stage reads of some article files, asked of the cache
+        in one query per result rather than one per article."""
+        values: dict[str, dict[str, bytes]] = {digest: {} for digest in digests}
+        for name in READS:
+            for digest, value in self.cache.values_of(name, digests).items():
+                values[digest][name] = value
+        return {digest: analyse.Analysis(found) if len(found) == len(READS) else analyse.read(self.cache, digest, *READS)
+                for digest, found in values.items()}     # (`read` says which result the cache lacks)
 
-def _render_one(kit: RenderKit, page: site_model.Page) -> list[SiteFile]:
-    """Render one page into the staged site (in a worker, which reads an
-    article's own part from the cache itself); an article's page with its
-    citation's downloads beside it, made from the same reference."""
-    if "content" not in page.context:
-        return [kit.site.write(page.path, kit._renderer.render(page))]
-    found = analyse.read(kit.cache, page.context["content"], *READS)
+
+class ArticleTask(NamedTuple):
+    """An article's page as a worker is asked for it: the worker makes the
+    page from the site's model it shares (`site_pages.article_page`), so
+    that only this is sent."""
+
+    id: str
+    path: str
+    content: str                # the digest of its file, by which the cache holds what it says
+    related: tuple[str, ...]    # its related stories (`site_model.related_items`), worked out for its inputs
+    inputs: str                 # the digest of everything the page is made from (`article_task`)
+
+
+def article_task(ctx, stage: str, model: site_model.SiteModel, item: site_model.Item, raw: str) -> ArticleTask:
+    """An article's page named by what it is made from: besides the stage's
+    version and the raw pages published (`raw_digest`), its own file and
+    card, and the cards of the stories its page shows (its neighbours in
+    its issue, and the printed pages of the issue; its related stories).
+    Nothing else of the model shows on it: a county's, a topic's or a
+    paper's address is its name's."""
+    related = site_model.related_items(model, item)
+    prev_item, next_item, issue_pages = site_pages.issue_neighbours(model, item)
+
+    def shown(story: site_model.Item | None) -> tuple | None:
+        return (story.id, ctx.records[story.id].card) if story is not None else None
+
+    content = ctx.records[item.id].digest
+    inputs = digest_of(stage, ARTICLE_TEMPLATE, raw, content, shown(item), shown(prev_item), shown(next_item),
+                       issue_pages, [shown(other) for other in related])
+    return ArticleTask(item.id, item.url, content, tuple(other.id for other in related), inputs)
+
+
+def _render_group(kit: RenderKit, pages: list) -> list[list[SiteFile]]:
+    """Render some pages (list pages, `ArticleTask`s) into the staged site
+    (in a worker); the files each was made as."""
+    found = kit.analyses([page.content for page in pages if is_article(page)])
+    return [_render_article(kit, page, found[page.content]) if is_article(page)
+            else [kit.site.write(page.path, kit.renderer.render(page))] for page in pages]
+
+
+def _render_article(kit: RenderKit, task: ArticleTask, found: analyse.Analysis) -> list[SiteFile]:
+    """An article's page, completed with what its own file says (read from
+    the cache by the worker), and its citation's downloads beside it, made
+    from the same reference."""
+    model = kit.model
+    page = site_pages.article_page(model, model.by_id[task.id], task.content, [model.by_id[aid] for aid in task.related])
     html, marked = mark_figures(found.content.html, found.figures)
     speeches: list = []
     if found.meta.kind == "speech":
         html, speeches = speech_sections(html, list(found.meta.authors))
     page = site_pages.complete_article_page(page, found.meta, found.figures, marked, speeches, kit.raw_files)
     ref = citations.reference_of(page.context, kit.base_url + page.path, site_model.SITE_NAME)
-    page = site_model.Page(page.path, page.template, {**page.context, "cite": citations.page_context(ref, page.path)})
-    made = [kit.site.write(page.path, kit._renderer.render(page, html))]
+    page.context["cite"] = citations.page_context(ref, page.path)
+    made = [kit.site.write(page.path, kit.renderer.render(page, html))]
     return made + [kit.site.write(path, text) for path, text in citations.downloads(ref, page.path).items()]
 
 
-def page_inputs(stage: str, page: site_model.Page) -> str:
-    return hashlib.sha256(f"{stage}:{site_pages.page_digest(page)}".encode()).hexdigest()
+def is_article(page) -> bool:
+    return type(page) is ArticleTask
+
+
+def page_inputs(stage: str, page) -> str:
+    """The digest of everything the page shows (a list page: its context),
+    with the stage's version."""
+    return page.inputs if is_article(page) else digest_of(stage, page.template, page.context)
 
 
 def run(ctx) -> None:
@@ -103,49 +167,54 @@ def run(ctx) -> None:
         # an article page links its raw page if that is published: when the raw pages published change, all are decided again
         articles_kept = ctx.outputs.keep_group(ARTICLES, digest_of(stage, sorted(ctx.raw_files)))
         pages = itertools.chain(() if lists_kept else site_pages.list_pages(model),
-                                article_pages(ctx, model) if articles_kept else every_article_page(ctx, model))
+                                article_pages(ctx, stage, model) if articles_kept else every_article_page(ctx, stage, model))
         todo = (page for page in pages if wanted(ctx, stage, page))
         expected = len(ctx.plan.changed) if lists_kept and articles_kept else int(len(ctx.records) * PAGES_PER_ARTICLE)
-        with Workers(ctx.jobs, RenderKit(ctx.site, ctx.base_url, ctx.cache.path, ctx.raw_files)) as pool:
+        kit = RenderKit(ctx.site, ctx.base_url, ctx.cache.path, ctx.raw_files, model)
+        if ctx.jobs > 1 and expected >= PARALLEL_FROM:     # the workers will fork from here: compiled once, for all
+            kit.setup()
+            kit.renderer.load(PAGE_TEMPLATES)
+        with Workers(ctx.jobs, kit) as pool:
             for made in progress(rendered(pool, todo, expected), desc="render", unit="page"):
                 for file in made:
                     ctx.outputs.made(file)
-        fixed_files(ctx, model, stage, same_cards)
+        kit.setup()
+        fixed_files(ctx, model, stage, same_cards, kit.renderer)
 
 
-def page_files(page: site_model.Page) -> list[str]:
+def page_files(page) -> list[str]:
     """The files a page is made as: an article's, its citation's downloads too."""
-    if "content" not in page.context:
+    if not is_article(page):
         return [page.path]
     return [page.path, *citations.download_paths(page.path).values()]
 
 
-def wanted(ctx, stage: str, page: site_model.Page) -> bool:
+def wanted(ctx, stage: str, page) -> bool:
     """Must the page be made now? Every one of its files is named, so that
     all are made together when any one is."""
     inputs = page_inputs(stage, page)
     return any([ctx.outputs.want(page_group(page), path, inputs) for path in page_files(page)])
 
 
-def page_group(page: site_model.Page) -> str:
+def page_group(page) -> str:
     """Home and the lists are decided again, all of them, when any card
     changed (and kept when none did); the articles' own pages are decided
     one by one (`article_pages`)."""
-    return ARTICLES if "content" in page.context else LISTS
+    return ARTICLES if is_article(page) else LISTS
 
 
-def every_article_page(ctx, model: site_model.SiteModel):
+def every_article_page(ctx, stage: str, model: site_model.SiteModel):
+    raw = raw_digest(ctx)
     for item in model.items:
-        yield with_raw(ctx, site_pages.article_page(model, item, ctx.records[item.id].digest))
+        yield article_task(ctx, stage, model, item, raw)
 
 
-def with_raw(ctx, page: site_model.Page) -> site_model.Page:
-    """The page's inputs name the raw pages published, which it may link."""
-    page.context["raw"] = digest_of(sorted(ctx.raw_files))
-    return page
+def raw_digest(ctx) -> str:
+    """The raw pages published, which an article's page may link."""
+    return digest_of(sorted(ctx.raw_files))
 
 
-def article_pages(ctx, model: site_model.SiteModel):
+def article_pages(ctx, stage: str, model: site_model.SiteModel):
     """The articles' own pages that may have changed (the others are kept,
     and a removed article's goes): those of the changed articles, and of the
     articles whose page shows one whose card changed, came or went — its
@@ -160,26 +229,29 @@ def article_pages(ctx, model: site_model.SiteModel):
         if old != new:
             for card in filter(None, (old, new)):
                 affected |= site_model.showing(model, site_model.SiteModel.item_of(aid, site_model.Card._make(card)))
+    raw = raw_digest(ctx)
     for aid in sorted(affected & model.by_id.keys()):
-        yield with_raw(ctx, site_pages.article_page(model, model.by_id[aid], ctx.records[aid].digest))
+        yield article_task(ctx, stage, model, model.by_id[aid], raw)
 
 
 def rendered(pool: Workers, pages, expected: int, batch: int = 2048):
-    """The pages rendered, a batch at a time: the pages of a hundred
-    thousand articles are decided as they are rendered, never held at once."""
+    """The files of each page rendered, a batch of pages at a time: the
+    pages of a hundred thousand articles are decided as they are rendered,
+    never held at once."""
     while True:
         some = list(itertools.islice(pages, batch))
         if not some:
             return
-        yield from pool.map(_render_one, some, None, "page", chunksize=32, size=max(expected, len(some)))
+        groups = [some[at:at + GROUP] for at in range(0, len(some), GROUP)]
+        for made in pool.map(_render_group, groups, None, "page", chunksize=1, size=max(expected, len(some))):
+            yield from made
 
 
-def fixed_files(ctx, model: site_model.SiteModel, stage: str, same_cards: str) -> None:
+def fixed_files(ctx, model: site_model.SiteModel, stage: str, same_cards: str, renderer: render.Renderer) -> None:
     """404, feeds, sitemap, robots, assets: made from the cards and the page
     paths, so kept as a group with the pages."""
     if ctx.outputs.keep_group(FILES, same_cards):
         return
-    renderer = render.Renderer(ctx.base_url)
     pages = [p for p in ctx.outputs.paths(LISTS) + ctx.outputs.paths(ARTICLES) if p.endswith(".html")]
     for rel, data in feeds.fixed_files(model, renderer, pages).items():
         data = data.encode("utf-8") if isinstance(data, str) else data

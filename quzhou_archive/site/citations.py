@@ -14,6 +14,7 @@ import functools
 import json
 import re
 from dataclasses import dataclass
+from json.encoder import encode_basestring
 
 from quzhou_archive.data import read_yaml
 
@@ -91,6 +92,12 @@ def meta_tags(ref: Reference) -> list[tuple[str, str]]:
 
 def json_ld(ref: Reference) -> str:
     """schema.org NewsArticle, safe inside a <script> element."""
+    text = indented_json(news_article(ref), 1)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def news_article(ref: Reference) -> dict:
+    """The page's schema.org NewsArticle."""
     data = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": ref.title}
     if ref.subtitle:
         data["alternativeHeadline"] = ref.subtitle
@@ -105,8 +112,7 @@ def json_ld(ref: Reference) -> str:
     if ref.page:
         data["pageStart"] = str(ref.page)
     data.update({"inLanguage": LANGUAGE, "url": ref.url, "mainEntityOfPage": ref.url})
-    text = json.dumps(data, ensure_ascii=False, indent=1)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return data
 
 
 # -- the downloads -----------------------------------------------------------------------
@@ -189,7 +195,51 @@ def as_csl(ref: Reference) -> dict:
 
 def as_csl_json(ref: Reference) -> str:
     """A CSL-JSON file: an array of items (here, one)."""
-    return json.dumps([as_csl(ref)], ensure_ascii=False, indent=2) + "\n"
+    return indented_json([as_csl(ref)], 2) + "\n"
+
+
+def indented_json(value, indent: int) -> str:
+    """`json.dumps(value, ensure_ascii=False, indent=indent)`, the same text
+    made faster: the json module writes indented JSON in pure Python (only
+    the unindented form has its C encoder), and every article has two such
+    files. Strings are escaped by the json module's own C function;
+    anything but strings, whole numbers, True, False, None, lists, tuples
+    and dicts with string keys goes to `json.dumps`."""
+    try:
+        return _indented(value, " " * indent, "\n")
+    except (_NotPlain, TypeError):      # (TypeError: a key that is not a string)
+        return json.dumps(value, ensure_ascii=False, indent=indent)
+
+
+class _NotPlain(Exception):
+    pass
+
+
+def _indented(value, indent: str, newline: str) -> str:
+    kind = type(value)
+    if kind is str:
+        return encode_basestring(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if kind is int:
+        return int.__repr__(value)
+    inner = newline + indent
+    if kind is list or kind is tuple:
+        if not value:
+            return "[]"
+        return "[" + inner + ("," + inner).join([encode_basestring(item) if type(item) is str else
+                                                 _indented(item, indent, inner) for item in value]) + newline + "]"
+    if kind is dict:
+        if not value:
+            return "{}"
+        return "{" + inner + ("," + inner).join([encode_basestring(key) + ": " + (
+            encode_basestring(item) if type(item) is str else _indented(item, indent, inner))
+            for key, item in value.items()]) + newline + "}"
+    raise _NotPlain
 
 
 def downloads(ref: Reference, page_path: str) -> dict[str, str]:

@@ -71,6 +71,7 @@ def article_url(article_id: str) -> str:
     return ARTICLE_URL.format(id=article_id)
 
 
+@functools.lru_cache(maxsize=65536)
 def cn_date(date: str | None) -> str:
     """2024-11-30 -> 2024年11月30日; 2024-02 -> 2024年2月; 2024 -> 2024年."""
     if not date:
@@ -207,6 +208,9 @@ class SiteModel:
         self.by_id = {i.id: i for i in self.items}
         self.places = places_for({c for i in self.items for c in i.counties})
         self.taxonomy = load_taxonomy()
+        self.topic_slugs: dict[str, str] = {}
+        for topic in self.taxonomy.topics:
+            self.topic_slugs.setdefault(topic.name, topic.slug)     # (as `Taxonomy.by_name`: the first of a name)
         self.papers = paper_slugs({i.paper for i in self.items if i.paper})
         self.issues: dict[tuple[str, str], list[Item]] = defaultdict(list)
         for item in self.items:
@@ -245,8 +249,8 @@ class SiteModel:
         return f"counties/{self.places.slugs[name]}.html"
 
     def topic_url(self, name: str) -> str | None:
-        topic = self.taxonomy.by_name(name)
-        return f"topics/{topic.slug}.html" if topic else None
+        slug = self.topic_slugs.get(name)
+        return f"topics/{slug}.html" if slug is not None else None
 
     def issue_url(self, paper: str, date: str) -> str:
         return f"papers/{self.papers[paper]}/{date}.html"
@@ -285,19 +289,20 @@ def related_items(model: SiteModel, item: Item) -> list[Item]:
     is by date, not by place in the archive's order, so that an article
     added or removed changes the related stories only of articles near it
     in one of its topics: `showing`.)"""
-    near: dict[str, tuple[int, Item]] = {}
+    near: dict[str, tuple] = {}      # ID -> (shares no county, days apart, ID, the story): ranked as they sort
+    counties, date = set(item.counties), item.date
+    day = day_number(date) if date else None
     for topic in item.topics:
         group = model.topic_members[topic]          # newest first, like model.items
         at = model.topic_position[(topic, item.id)]
-        for index in range(max(0, at - TOPIC_WINDOW), min(len(group), at + TOPIC_WINDOW + 1)):
-            other = group[index]
-            same_issue = other.paper and other.paper == item.paper and other.date == item.date
-            if other.id != item.id and not same_issue:
-                distance = days_apart(other.date, item.date)
-                if other.id not in near or distance < near[other.id][0]:
-                    near[other.id] = (distance, other)
-    ranked = sorted(near.values(), key=lambda pair: (not set(pair[1].counties) & set(item.counties), pair[0], pair[1].id))
-    return [other for _, other in ranked[:RELATED]]
+        for other in group[max(0, at - TOPIC_WINDOW):at + TOPIC_WINDOW + 1]:
+            if other.id in near or other.id == item.id or (other.paper and other.paper == item.paper and
+                                                           other.date == date):     # never the same issue
+                continue
+            # (`days_apart`, written out: it is asked of some thirty stories for every article)
+            apart = abs(day_number(other.date) - day) if other.date and date else 0 if other.date == date else UNDATED_APART
+            near[other.id] = (counties.isdisjoint(other.counties), apart, other.id, other)
+    return [ranked[-1] for ranked in sorted(near.values())[:RELATED]]
 
 
 TOPIC_WINDOW = 3 * RELATED      # the articles either side in a topic's list among which related stories are chosen

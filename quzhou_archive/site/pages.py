@@ -296,16 +296,26 @@ def issue_page(model: SiteModel, paper: str, date: str, items: list[Item], aroun
     })
 
 
-def article_page(model: SiteModel, item: Item, content: str) -> Page:
-    """An article's page as the other articles make it: its place among
-    them (neighbours, related stories, lists). What its own file says
-    besides its card (credits, photos, notes, source, the text) is added
-    when it is rendered (`complete_article_page`), from the analysis of the
-    file whose digest is `content`: that digest stands for all of it."""
+def issue_neighbours(model: SiteModel, item: Item) -> tuple[Item | None, Item | None, list[int]]:
+    """The stories before and after an article in its issue, and the
+    printed pages the archive holds of the issue."""
     neighbours = model.issues.get((item.paper, item.date), []) if item.paper and item.date else []
-    at = neighbours.index(item) if item in neighbours else -1
+    at = next((n for n, other in enumerate(neighbours) if other is item), None)     # (the model's own item, as a rule)
+    if at is None:
+        at = neighbours.index(item) if item in neighbours else -1
     prev_item = neighbours[at - 1] if at > 0 else None
     next_item = neighbours[at + 1] if 0 <= at < len(neighbours) - 1 else None
+    return prev_item, next_item, sorted({i.page for i in neighbours if i.page})
+
+
+def article_page(model: SiteModel, item: Item, content: str, related: list[Item] | None = None) -> Page:
+    """An article's page as the other articles make it: its place among
+    them (neighbours, related stories — `related_items`, unless given —,
+    lists). What its own file says besides its card (credits, photos,
+    notes, source, the text) is added when it is rendered
+    (`complete_article_page`), from the analysis of the file whose digest
+    is `content`: that digest stands for all of it."""
+    prev_item, next_item, issue_pages = issue_neighbours(model, item)
     return Page(item.url, "article.html", {
         "a": {"id": item.id, "title": item.title, "kicker": item.kicker, "subtitle": item.subtitle, "date": item.date,
               "date_label": cn_date(item.date), "paper": item.paper, "page": item.page,
@@ -318,8 +328,8 @@ def article_page(model: SiteModel, item: Item, content: str) -> Page:
         "prev": prev_item.card() if prev_item else None,
         "next": next_item.card() if next_item else None,
         "trail": article_trail(model, item),
-        "issue_pages": sorted({i.page for i in neighbours if i.page}),
-        "related": model.cards(related_items(model, item)),
+        "issue_pages": issue_pages,
+        "related": model.cards(related_items(model, item) if related is None else related),
         "page_title": item.title, "og_type": "article", "description": (item.summary or item.title)[:DESCRIPTION_CHARS],
         "published": item.date if item.date and len(item.date) == 10 else None,
     })

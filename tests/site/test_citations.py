@@ -98,3 +98,65 @@ def test_online_line_is_the_gbt_line_as_an_online_source():
 def test_downloads_beside_the_page():
     assert citations.download_paths("articles/a/b.html") == {
         ".ris": "articles/a/b.ris", ".bib": "articles/a/b.bib", ".csl.json": "articles/a/b.csl.json"}
+
+
+# -- indented JSON: the json module's text, made faster ----------------------------------------------
+
+def archive_references(root) -> list[Reference]:
+    from quzhou_archive import articles as store
+
+    refs = []
+    for path in store.article_paths(root):
+        meta = store.read_article(root, path).meta
+        refs.append(Reference(store.id_for_path(root, path), meta["title"], meta.get("subtitle"),
+                              tuple(meta.get("authors") or ()), meta.get("paper"), meta.get("date"), meta.get("page"),
+                              URL, "衢州区域经济新闻档案"))
+    return refs
+
+
+def test_indented_json_is_the_json_modules_for_every_reference_of_an_archive(tmp_path):
+    from quzhou_archive.synthetic import generate
+    from tests.conftest import ROOT
+
+    generate(200, tmp_path / "generated", ROOT / "articles", seed=4)
+    refs = archive_references(ROOT / "articles") + archive_references(tmp_path / "generated") + [KNOWN, UNKNOWN]
+    assert len(refs) > 200
+    for ref in refs:
+        for value in (citations.news_article(ref), [citations.as_csl(ref)]):
+            for indent in (1, 2):
+                assert citations.indented_json(value, indent) == json.dumps(value, ensure_ascii=False, indent=indent)
+
+
+TRICKY = ["", "\"", "\\", "\n\r\t\b\f", "\x00\x01\x1f\x7f", "\u2028\u2029", "\ud800", "😀", "</script>", "&<>'",
+          "衢州", " ", "null", "0"]
+
+
+def tricky_value(rng, depth: int = 0):
+    kind = rng.randrange(9 if depth < 4 else 5)
+    if kind == 0:
+        return "".join(rng.choice(TRICKY) for _ in range(rng.randrange(4)))
+    if kind == 1:
+        return rng.choice([0, -1, 7, 10**20, -10**20])
+    if kind == 2:
+        return rng.choice([None, True, False])
+    if kind == 3:
+        return rng.choice([1.5, float("inf"), float("nan"), -0.0])     # not plain: json.dumps writes them
+    if kind == 4:
+        return rng.choice(TRICKY)
+    if kind in (5, 6):
+        return [tricky_value(rng, depth + 1) for _ in range(rng.randrange(4))]
+    if kind == 7:
+        return tuple(tricky_value(rng, depth + 1) for _ in range(rng.randrange(3)))
+    keys = [rng.choice(TRICKY + [1, None, True, 2.5]) if rng.random() < 0.1 else rng.choice(TRICKY)
+            for _ in range(rng.randrange(4))]
+    return {key: tricky_value(rng, depth + 1) for key in keys}
+
+
+def test_indented_json_is_the_json_modules_for_any_value():
+    import random
+
+    rng = random.Random(8)
+    for _ in range(3000):
+        value = tricky_value(rng)
+        for indent in (0, 1, 2, 4):
+            assert citations.indented_json(value, indent) == json.dumps(value, ensure_ascii=False, indent=indent)

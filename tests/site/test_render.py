@@ -196,3 +196,139 @@ def test_pager_shows_the_ends_and_the_neighbourhood():
     links = pager_links(pages, 100)
     assert [link[0] if link else None for link in links] == ["最新", None, "237", "236", "235", "234", "233", None, "1"]
     assert [link[0] for link in pager_links(pages[:4], 2)] == ["最新", "334", "333", "332"]
+
+
+# -- the renderer's environment renders what Jinja2's own does ---------------------------------------
+
+def both(source: str, **context) -> tuple:
+    """A template rendered by the pages' environment and by Jinja2's own with
+    the same options: what each gave, or the kind of error each raised."""
+    from jinja2 import Environment, DictLoader
+
+    from quzhou_archive.site import render
+
+    results = []
+    for kind in (render.PageEnvironment, Environment):
+        env = render.environment(kind)
+        env.loader = DictLoader({"t.html": source})
+        try:
+            results.append(env.get_template("t.html").render(context))
+        except Exception as error:      # noqa: BLE001 — the same error, or the same text
+            results.append(type(error))
+    return tuple(results)
+
+
+@pytest.mark.parametrize("source, context", [
+    ("{{ d.title }}", {"d": {"title": "<标题>"}}),
+    ("{{ d.items }}|{{ d.keys }}|{{ d.get }}", {"d": {"items": "key", "keys": "k", "get": "g"}}),     # a dict's methods win
+    ("{{ d.missing }}", {"d": {"title": "x"}}),
+    ("{{ d.title.upper() }}", {"d": {"title": "x"}}),
+    ("{{ d.title }}", {"d": __import__("collections").OrderedDict(title="subclass")}),
+    ("{{ t.real }}|{{ t.count }}", {"t": 3}),
+    ("{{ ns.title }}", {"ns": __import__("types").SimpleNamespace(title="attr")}),
+    ("{{ d[1] }}", {"d": {1: "one"}}),
+    ("{{ f('a', b=2) }}", {"f": lambda a, b=0: f"{a}{b}"}),
+    ("{{ f() }}", {"f": __import__("jinja2").pass_context(lambda ctx: ctx["x"]), "x": "from the context"}),
+    ("{{ f() }}", {"f": __import__("jinja2").pass_environment(lambda env: env.trim_blocks)}),
+    ("{{ f() }}", {"f": lambda: next(iter(()))}),       # StopIteration: undefined
+    ("{% for x in xs %}{{ f(x) }}{% endfor %}", {"xs": [1, 2], "f": str}),
+    ("{% macro m(a) %}{{ url(a) }}{% endmacro %}{{ m('x') }}", {"url": lambda t: "../" + t}),
+    # what `{{ value }}` writes, escaped
+    ("{{ s }}|{{ s|safe }}|{{ s|e }}|{{ s ~ '<b>' }}", {"s": "<a href=\"x\">'&'</a>"}),
+    ("{{ m }}|{{ m ~ '<b>' }}|{{ m|upper }}", {"m": __import__("markupsafe").Markup("<i>safe</i> & ")}),
+    ("{{ h }}", {"h": type("Html", (), {"__html__": lambda self: "<u>as it says</u>"})()}),
+    ("{{ n }} {{ f }} {{ none }} {{ t }} {{ xs }} {{ d }}", {"n": 3, "f": 2.5, "none": None, "t": True, "xs": ["<", 1],
+                                                            "d": {"k": "<v>"}}),
+    ("{{ u }}", {"u": type("Odd", (str,), {"__str__": lambda self: "<str>"})("<value>")}),
+    ("{{ missing }}", {}),
+    ("{% autoescape false %}{{ s }}{% endautoescape %}{{ s }}", {"s": "<&>"}),
+    ("{% autoescape on %}{{ s }}{% endautoescape %}", {"s": "<&>", "on": False}),
+    ("{% filter upper %}{{ s }}<b>{% endfilter %}", {"s": "<&x>"}),
+    ("{% set block %}{{ s }}{% endset %}{{ block }}|{{ block|length }}", {"s": "<&>"}),
+    ("{% macro m(x) %}<i>{{ x }}</i>{{ caller() if caller }}{% endmacro %}{{ m(s) }}"
+     "{% call m(s) %}{{ s }}{% endcall %}{{ m(s)|length }}", {"s": "<&>"}),
+    ("{% for x in xs %}{{ loop.index }}{{ x }}{% else %}{{ s }}{% endfor %}", {"xs": ["<", ">"], "s": "&"}),
+    ("{{ s|join(', ') }}|{{ s|map('upper')|join }}", {"s": ["<a>", "b&"]}),
+])
+def test_the_pages_environment_renders_as_jinja2s_own(source, context):
+    mine, theirs = both(source, **context)
+    assert mine == theirs
+
+
+def test_every_page_is_what_jinja2s_own_environment_renders(tmp_path, monkeypatch):
+    """The whole bundled archive and a generated one, built with the pages'
+    environment (and the article pages written in Python) and with Jinja2's
+    own: the same site, byte for byte."""
+    from jinja2 import Environment
+
+    from quzhou_archive.site import article_html, render
+
+    articles = tmp_path / "articles"
+    shutil.copytree(ROOT / "articles", articles)
+    generate(150, articles / "generated", ROOT / "articles", seed=3)
+    assert build(articles, tmp_path / "mine", tmp_path / "i1", BASE, jobs=1) == 0
+    pages_environment = render.environment
+    monkeypatch.setattr(render, "environment", lambda: pages_environment(Environment))
+    monkeypatch.setattr(article_html, "WRITTEN_FROM", "")      # every page rendered by Jinja2
+    assert build(articles, tmp_path / "theirs", tmp_path / "i2", BASE, jobs=1) == 0
+    mine = {p.relative_to(tmp_path / "mine"): p.read_bytes() for p in (tmp_path / "mine").rglob("*") if p.is_file()}
+    theirs = {p.relative_to(tmp_path / "theirs"): p.read_bytes() for p in (tmp_path / "theirs").rglob("*") if p.is_file()}
+    assert len(mine) > 800 and mine.keys() == theirs.keys()
+    assert [p for p in mine if mine[p] != theirs[p]] == []
+
+
+def jinja_card_meta(card: dict, date: bool, paper: bool) -> str:
+    """The cards' line as the template wrote it before `card_meta` said it."""
+    from jinja2 import Environment
+
+    from quzhou_archive.site import render
+
+    source = ("{{ [date and it.date_label, paper and it.paper and it.paper ~ (' 第%s版' % it.page if it.page else ''),"
+              " it.kind != '消息' and it.kind]|select|join(' · ') }}")
+    return render.environment(Environment).from_string(source).render(it=card, date=date, paper=paper)
+
+
+def test_a_cards_line_is_what_the_template_wrote():
+    import itertools
+
+    from markupsafe import escape
+
+    from quzhou_archive.site.render import card_meta
+
+    for date_label, paper, page, kind in itertools.product(["2024年11月30日", "日期不详", ""], ["衢州日报", "<报>&", None, ""],
+                                                          [3, None, 0], ["消息", "通讯", "", "<图片>"]):
+        card = {"date_label": date_label, "paper": paper, "page": page, "kind": kind}
+        for date, paper_shown in itertools.product([True, False], repeat=2):
+            assert str(escape(card_meta(card, date, paper_shown))) == jinja_card_meta(card, date, paper_shown)
+
+
+def links_as_they_were(page_path: str):
+    """`relative_links` as it was first written: the reference for the one that looks folders up."""
+    here = page_path.split("/")[:-1]
+
+    def url(target: str) -> str:
+        if target in ("", "/"):
+            return "../" * len(here) or "./"
+        parts = target.split("/")
+        shared = 0
+        while shared < min(len(here), len(parts) - 1) and here[shared] == parts[shared]:
+            shared += 1
+        return "../" * (len(here) - shared) + "/".join(parts[shared:])
+
+    return url
+
+
+def test_relative_links_are_those_of_the_first_way_of_working_them_out():
+    import random
+
+    from quzhou_archive.site.render import relative_links
+
+    rng = random.Random(6)
+    parts = ["a", "b", "ab", "articles", "2024", "11", "", "x.html", "a.b", "."]
+    paths = ["index.html", "articles/2024/11/30/x.html", "a/b/x.html", "a/x.html", "ab/a/b", "a//x.html", "/x.html"]
+    paths += ["/".join(rng.choice(parts) for _ in range(rng.randrange(1, 6))) for _ in range(300)]
+    targets = paths + ["", "/", "a/", "a/b/", "articles/2024/", "a", "ab", "a/b"]
+    for page in paths:
+        mine, theirs = relative_links(page), links_as_they_were(page)
+        for target in targets:
+            assert mine(target) == theirs(target), (page, target)
