@@ -43,6 +43,7 @@ from quzhou_archive.pipeline.folders import check_separate, journal_targets, nor
 from quzhou_archive.pipeline.outputs import outputs_agree
 from quzhou_archive.pipeline.sources import load_articles, scan
 from quzhou_archive.pipeline.state import AnalysisCache, BuildLock, Manifest, remove_leftovers, state_dir
+from quzhou_archive.pipeline.timing import timed
 from quzhou_archive.pipeline.workers import PARALLEL_FROM
 
 GITHUB_PAGES_LIMIT = 10**9   # bytes a published GitHub Pages site may hold
@@ -89,35 +90,60 @@ def build(articles_dir: Path, out_dir: Path, index_dir: Path, base_url: str = "/
 
 @contextmanager
 def building(articles_dir: Path, out_dir: Path, index_dir: Path, base_url: str, jobs: int, wait: bool, full: bool):
-    """The build's context, under the lock of every folder it writes: what
-    the last build left (its manifest, unless it no longer describes the
-    outputs, or `full`), what of its outputs is damaged, the analysis cache.
-    If the build fails, its staged folders go."""
+    """The build's context, under the lock of every folder it writes. If the
+    build fails, its staged folders go."""
     state = state_dir(index_dir)
     # the lock of every folder this build writes, and of any a stopped build's publish left half done
     with BuildLock([out_dir, index_dir, *journal_targets(state)], wait=wait):
-        settled = publish.settle(state)
-        if settled:
-            print(settled, file=sys.stderr)
-        remove_leftovers(out_dir, index_dir, state)
-        settings = settings_digest(articles_dir, out_dir, index_dir)
-        last = Manifest.load(state)
-        known = last.articles if last.settings == settings else {}
-        if full or last.settings != settings or not outputs_agree(last, out_dir, index_dir):
-            last = Manifest()
-        ctx = BuildContext(articles_dir, out_dir, index_dir, base_url, jobs, full, state, settings,
-                           Versions.now(base_url, last.versions, raw_pages(articles_dir)), last, known=known)
-        ctx.cache = AnalysisCache(state)
+        ctx = context_of(articles_dir, out_dir, index_dir, base_url, jobs, full, state)
         try:
             yield ctx
             if ctx.publishing:
-                ctx.cache.keep_only({r.digest for r in ctx.records.values()}, ctx.versions.analysers, ctx.stamp)
+                forget_stale_results(ctx)
         except BaseException:
             if not ctx.publishing:
                 outputs.discard(ctx)
             raise
         finally:
             ctx.cache.close()
+
+
+@timed("start")
+def context_of(articles_dir: Path, out_dir: Path, index_dir: Path, base_url: str, jobs: int, full: bool,
+               state: Path) -> BuildContext:
+    """What the last build left (its manifest, unless it no longer describes
+    the outputs, or `full`), once a publish it left half done is settled and
+    its leftovers are cleared; the versions of now; the analysis cache."""
+    settled = publish.settle(state)
+    if settled:
+        print(settled, file=sys.stderr)
+    remove_leftovers(out_dir, index_dir, state)
+    settings = settings_digest(articles_dir, out_dir, index_dir)
+    last = Manifest.load(state)
+    known = last.articles if last.settings == settings else {}
+    if full or last.settings != settings or not outputs_agree(last, out_dir, index_dir):
+        last = Manifest()
+    ctx = BuildContext(articles_dir, out_dir, index_dir, base_url, jobs, full, state, settings,
+                       Versions.now(base_url, last.versions, raw_pages(articles_dir)), last, known=known)
+    ctx.cache = AnalysisCache(state)
+    return ctx
+
+
+@timed("cache")
+def forget_stale_results(ctx: BuildContext) -> None:
+    """The analysis cache keeps only what the published articles' files
+    have, at the analysers' versions of now: while it is as the last build
+    left it, only the files of the articles that changed or went can have
+    results to forget; else every result is looked at."""
+    from quzhou_archive.pipeline.analyse import cache_as_last_left
+
+    current = {r.digest for r in ctx.records.values()}
+    if cache_as_last_left(ctx):
+        left = ctx.plan.changed | ctx.plan.removed
+        ctx.cache.forget({ctx.last.articles[aid].digest for aid in left if aid in ctx.last.articles} - current,
+                         ctx.stamp)
+    else:
+        ctx.cache.keep_only(current, ctx.versions.analysers, ctx.stamp)
 
 
 def raw_pages(articles_dir: Path) -> list:

@@ -38,6 +38,7 @@ from quzhou_archive.fsutil import TreeLink, folder_mode, remove_tree, staging, s
 from quzhou_archive.pipeline import standby
 from quzhou_archive.pipeline.publish import STAMP_FILE, site_record, site_stamp
 from quzhou_archive.pipeline.state import Manifest, OutputRecord, file_digest, path_digest
+from quzhou_archive.pipeline.timing import timed
 
 
 class SiteFile(NamedTuple):
@@ -269,6 +270,7 @@ class Outputs:
         return sum(r.size for r in self.records.values())
 
 
+@timed("staged site")
 def prepare(ctx) -> None:
     """The staged site's copy of the published one, now (if not begun): the
     standby brought up to date, at the cost of what the last build changed;
@@ -289,6 +291,7 @@ def start_check(ctx) -> None:
         ctx.checking = OutputsCheck(ctx.last, ctx.out_dir, ctx.index_dir)
 
 
+@timed("outputs checked")
 def check(ctx) -> None:
     """What of the published outputs is no longer as the last build left it."""
     if ctx.fresh:
@@ -328,6 +331,7 @@ def begin(ctx) -> None:
     ctx.outputs = Outputs(ctx.site, ctx.last, ctx.repair)
 
 
+@timed("finish")
 def finish(ctx) -> None:
     ctx.stamp = ctx.outputs.finish()
 

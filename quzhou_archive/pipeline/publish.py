@@ -42,6 +42,7 @@ from pathlib import Path
 
 from quzhou_archive.errors import ArchiveError
 from quzhou_archive.fsutil import atomic_write, exchange, remove_tree, remove_tree_soon, side_path, sync_folder
+from quzhou_archive.pipeline.timing import timed
 
 JOURNAL = "publish.json"
 NEXT_MANIFEST = "manifest.next.marshal"
@@ -224,6 +225,7 @@ def settle(folder: Path) -> str | None:
     return "a build stopped while publishing; the index and site before it are back in place"
 
 
+@timed("publish")
 def run(ctx) -> None:
     """A build's last stage: its staged index and site stamped as one pair,
     the manifest that describes them staged, and both put in place."""

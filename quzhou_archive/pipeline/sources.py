@@ -13,6 +13,7 @@ from pathlib import Path
 from quzhou_archive import articles as store
 from quzhou_archive.errors import ArchiveError
 from quzhou_archive.progress import progress
+from quzhou_archive.pipeline.timing import timed
 
 
 @dataclass
@@ -78,6 +79,7 @@ class Plan:
     removed: set[str] = field(default_factory=set)      # files that are gone
 
 
+@timed("sources")
 def run(ctx) -> None:
     """Scan the articles; say what changed; keep the last build's record of
     every article whose file did not (with its file's new time, if only

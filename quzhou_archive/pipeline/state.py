@@ -242,6 +242,13 @@ class AnalysisCache:
         self.db.execute("INSERT OR REPLACE INTO kept VALUES ('stamp', ?)", (stamp,))
         self.db.commit()
 
+    def forget(self, digests, stamp: str | None) -> None:
+        """Forget what some files' analysers made (files no article has any
+        more); note the build's stamp."""
+        self.db.executemany("DELETE FROM analysis WHERE digest=?", [(d,) for d in digests])
+        self.db.execute("INSERT OR REPLACE INTO kept VALUES ('stamp', ?)", (stamp,))
+        self.db.commit()
+
     def close(self) -> None:
         self.db.close()
 

@@ -172,3 +172,40 @@ def test_results_of_many_files_and_analysers(tmp_path):
     assert found["tokens"] == {d: f"tokens{d}".encode() for d in digests}
     assert found["content"] == {}
     cache.close()
+
+
+def cached_digests(index) -> set[str]:
+    cache = AnalysisCache(state_dir(index))
+    try:
+        return {d for (d,) in cache.db.execute("SELECT DISTINCT digest FROM analysis")}
+    finally:
+        cache.close()
+
+
+def test_the_cache_forgets_the_files_of_articles_changed_or_removed_and_keeps_the_others(built):
+    from quzhou_archive import articles as store
+    from tests.pipeline.test_build import INSERTED, insert_mid_paragraph
+
+    articles, site, index = built
+    paths = sorted(store.article_paths(articles))
+    before = {s.id: s.digest for s in scan(articles)}
+    assert cached_digests(index) == set(before.values())
+    insert_mid_paragraph(paths[3], INSERTED)
+    paths[5].unlink()
+    assert build(articles, site, index, jobs=1) == 0
+    after = {s.id: s.digest for s in scan(articles)}
+    assert cached_digests(index) == set(after.values())
+    assert before[next(iter(set(before) - set(after)))] not in cached_digests(index)
+
+
+def test_results_of_an_analyser_of_another_version_are_forgotten(built, new_code, monkeypatch):
+    articles, site, index = built
+    cache = AnalysisCache(state_dir(index))
+    cache.put_many([(next(iter(cached_digests(index))), "meta", "an old version", "", b"x")])
+    cache.close()
+    monkeypatch.setattr(analyse.MetaAnalyser, "version", lambda self: "a new version")
+    assert build(articles, site, index, jobs=1) == 0
+    cache = AnalysisCache(state_dir(index))
+    assert {v for (v,) in cache.db.execute("SELECT DISTINCT version FROM analysis WHERE name='meta'")} \
+        == {"a new version"}
+    cache.close()
