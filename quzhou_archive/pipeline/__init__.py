@@ -66,6 +66,8 @@ def build(articles_dir: Path, out_dir: Path, index_dir: Path, base_url: str = "/
             sources.run(ctx)            # every article file and its digest; what changed
             if something_changed(ctx):
                 outputs.prepare(ctx)    # the staged site: the standby brought up to date (or a linked copy begun)
+                from quzhou_archive.pipeline import analyse
+                analyse.begin(ctx)      # for a few changed articles, jieba loaded by a worker meanwhile
             outputs.check(ctx)          # (the answer)
             if nothing_to_do(ctx):
                 return said_nothing_changed(ctx)
@@ -105,6 +107,8 @@ def building(articles_dir: Path, out_dir: Path, index_dir: Path, base_url: str, 
                 outputs.discard(ctx)
             raise
         finally:
+            if ctx.analysing is not None:       # begun, and not used: the build failed before
+                ctx.analysing.stop()
             ctx.cache.close()
 
 

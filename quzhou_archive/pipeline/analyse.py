@@ -59,7 +59,7 @@ from quzhou_archive.articles import ArticleMeta
 from quzhou_archive.errors import ArchiveError
 from quzhou_archive.pipeline.state import AnalysisCache, ArticleRecord, code_digest, digest_of
 from quzhou_archive.pipeline.timing import note, timed
-from quzhou_archive.pipeline.workers import Kit, Workers
+from quzhou_archive.pipeline.workers import PARALLEL_FROM, Kit, Workers
 from quzhou_archive.site.model import Card
 
 SUMMARY_CHARS = 100
@@ -609,6 +609,19 @@ def analyse_batch(kit: AnalyseKit, tasks: list[tuple[str, str, str, bool]]) -> B
     return batch
 
 
+def begin(ctx) -> None:
+    """For a few changed articles (an edit, a day's issue): a worker that
+    loads jieba now, while this process loads the other stages and looks at
+    the published files, and then analyses them. (Many are analysed by a
+    pool of workers started when their turn comes; with one job, everything
+    is done in this process.)"""
+    if ctx.jobs < 2 or ctx.fresh or not 0 < len(ctx.plan.changed) < PARALLEL_FROM:
+        return
+    rjieba_available()      # asked here, so that the worker does not say it is missing
+    kit = AnalyseKit(str(ctx.articles_dir), ctx.cache.path, ctx.versions.analysers, jieba=True)
+    ctx.analysing = Workers(1, kit).begin()
+
+
 def analyse_all(ctx, todo: list, uncached: set[str], vocabulary: Vocabulary, jieba: bool) -> list[ArchiveError]:
     """Analyse `todo` (in workers when there are many, which load jieba
     first if some of it will be segmented), caching what is new; their
@@ -616,12 +629,17 @@ def analyse_all(ctx, todo: list, uncached: set[str], vocabulary: Vocabulary, jie
     tasks = [(str(s.path), s.id, s.digest, s.digest not in uncached) for s in todo]
     size = batch_size(len(tasks), ctx.jobs)
     batches = [tasks[i:i + size] for i in range(0, len(tasks), size)]
-    kit = AnalyseKit(str(ctx.articles_dir), ctx.cache.path, ctx.versions.analysers, jieba=jieba)
     by_id = {s.id: s for s in todo}
-    if jieba:
-        rjieba_available()      # asked here, so the workers do not each say it is missing
+    if ctx.analysing is not None:       # begun early (`begin`)
+        pool, ctx.analysing = ctx.analysing, None
+        kit = pool.kit
+    else:
+        kit = AnalyseKit(str(ctx.articles_dir), ctx.cache.path, ctx.versions.analysers, jieba=jieba)
+        if jieba:
+            rjieba_available()      # asked here, so the workers do not each say it is missing
+        pool = Workers(ctx.jobs, kit)
     errors, cpu = [], Counter()
-    with Workers(ctx.jobs, kit) as pool:
+    with pool:
         for batch in pool.map(analyse_batch, batches, "analyse", "batch", chunksize=1, size=len(tasks)):
             errors += batch.errors
             cpu.update(batch.cpu)

@@ -103,6 +103,7 @@ class BuildContext:
     known: dict[str, ArticleRecord] = field(default_factory=dict)  # the last build's records, for their files' times
     cache: AnalysisCache | None = None
     checking: object = None                 # outputs.OutputsCheck: the published outputs being looked at
+    analysing: object = None                # workers.Workers begun early for a few changed articles (analyse.begin)
     repair: object = None                   # outputs.Repair: what of the published outputs is damaged
     sources: list = field(default_factory=list)         # sources.Source: every article file
     plan: object = None                     # sources.Plan: what changed

@@ -91,13 +91,21 @@ class Workers:
         finally:
             gc.unfreeze()
 
+    def begin(self) -> "Workers":
+        """Start the workers now, whatever work comes: their kit's `setup`
+        (loading jieba, say) goes on while this process does other things."""
+        if self._pool is None:
+            self._pool = self._start()
+        return self
+
     def map(self, func, items: list, desc: str | None, unit: str, chunksize: int = 16, size: int | None = None):
         """func(kit, item) over items, in order: in the workers when there is
         enough work (`size`: how much is expected, where an item is more than
-        one article's worth or `items` one batch of many). A progress bar
-        shows it under `desc`, if given."""
+        one article's worth or `items` one batch of many), or when they were
+        begun; else in this process. A progress bar shows it under `desc`,
+        if given."""
         expected = len(items) if size is None else size
-        if self.jobs > 1 and expected >= PARALLEL_FROM:
+        if self._pool is not None or (self.jobs > 1 and expected >= PARALLEL_FROM):
             if self._pool is None:
                 self._pool = self._start()
             results = self._pool.imap(functools.partial(_call, func), items, chunksize=chunksize)
@@ -107,6 +115,10 @@ class Workers:
                 self._local_ready = True
             results = (func(self.kit, item) for item in items)
         return results if desc is None else progress(results, desc=desc, unit=unit, total=len(items))
+
+    def stop(self) -> None:
+        """Stop the workers, whatever they are doing (a build that ends without their work)."""
+        self.__exit__(RuntimeError, None, None)
 
     def __enter__(self):
         return self

@@ -647,7 +647,8 @@ def test_a_template_edit_renders_the_pages_again_and_leaves_both_indexes(tmp_pat
     assert snapshot(site) == snapshot(tmp_path / "fresh" / "site")
 
 
-def test_one_changed_article_starts_no_worker(tmp_path, pools, capsys):
+def test_one_changed_article_starts_one_worker_to_segment_it_and_no_pool(tmp_path, pools, capsys):
+    # the one worker loads jieba while the build goes on; no stage starts a pool for one article
     articles, site, index = tmp_path / "articles", tmp_path / "site", tmp_path / "index"
     generate(PARALLEL_FROM + 26, articles, ROOT / "articles", seed=6)
     assert build(articles, site, index, jobs=2) == 0
@@ -655,4 +656,7 @@ def test_one_changed_article_starts_no_worker(tmp_path, pools, capsys):
     insert_mid_paragraph(sorted(store.article_paths(articles))[7], INSERTED)
     assert build(articles, site, index, jobs=2) == 0
     assert "1 changed, 0 removed; 1 segmented" in capsys.readouterr().out
-    assert pools == []
+    assert pools == [("AnalyseKit", True)]
+    fresh = tmp_path / "fresh"
+    assert build(articles, fresh / "site", fresh / "index", jobs=2, full=True) == 0
+    assert snapshot(site) == snapshot(fresh / "site")
