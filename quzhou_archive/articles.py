@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import yaml
+from quzhou_archive.articlefiles import article_files, article_paths  # noqa: F401  (where they were)
 from quzhou_archive.errors import ArchiveError
 
 REQUIRED = ("title",)
@@ -598,18 +599,4 @@ def read_article(root: Path, path: Path, article_id: str | None = None) -> Artic
             meta[key] = default if not isinstance(default, list) else []
     return Article(article_id, path, meta, body, text)
 
-
-def article_paths(root: Path) -> list[Path]:
-    """Every `*.md` under `root`, hidden folders and files left out, sorted."""
-    return [Path(p) for p in article_files(str(root))]
-
-
-def article_files(root: str) -> list[str]:
-    """`article_paths` as strings: what a build scans every time, so no path objects."""
-    found = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        found += [os.path.join(folder, f) for f in files if f.endswith(".md") and not f.startswith(".")]
-    found.sort()
-    return found
 

@@ -53,9 +53,9 @@ class Versions:
 
 
 def site_files_digest() -> str:
-    from quzhou_archive.site import model as site_model
+    from quzhou_archive.site import layout
 
-    return digest_of(tree_digest(site_model.TEMPLATES), tree_digest(site_model.STATIC))
+    return digest_of(tree_digest(layout.TEMPLATES), tree_digest(layout.STATIC))
 
 
 def site_stage_version(code: str, results: dict[str, str], reads: tuple[str, ...], base_url: str) -> str:

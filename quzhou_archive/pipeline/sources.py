@@ -10,7 +10,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from quzhou_archive import articles as store
+from quzhou_archive.articlefiles import article_file_stats
 from quzhou_archive.errors import ArchiveError
 from quzhou_archive.progress import progress
 from quzhou_archive.pipeline.timing import timed
@@ -37,27 +37,29 @@ def scan(root: Path, known: dict | None = None) -> list[Source]:
     known = known or {}
     sources = []
     prefix = len(str(root)) + 1
-    for path in store.article_files(str(root)):
+    for path, size, mtime in article_file_stats(str(root)):
         article_id = path[prefix:-3].replace(os.sep, "/")
-        stat = os.stat(path)
         seen = known.get(article_id)
-        if seen and seen.size == stat.st_size and seen.mtime == stat.st_mtime_ns:
+        if seen and seen.size == size and seen.mtime == mtime:
             digest = seen.digest
         else:
             with open(path, "rb") as handle:
                 digest = hashlib.sha256(handle.read()).hexdigest()
-        sources.append(Source(article_id, path, digest, stat.st_size, stat.st_mtime_ns))
+        sources.append(Source(article_id, path, digest, size, mtime))
     if not sources:
         raise ArchiveError(root, "no articles to build (ingest raw pages first: build_site.py ingest PATH)")
     return sources
 
 
-def load_articles(root: Path) -> list[store.Article]:
+def load_articles(root: Path) -> list:
     """Read and check every article; all problems are reported, then the first raised."""
     return read_articles([(Path(s.path), s.id) for s in scan(root)], root)
 
 
-def read_articles(items, root: Path) -> list[store.Article]:
+def read_articles(items, root: Path) -> list:
+    """`articles.Article`s, sorted by ID."""
+    from quzhou_archive import articles as store
+
     loaded, errors = [], []
     for path, _ in progress(items, desc="read", unit="article"):
         try:

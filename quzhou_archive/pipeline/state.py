@@ -21,6 +21,7 @@ Beside the index lives a hidden folder (`.search_index.build/` for
 from __future__ import annotations
 
 import fcntl
+import functools
 import gc
 import hashlib
 import marshal
@@ -325,7 +326,8 @@ class Manifest:
 
     @classmethod
     def from_stored(cls, base: dict, changes: dict) -> "Manifest":
-        record, output = ArticleRecord._make, OutputRecord._make
+        # tuple.__new__ made each record, not `_make`: a call in C, not one in Python, per record
+        record, output = functools.partial(tuple.__new__, ArticleRecord), functools.partial(tuple.__new__, OutputRecord)
         articles = dict(zip(base["articles"][0], map(record, zip(*base["articles"][1:]))))
         outputs = dict(zip(base["outputs"][0], map(output, zip(*base["outputs"][1:]))))
         words, chars = base["words"], base["chars"]

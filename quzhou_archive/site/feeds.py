@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from quzhou_archive.site import layout
 from quzhou_archive.site import model as site_model
 from quzhou_archive.site.model import FEED_SIZE, Item, Page, SITE_NAME, SiteModel
 from quzhou_archive.site.render import Renderer
@@ -59,8 +60,8 @@ def robots(base: str) -> str:
 
 
 def static_files() -> dict[str, bytes]:
-    return {f"static/{p.relative_to(site_model.STATIC).as_posix()}": p.read_bytes()
-            for p in sorted(site_model.STATIC.rglob("*")) if p.is_file()}
+    return {f"static/{p.relative_to(layout.STATIC).as_posix()}": p.read_bytes()
+            for p in sorted(layout.STATIC.rglob("*")) if p.is_file()}
 
 
 def fixed_files(model: SiteModel, renderer: Renderer, page_paths: list[str]) -> dict[str, str | bytes]:

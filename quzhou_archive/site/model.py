@@ -18,24 +18,6 @@ from quzhou_archive.articles import ArticleMeta, slugify
 from quzhou_archive.gazetteer import load as load_gazetteer
 from quzhou_archive.analyse.topics import load as load_taxonomy
 
-
-
-def _project_root() -> Path:
-    """The folder holding templates/ and static/: the working folder when the
-    archive is run from its repository, else the checkout the package sits in."""
-    here = Path.cwd()
-    return here if (here / "templates").is_dir() else Path(__file__).resolve().parents[2]
-
-
-ROOT = _project_root()
-
-
-TEMPLATES = ROOT / "templates"
-
-
-STATIC = ROOT / "static"
-
-
 SITE_NAME = "衢州区域经济新闻档案"
 
 

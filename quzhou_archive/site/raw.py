@@ -12,7 +12,6 @@ import re
 from pathlib import Path
 
 from quzhou_archive.errors import ArchiveError
-from quzhou_archive.site.model import Page
 
 FOLDER = "raw"
 # names that are safe as a URL path segment on any host, as ingest's own raw files are
@@ -70,7 +69,9 @@ def decoded(path: Path, data: bytes) -> tuple[list[str], str]:
     return text.split("\n"), encoding
 
 
-def view_page(name: str, lines: list[str], encoding: str) -> Page:
+def view_page(name: str, lines: list[str], encoding: str):
+    from quzhou_archive.site.model import Page    # (the build looks at the raw folder before it loads the site's model)
+
     return Page(view_path(name), "raw.html", {
         "page_title": f"原始版面 {name}", "name": name, "file": file_path(name),
         "encoding": ENCODING_NAMES.get(encoding, encoding.replace("_", "-").upper()),

@@ -25,7 +25,7 @@ except ImportError:                                     # another MarkupSafe: th
         return str(escape(text))
 
 from quzhou_archive.analyse.content import typeset
-from quzhou_archive.site import article_html
+from quzhou_archive.site import article_html, layout
 from quzhou_archive.site import model as site_model
 from quzhou_archive.site.model import Page, SITE_DESCRIPTION, SITE_NAME, cn_date
 
@@ -116,7 +116,7 @@ def environment(kind: type[Environment] = PageEnvironment) -> Environment:
     """The pages' environment (`kind`: Jinja2's own, for the tests that
     compare the two)."""
     env = kind(
-        loader=FileSystemLoader(str(site_model.TEMPLATES)),   # read when used: a test may point it elsewhere
+        loader=FileSystemLoader(str(layout.TEMPLATES)),   # read when used: a test may point it elsewhere
         autoescape=select_autoescape(["html", "xml"]),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -183,7 +183,7 @@ class Renderer:
         self.base_url = base_url
         self.site = {"name": SITE_NAME}
         # an article's page is written in Python while the templates are those that was written from
-        self.article_in_python = article_html.templates_digest(site_model.TEMPLATES) == article_html.WRITTEN_FROM
+        self.article_in_python = article_html.templates_digest(layout.TEMPLATES) == article_html.WRITTEN_FROM
         self.links: dict[str, object] = {}      # each folder's `relative_links`
 
     def load(self, names) -> None:

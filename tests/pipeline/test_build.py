@@ -24,6 +24,7 @@ from quzhou_archive.pipeline import export as export_stage
 from quzhou_archive.pipeline import workers as workers_module
 from quzhou_archive.pipeline.publish import SITE_RECORD, STAMP_FILE
 from quzhou_archive.search.whoosh_index import STATS_FILE
+from quzhou_archive.site import layout
 from quzhou_archive.site import model as site_model
 from quzhou_archive.pipeline import PARALLEL_FROM, build
 from quzhou_archive.search.whoosh_index import Searcher
@@ -620,8 +621,8 @@ def pools(monkeypatch):
 
 def test_a_template_edit_renders_the_pages_again_and_leaves_both_indexes(tmp_path, monkeypatch, capsys, pools):
     templates = tmp_path / "templates"
-    shutil.copytree(site_model.TEMPLATES, templates)
-    monkeypatch.setattr(site_model, "TEMPLATES", templates)
+    shutil.copytree(layout.TEMPLATES, templates)
+    monkeypatch.setattr(layout, "TEMPLATES", templates)
     articles, site, index = tmp_path / "articles", tmp_path / "site", tmp_path / "index"
     generate(PARALLEL_FROM + 26, articles, ROOT / "articles", seed=5)
     assert build(articles, site, index, jobs=2) == 0
@@ -642,7 +643,7 @@ def test_a_template_edit_renders_the_pages_again_and_leaves_both_indexes(tmp_pat
     pages = list(site.glob("articles/**/*.html"))
     assert len(pages) == PARALLEL_FROM + 26 and all("<!-- 衢州 -->" in p.read_text(encoding="utf-8") for p in pages)
     monkeypatch.undo()
-    monkeypatch.setattr(site_model, "TEMPLATES", templates)
+    monkeypatch.setattr(layout, "TEMPLATES", templates)
     assert build(articles, tmp_path / "fresh" / "site", tmp_path / "fresh" / "index", full=True) == 0
     assert snapshot(site) == snapshot(tmp_path / "fresh" / "site")
 

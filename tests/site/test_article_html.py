@@ -11,7 +11,7 @@ import pytest
 from markupsafe import Markup
 
 from quzhou_archive.pipeline import build
-from quzhou_archive.site import article_html, render
+from quzhou_archive.site import article_html, layout, render
 from quzhou_archive.site import model as site_model
 from quzhou_archive.synthetic import generate
 from tests.conftest import ROOT
@@ -22,7 +22,7 @@ BASE = "https://owner.github.io/REPO/"
 def test_it_is_written_from_the_templates_as_they_are():
     """When this fails, the templates changed: change `article_html` with
     them (the tests below say where the two differ), then its `WRITTEN_FROM`."""
-    assert article_html.templates_digest(site_model.TEMPLATES) == article_html.WRITTEN_FROM
+    assert article_html.templates_digest(layout.TEMPLATES) == article_html.WRITTEN_FROM
     assert render.Renderer("/").article_in_python
 
 
@@ -167,8 +167,8 @@ def test_a_page_python_is_not_sure_of_is_rendered_by_jinja2(contexts):
 
 
 def test_other_templates_leave_the_pages_to_jinja2(tmp_path, monkeypatch):
-    shutil.copytree(site_model.TEMPLATES, tmp_path / "templates")
+    shutil.copytree(layout.TEMPLATES, tmp_path / "templates")
     with open(tmp_path / "templates" / "article.html", "a", encoding="utf-8") as template:
         template.write("{# changed #}\n")
-    monkeypatch.setattr(site_model, "TEMPLATES", tmp_path / "templates")
+    monkeypatch.setattr(layout, "TEMPLATES", tmp_path / "templates")
     assert not render.Renderer("/").article_in_python
