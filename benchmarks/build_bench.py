@@ -245,6 +245,16 @@ def figures_cost(full: Run) -> str:
             f"{100 * pages / full.seconds:.1f}% of its {full.seconds:.1f} s")
 
 
+def stages_of(r: Run) -> dict[str, float]:
+    """The stages' wall-clock seconds, as the build printed them (QZ_TIMINGS;
+    a stage's parts, "export: shards", are left out)."""
+    return {m.group(1): float(m.group(2)) for m in re.finditer(r"^  ([\w ]+): ([\d.]+) s", r.output, re.M)}
+
+
+def said_stages(r: Run) -> str:
+    return ", ".join(f"{name} {seconds:.1f} s" for name, seconds in stages_of(r).items() if seconds >= 0.05)
+
+
 def mib(n: int) -> str:
     return f"{n / 1024 ** 2:.0f} MiB"
 
@@ -287,8 +297,7 @@ def main() -> int:
         project = project_copy(work)
         rows = []
         full = run(build_cmd(work), cwd=project, env=env)
-        stages = ", ".join(m.group(1) + " " + m.group(2) for m in re.finditer(r"^  (\w+): ([\d.]+ s)", full.output, re.M))
-        print(f"full build: {full.seconds:.1f} s ({stages})", flush=True)
+        print(f"full build: {full.seconds:.1f} s ({said_stages(full)})", flush=True)
         figures_share = figures_cost(full)
         print(figures_share, flush=True)
         rows.append(("full build, from nothing", full))
@@ -299,33 +308,33 @@ def main() -> int:
 
         changed = change_one(work / "articles")
         one = run(build_cmd(work), cwd=project, env=env)
-        print(f"one article changed ({changed.name}): {one.seconds:.2f} s", flush=True)
+        print(f"one article changed ({changed.name}): {one.seconds:.2f} s ({said_stages(one)})", flush=True)
         rows.append(("one article changed", one))
 
         added = add_a_day(work / "articles", 20)
         day = run(build_cmd(work), cwd=project, env=env)
-        print(f"{added} new articles, dated after the rest: {day.seconds:.2f} s", flush=True)
+        print(f"{added} new articles, dated after the rest: {day.seconds:.2f} s ({said_stages(day)})", flush=True)
         rows.append((f"{added} new articles (a day's issue)", day))
 
         removed = sorted(store.article_paths(work / "articles"))[len(rows) * 97]
         removed.unlink()
         gone = run(build_cmd(work), cwd=project, env=env)
-        print(f"one article removed ({removed.name}): {gone.seconds:.2f} s", flush=True)
+        print(f"one article removed ({removed.name}): {gone.seconds:.2f} s ({said_stages(gone)})", flush=True)
         rows.append(("one article removed", gone))
 
         inserted = insert_mid_order(work / "articles")
         middle = run(build_cmd(work), cwd=project, env=env)
         print(f"one article inserted in the middle of the date order ({inserted.relative_to(work)}): "
-              f"{middle.seconds:.2f} s", flush=True)
+              f"{middle.seconds:.2f} s ({said_stages(middle)})", flush=True)
         rows.append(("one article inserted mid-order", middle))
 
         same = run(build_cmd(work), cwd=project, env=env)
-        print(f"nothing changed: {same.seconds:.2f} s", flush=True)
+        print(f"nothing changed: {same.seconds:.2f} s ({said_stages(same)})", flush=True)
         rows.append(("nothing changed", same))
 
         edit_template(project)
         restyled = run(build_cmd(work), cwd=project, env=env)
-        print(f"a template edited: {restyled.seconds:.2f} s", flush=True)
+        print(f"a template edited: {restyled.seconds:.2f} s ({said_stages(restyled)})", flush=True)
         rows.append(("a template edited", restyled))
 
         peers = None
@@ -376,8 +385,8 @@ def main() -> int:
         print(figures_share)
         if args.record:
             record = {"articles": args.articles, "characters": chars, "cores": os.cpu_count(), "figures": figures_share,
-                      "builds": {name: {"seconds": r.seconds, "tree_pss": r.tree_pss, "largest_rss": r.largest_rss}
-                                 for name, r in rows},
+                      "builds": {name: {"seconds": r.seconds, "tree_pss": r.tree_pss, "largest_rss": r.largest_rss,
+                                        "stages": stages_of(r)} for name, r in rows},
                       "site_bytes": site_bytes, "site_files": site_files, "index_bytes": index_bytes,
                       "artifact": list(artifact) if artifact else None,
                       "peers": {"pelican": peers[0].seconds, "pagefind": peers[1].seconds} if peers else None}
