@@ -46,6 +46,7 @@ class Versions:
         results = analyse.result_versions(own)
         stages = {stage.NAME: stage.version(code, results, base_url) for stage in (whoosh, export, pages, figures, opendata,
                                                                               rawpages)}
+        stages.update({stage.DOWNLOADS: stage.downloads_version(code, results, base_url) for stage in (figures, opendata)})
         return cls(own, results, stages, key)
 
     def plain(self) -> dict:
@@ -62,6 +63,14 @@ def site_stage_version(code: str, results: dict[str, str], reads: tuple[str, ...
     """The version of a stage that writes site files: its code, the analysers'
     results it reads, the templates and assets, the base URL."""
     return digest_of(code, [results[name] for name in reads], site_files_digest(), base_url)[:16]
+
+
+def downloads_stage_version(code: str, results: dict[str, str], reads: tuple[str, ...], base_url: str) -> str:
+    """The version of a stage's downloads: its code, the analysers' results it
+    reads, the base URL (in their links) — not the templates and assets,
+    which no download is made from, so that a template edit, which renders
+    every page again, copies no download."""
+    return digest_of(code, [results[name] for name in reads], base_url)[:16]
 
 
 def installed_libraries() -> list:

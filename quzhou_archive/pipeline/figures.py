@@ -21,7 +21,7 @@ from typing import Callable
 from quzhou_archive.exports import figures as export
 from quzhou_archive.pipeline import joined
 from quzhou_archive.pipeline.outputs import SiteFile, StagedSite
-from quzhou_archive.pipeline.context import site_stage_version
+from quzhou_archive.pipeline.context import downloads_stage_version, site_stage_version
 from quzhou_archive.pipeline.state import digest_of
 from quzhou_archive.pipeline.timing import timed
 from quzhou_archive.pipeline.workers import Kit, Workers
@@ -32,11 +32,16 @@ from quzhou_archive.site.figures import figure_pages
 NAME = "figures"
 READS = ("figure_rows",)
 GROUP = "figures"
+DOWNLOADS = "figures downloads"     # their version, apart from the pages'
 CSV, JSON = "data/figures.csv", "data/figures.json"
 
 
 def version(code: str, results: dict[str, str], base_url: str) -> str:
     return site_stage_version(code, results, READS, base_url)
+
+
+def downloads_version(code: str, results: dict[str, str], base_url: str) -> str:
+    return downloads_stage_version(code, results, READS, base_url)
 
 
 def run(ctx) -> None:
@@ -45,13 +50,14 @@ def run(ctx) -> None:
         # an edit that leaves what the section shows of every article as it was (most
         # corrections: words around the figures) changes nothing here: nothing is made,
         # nor read from the cache
+        downloads = ctx.versions.stages[DOWNLOADS]
         shown = sorted((aid, r.summaries["figure_rows"]) for aid, r in ctx.records.items())
-        if ctx.outputs.keep_group(GROUP, digest_of(stage, shown)):
+        if ctx.outputs.keep_group(GROUP, digest_of(stage, downloads, shown)):
             return
         with timed("figures: read"):
             rows, idents = archive_rows(ctx)
         with timed("figures: downloads"):
-            write_downloads(ctx, stage, idents)
+            write_downloads(ctx, downloads, idents)
         with timed("figures: pages"):
             write_pages(ctx, stage, rows, idents)
 
@@ -79,7 +85,7 @@ def archive_rows(ctx) -> tuple[list[dict], list[str]]:
 def write_downloads(ctx, stage: str, idents: list[str]) -> None:
     """Both are made from every figure: when one changed, both are joined
     again (`joined.py`), each unchanged article's part taken from the
-    published file."""
+    published file. (`stage`: the downloads' version.)"""
     inputs = digest_of(stage, hashlib.sha1("\n".join(idents).encode()).hexdigest())
     encoded = [part.encode("utf-8") for part in (export.JSON_HEAD, export.JSON_SEPARATOR, export.JSON_TAIL,
                                                  export.JSON_EMPTY)]

@@ -15,7 +15,7 @@ import marshal
 
 from quzhou_archive.exports import articles as export
 from quzhou_archive.pipeline import joined
-from quzhou_archive.pipeline.context import site_stage_version
+from quzhou_archive.pipeline.context import downloads_stage_version, site_stage_version
 from quzhou_archive.pipeline.state import digest_of
 from quzhou_archive.pipeline.timing import timed
 from quzhou_archive.site import render
@@ -24,6 +24,7 @@ from quzhou_archive.site.model import Page
 NAME = "opendata"
 READS = ("record",)
 GROUP = "opendata"
+DOWNLOADS = "opendata downloads"    # their version, apart from the page's
 JSONL, CSV, PAGE = "data/articles.jsonl", "data/articles.csv", "data/index.html"
 
 
@@ -31,14 +32,18 @@ def version(code: str, results: dict[str, str], base_url: str) -> str:
     return site_stage_version(code, results, READS, base_url)
 
 
+def downloads_version(code: str, results: dict[str, str], base_url: str) -> str:
+    return downloads_stage_version(code, results, READS, base_url)
+
+
 def run(ctx) -> None:
     with timed("open data"):
-        stage = ctx.versions.stages[NAME]
-        inputs = digest_of(stage, sorted((s.id, s.digest) for s in ctx.sources))
-        if ctx.outputs.keep_group(GROUP, inputs):
+        stage, downloads_stage = ctx.versions.stages[NAME], ctx.versions.stages[DOWNLOADS]
+        articles = sorted((s.id, s.digest) for s in ctx.sources)
+        if ctx.outputs.keep_group(GROUP, digest_of(stage, downloads_stage, articles)):
             return
         downloads = [joined.Download(JSONL, b""), joined.Download(CSV, export.CSV_HEADER.encode("utf-8"))]
-        joined.write(ctx, GROUP, stage, inputs, downloads, "record",
+        joined.write(ctx, GROUP, downloads_stage, digest_of(downloads_stage, articles), downloads, "record",
                      lambda aid, value: export.lines(aid, marshal.loads(value), ctx.base_url))
         count = len(ctx.records)
         ctx.outputs.write(GROUP, PAGE, digest_of(stage, count),

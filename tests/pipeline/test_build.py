@@ -21,6 +21,7 @@ import pytest
 from quzhou_archive import articles as store
 from quzhou_archive import pipeline as build_module
 from quzhou_archive.pipeline import export as export_stage
+from quzhou_archive.pipeline import joined as joined_module
 from quzhou_archive.pipeline import workers as workers_module
 from quzhou_archive.pipeline.publish import SITE_RECORD, STAMP_FILE
 from quzhou_archive.search.whoosh_index import STATS_FILE
@@ -630,14 +631,16 @@ def test_a_template_edit_renders_the_pages_again_and_leaves_both_indexes(tmp_pat
     search, whoosh = inodes(site / "search"), inodes(index)
     base = templates / "base.html"
     base.write_text(base.read_text(encoding="utf-8").replace("</body>", "<!-- 衢州 -->\n</body>"), encoding="utf-8")
-    passes = []
+    passes, joined = [], []
     monkeypatch.setattr(export_stage, "postings_pass", lambda *args: passes.append(args))
+    monkeypatch.setattr(joined_module, "Body", lambda *args, body=joined_module.Body: joined.append(args) or body(*args))
     pools.clear()
     capsys.readouterr()
     assert build(articles, site, index, jobs=2) == 0
     assert "0 changed, 0 removed; 0 segmented" in capsys.readouterr().out
     assert not [kit for kit, _ in pools if kit not in ("RenderKit", "FiguresKit")]    # no worker read or segmented an article
     assert passes == [] and inodes(site / "search") == search       # the browser index: not a file touched
+    assert joined == []     # no download made again, nor copied: none is made from the templates
     rewritten = {name for name, seen in inodes(index).items() if whoosh.get(name) != seen}
     assert rewritten <= {SITE_RECORD, STATS_FILE, "README.md"}       # the Whoosh index: its records only
     pages = list(site.glob("articles/**/*.html"))
