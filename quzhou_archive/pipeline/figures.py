@@ -46,11 +46,10 @@ def downloads_version(code: str, results: dict[str, str], base_url: str) -> str:
 
 def run(ctx) -> None:
     with timed("figures"):
-        stage = ctx.versions.stages[NAME]
+        stage, downloads = ctx.versions.stages[NAME], ctx.versions.stages[DOWNLOADS]
         # an edit that leaves what the section shows of every article as it was (most
         # corrections: words around the figures) changes nothing here: nothing is made,
         # nor read from the cache
-        downloads = ctx.versions.stages[DOWNLOADS]
         shown = sorted((aid, r.summaries["figure_rows"]) for aid, r in ctx.records.items())
         if ctx.outputs.keep_group(GROUP, digest_of(stage, downloads, shown)):
             return
