@@ -59,7 +59,7 @@ from quzhou_archive.articles import ArticleMeta
 from quzhou_archive.errors import ArchiveError
 from quzhou_archive.pipeline.state import AnalysisCache, ArticleRecord, code_digest, digest_of
 from quzhou_archive.pipeline.timing import note, timed
-from quzhou_archive.pipeline.workers import PARALLEL_FROM, Kit, Workers
+from quzhou_archive.pipeline.workers import PARALLEL_FROM, CacheKit, Workers
 from quzhou_archive.site.model import Card
 
 SUMMARY_CHARS = 100
@@ -360,7 +360,7 @@ class Analysed:
 
 
 @dataclass
-class AnalyseKit(Kit):
+class AnalyseKit(CacheKit):
     """What a worker of this stage needs: where the articles and the cache
     are, and the analysers' versions."""
 
@@ -369,24 +369,12 @@ class AnalyseKit(Kit):
     versions: dict[str, str]
     jieba: bool = False         # load it first: some of the work is segmenting
     cpu: Counter = field(default_factory=Counter)      # CPU seconds each analyser took (in this process)
-    _cache: AnalysisCache | None = field(default=None, repr=False)
 
     def setup(self) -> None:
         if self.jieba:
             from quzhou_archive.analyse.segment import load_segmenter
 
             load_segmenter()
-
-    @property
-    def cache(self) -> AnalysisCache:
-        if self._cache is None:
-            self._cache = AnalysisCache(Path(self.cache_folder))
-        return self._cache
-
-    def close(self) -> None:
-        if self._cache is not None:
-            self._cache.close()
-            self._cache = None
 
 
 def analyse_file(kit: AnalyseKit, task: tuple[str, str, str, bool]) -> Analysed | ArchiveError:

@@ -30,7 +30,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -41,7 +41,7 @@ from quzhou_archive.pipeline import analyse
 from quzhou_archive.pipeline.outputs import SiteFile, StagedSite
 from quzhou_archive.pipeline.state import SCRATCH_PREFIX, AnalysisCache, digest_of, file_digest
 from quzhou_archive.pipeline.timing import timed
-from quzhou_archive.pipeline.workers import Kit, Workers, keep_freed_memory
+from quzhou_archive.pipeline.workers import CacheKit, Workers, keep_freed_memory
 from quzhou_archive.search import browser_index as export
 from quzhou_archive.search import bulk
 from quzhou_archive.search import rank
@@ -116,7 +116,7 @@ def previous_sums(ctx, count: int) -> np.ndarray | None:
 # -- kits of the workers -------------------------------------------------------------------
 
 @dataclass
-class ExportKit(Kit):
+class ExportKit(CacheKit):
     """The staged site, the vocabulary and its encoded word lists (large:
     the workers get them by the fork), and the analysis cache, opened once
     per worker when a task first reads it."""
@@ -125,21 +125,9 @@ class ExportKit(Kit):
     vocabulary: export.Vocabulary
     words: bulk.WordLists | None = None
     cache_folder: str | None = None
-    _cache: AnalysisCache | None = field(default=None, repr=False)
 
     def setup(self) -> None:
         keep_freed_memory()
-
-    @property
-    def cache(self) -> AnalysisCache:
-        if self._cache is None:
-            self._cache = AnalysisCache(Path(self.cache_folder))
-        return self._cache
-
-    def close(self) -> None:
-        if self._cache is not None:
-            self._cache.close()
-            self._cache = None
 
 
 # -- the shards ------------------------------------------------------------------------------

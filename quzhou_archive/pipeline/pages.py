@@ -21,15 +21,14 @@ from __future__ import annotations
 import hashlib
 import itertools
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import NamedTuple
 
 from quzhou_archive.pipeline import analyse
 from quzhou_archive.pipeline.outputs import SiteFile, StagedSite
 from quzhou_archive.pipeline.context import site_stage_version
-from quzhou_archive.pipeline.state import AnalysisCache, digest_of
+from quzhou_archive.pipeline.state import digest_of
 from quzhou_archive.pipeline.timing import timed
-from quzhou_archive.pipeline.workers import PARALLEL_FROM, Kit, Workers
+from quzhou_archive.pipeline.workers import PARALLEL_FROM, CacheKit, Workers
 from quzhou_archive.progress import progress
 from quzhou_archive.site import citations, feeds, render
 from quzhou_archive.site import model as site_model
@@ -52,7 +51,7 @@ def version(code: str, results: dict[str, str], base_url: str) -> str:
 
 
 @dataclass
-class RenderKit(Kit):
+class RenderKit(CacheKit):
     """What a rendering worker needs: the site to write into, the renderer,
     the analysis cache for the articles' own parts."""
 
@@ -62,22 +61,10 @@ class RenderKit(Kit):
     raw_files: frozenset = frozenset()
     model: site_model.SiteModel | None = field(default=None, repr=False)   # (inherited by the workers, never sent)
     renderer: render.Renderer | None = field(default=None, repr=False)
-    _cache: AnalysisCache | None = field(default=None, repr=False)
 
     def setup(self) -> None:
         if self.renderer is None:       # (made before the workers forked, when there are many pages)
             self.renderer = render.Renderer(self.base_url)
-
-    @property
-    def cache(self) -> AnalysisCache:
-        if self._cache is None:
-            self._cache = AnalysisCache(Path(self.cache_folder))
-        return self._cache
-
-    def close(self) -> None:
-        if self._cache is not None:
-            self._cache.close()
-            self._cache = None
 
     def analyses(self, digests: list[str]) -> dict[str, analyse.Analysis]:
         """What this stage reads of some article files, asked of the cache

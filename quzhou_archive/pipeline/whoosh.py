@@ -15,14 +15,14 @@ touch the index.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from quzhou_archive.analyse.segment import TOKENIZER_VERSION
 from quzhou_archive.pipeline import analyse
 from quzhou_archive.pipeline.state import AnalysisCache, digest_of
 from quzhou_archive.pipeline.timing import timed
-from quzhou_archive.pipeline.workers import Kit, Workers
+from quzhou_archive.pipeline.workers import CacheKit, Workers
 from quzhou_archive.search import whoosh_index
 from quzhou_archive.site.model import article_url
 
@@ -57,22 +57,10 @@ def collection_stats(ctx) -> dict:
 # -- a build from nothing: a segment per run of articles, each written by a worker -------------------
 
 @dataclass
-class IndexKit(Kit):
+class IndexKit(CacheKit):
     """The analysis cache, opened once per worker when a task first reads it."""
 
     cache_folder: str
-    _cache: AnalysisCache | None = field(default=None, repr=False)
-
-    @property
-    def cache(self) -> AnalysisCache:
-        if self._cache is None:
-            self._cache = AnalysisCache(Path(self.cache_folder))
-        return self._cache
-
-    def close(self) -> None:
-        if self._cache is not None:
-            self._cache.close()
-            self._cache = None
 
 
 def runs_of(items: list, jobs: int) -> list[list]:

@@ -18,6 +18,7 @@ import ctypes
 import functools
 import gc
 import multiprocessing
+from pathlib import Path
 
 from quzhou_archive.progress import progress
 
@@ -34,6 +35,26 @@ class Kit:
 
     def close(self) -> None:
         pass
+
+
+class CacheKit(Kit):
+    """A kit whose tasks read the analysis cache (in `cache_folder`, which
+    the kit names): opened in each process when a task first reads it, as a
+    connection must not cross a fork, and closed with the kit."""
+
+    @property
+    def cache(self):
+        opened = self.__dict__.get("_opened_cache")
+        if opened is None:
+            from quzhou_archive.pipeline.state import AnalysisCache
+
+            opened = self.__dict__["_opened_cache"] = AnalysisCache(Path(self.cache_folder))
+        return opened
+
+    def close(self) -> None:
+        opened = self.__dict__.pop("_opened_cache", None)
+        if opened is not None:
+            opened.close()
 
 
 def keep_freed_memory() -> None:
