@@ -605,9 +605,13 @@ def begin(ctx) -> None:
     is done in this process.)"""
     if ctx.jobs < 2 or ctx.fresh or not 0 < len(ctx.plan.changed) < PARALLEL_FROM:
         return
-    rjieba_available()      # asked here, so that the worker does not say it is missing
-    kit = AnalyseKit(str(ctx.articles_dir), ctx.cache.path, ctx.versions.analysers, jieba=True)
-    ctx.analysing = Workers(1, kit).begin()
+    ctx.analysing = Workers(1, analyse_kit(ctx, jieba=True)).begin()
+
+
+def analyse_kit(ctx, jieba: bool) -> AnalyseKit:
+    if jieba:
+        rjieba_available()      # asked here, so that the workers do not each say it is missing
+    return AnalyseKit(str(ctx.articles_dir), ctx.cache.path, ctx.versions.analysers, jieba=jieba)
 
 
 def analyse_all(ctx, todo: list, uncached: set[str], vocabulary: Vocabulary, jieba: bool) -> list[ArchiveError]:
@@ -622,9 +626,7 @@ def analyse_all(ctx, todo: list, uncached: set[str], vocabulary: Vocabulary, jie
         pool, ctx.analysing = ctx.analysing, None
         kit = pool.kit
     else:
-        kit = AnalyseKit(str(ctx.articles_dir), ctx.cache.path, ctx.versions.analysers, jieba=jieba)
-        if jieba:
-            rjieba_available()      # asked here, so the workers do not each say it is missing
+        kit = analyse_kit(ctx, jieba)
         pool = Workers(ctx.jobs, kit)
     errors, cpu = [], Counter()
     with pool:

@@ -393,14 +393,7 @@ def check_outputs(manifest: Manifest, out_dir: Path, index_dir: Path) -> Repair:
     ones are made again by this build."""
     repair = Repair()
     root = str(out_dir) + os.sep
-    stat = os.stat
     for rel, record in manifest.outputs.items():
-        try:        # (the common case, a file as it was written, with no call of `intact`: tens of thousands)
-            st = stat(root + rel)
-            if st.st_mtime_ns == record.mtime and st.st_size == record.size:
-                continue
-        except OSError:
-            pass
         mtime = intact(root + rel, record.size, record.mtime, record.digest)
         if mtime is None:
             repair.site.add(rel)
