@@ -29,7 +29,6 @@ import os
 import re
 import sys
 import tempfile
-from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable
 from importlib import resources
@@ -335,16 +334,26 @@ def word_occurrences(cut: Cut, text: str) -> list[str]:
 
 
 def _occurrences(cut: Cut, folded: str) -> list[str]:
-    """The words of a folded text. The tokens are sorted and folded for
-    search in lists and strings, a line each: a token never holds a line
+    """The words of a folded text: its tokens of two characters or more
+    that are made of word characters, folded for search. They are sifted and
+    folded all at once, joined a line each: a token never holds a line
     break, and a word seldom anything but word characters."""
     tokens = [token for token in cut(folded) if len(token) >= 2]
     joined = "\n".join(tokens)
-    if any(ch in joined for ch in _BLOCK_NOT_WORD_CHARS) if type(cut) is _BlocksCut else _NOT_A_WORD_CHAR.search(joined):
+    if _may_hold_other_chars(cut, joined):
         tokens = _WORD_LINE.findall(joined)
         joined = "\n".join(tokens)
     folded = search_fold(joined)
     return tokens if folded == joined else folded.split("\n") if tokens else []
+
+
+def _may_hold_other_chars(cut: Cut, joined: str) -> bool:
+    """Might some token be more than word characters? rjieba's come from
+    jieba's runs, whose only other characters are a few signs; any other
+    segmenter's are looked at whole."""
+    if type(cut) is _BlocksCut:
+        return any(ch in joined for ch in _BLOCK_NOT_WORD_CHARS)
+    return _NOT_A_WORD_CHAR.search(joined) is not None
 
 
 def tokenize(headline_parts: list[str], body_parts: list[str]) -> DocTokens:

@@ -40,7 +40,6 @@ NAME = "pages"
 READS = ("meta", "content", "figures")
 LISTS, ARTICLES, FILES = "lists", "articles", "files"     # the groups of outputs this stage makes
 PAGES_PER_ARTICLE = 1.4             # about: the article's own, and its share of the lists
-ARTICLE_TEMPLATE = "article.html"
 GROUP = 32      # pages a worker is handed at once: their articles' results are read from the cache together
 PAGE_TEMPLATES = ("article.html", "base.html", "_macros.html", "home.html", "counties.html", "topics.html", "dates.html",
                   "year.html", "month.html", "day.html", "papers.html", "paper.html", "issue.html", "list.html")
@@ -103,7 +102,7 @@ def article_task(ctx, stage: str, model: site_model.SiteModel, item: site_model.
         return (story.id, ctx.records[story.id].card) if story is not None else None
 
     content = ctx.records[item.id].digest
-    inputs = digest_of(stage, ARTICLE_TEMPLATE, raw, content, shown(item), shown(prev_item), shown(next_item),
+    inputs = digest_of(stage, render.ARTICLE, raw, content, shown(item), shown(prev_item), shown(next_item),
                        issue_pages, [shown(other) for other in related])
     return ArticleTask(item.id, item.url, content, tuple(other.id for other in related), inputs)
 
