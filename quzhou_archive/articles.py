@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import yaml
-from quzhou_archive.articlefiles import article_files, article_paths  # noqa: F401  (where they were)
+from quzhou_archive.articlefiles import article_files, article_paths  # noqa: F401  (the files, beside what reads them)
 from quzhou_archive.errors import ArchiveError
 
 REQUIRED = ("title",)
