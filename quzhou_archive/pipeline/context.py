@@ -13,6 +13,7 @@ from pathlib import Path
 from quzhou_archive.pipeline.state import AnalysisCache, ArticleRecord, Manifest, digest_of, tree_digest
 
 PACKAGE = Path(__file__).resolve().parent.parent
+COMPILED_TEMPLATES = "templates"    # the state folder's folder of compiled templates
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,7 @@ class BuildContext:
     outputs: object = None                  # outputs.Outputs: every file of the new site, made or kept
     raw_files: frozenset = frozenset()      # the raw pages published (their names), which article pages link
     model: object = None                    # site.model.SiteModel: the site as the articles' cards make it
+    page_renderer: object = None            # site.render.Renderer: made by `renderer()`
     index_files: dict[str, list] = field(default_factory=dict)
     stamp: str | None = None
     standby: tuple | None = None            # standby.Standby: what the site taken out by publishing is kept as
@@ -139,6 +141,16 @@ class BuildContext:
     def fresh(self) -> bool:
         """Built from nothing: no earlier output is kept."""
         return self.last.empty
+
+    def renderer(self):
+        """The pages' renderer, one for the whole build: each template is
+        compiled once, or read as the last build compiled it (kept in the
+        state folder)."""
+        if self.page_renderer is None:
+            from quzhou_archive.site import render
+
+            self.page_renderer = render.Renderer(self.base_url, compiled=self.state / COMPILED_TEMPLATES)
+        return self.page_renderer
 
     def manifest(self) -> Manifest:
         """What this build read and wrote, for the next one."""

@@ -113,15 +113,11 @@ def pages(rows: list[dict], idents: list[str], places) -> list[Planned]:
 class FiguresKit(Kit):
     """What a worker making the section's files needs: the site to write
     into, the files decided (inherited through the fork: a task names one
-    by its number), the renderer."""
+    by its number), the build's renderer."""
 
     site: StagedSite
-    base_url: str
     planned: list[Planned]
-    renderer: render.Renderer | None = field(default=None, repr=False)
-
-    def setup(self) -> None:
-        self.renderer = render.Renderer(self.base_url)
+    renderer: render.Renderer = field(repr=False)
 
 
 def _make(kit: FiguresKit, number: int) -> SiteFile:
@@ -133,6 +129,6 @@ def write_pages(ctx, stage: str, rows: list[dict], idents: list[str]) -> None:
     """The pages whose inputs changed, made in worker processes."""
     planned = pages(rows, idents, ctx.model.places)
     todo = [n for n, p in enumerate(planned) if ctx.outputs.want(GROUP, p.path, digest_of(stage, p.inputs))]
-    with Workers(ctx.jobs, FiguresKit(ctx.site, ctx.base_url, planned)) as pool:
+    with Workers(ctx.jobs, FiguresKit(ctx.site, planned, ctx.renderer())) as pool:
         for made in pool.map(_make, todo, "figures", "file", chunksize=1):
             ctx.outputs.made(made)

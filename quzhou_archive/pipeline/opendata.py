@@ -18,7 +18,6 @@ from quzhou_archive.pipeline import joined
 from quzhou_archive.pipeline.context import downloads_stage_version, site_stage_version
 from quzhou_archive.pipeline.state import digest_of
 from quzhou_archive.pipeline.timing import timed
-from quzhou_archive.site import render
 from quzhou_archive.site.model import Page
 
 NAME = "opendata"
@@ -47,7 +46,7 @@ def run(ctx) -> None:
                      lambda aid, value: export.lines(aid, marshal.loads(value), ctx.base_url))
         count = len(ctx.records)
         ctx.outputs.write(GROUP, PAGE, digest_of(stage, count),
-                          lambda: render.Renderer(ctx.base_url).render(data_page(count)))
+                          lambda: ctx.renderer().render(data_page(count)))
 
 
 def data_page(count: int) -> Page:

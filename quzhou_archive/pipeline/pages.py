@@ -51,19 +51,16 @@ def version(code: str, results: dict[str, str], base_url: str) -> str:
 
 @dataclass
 class RenderKit(CacheKit):
-    """What a rendering worker needs: the site to write into, the renderer,
+    """What a rendering worker needs: the site to write into, the renderer
+    (the build's, inherited by the workers with the templates it compiled),
     the analysis cache for the articles' own parts."""
 
     site: StagedSite
     base_url: str
     cache_folder: str
-    raw_files: frozenset = frozenset()
-    model: site_model.SiteModel | None = field(default=None, repr=False)   # (inherited by the workers, never sent)
-    renderer: render.Renderer | None = field(default=None, repr=False)
-
-    def setup(self) -> None:
-        if self.renderer is None:       # (made before the workers forked, when there are many pages)
-            self.renderer = render.Renderer(self.base_url)
+    raw_files: frozenset
+    model: site_model.SiteModel = field(repr=False)     # (inherited by the workers, never sent)
+    renderer: render.Renderer = field(repr=False)
 
     def analyses(self, digests: list[str]) -> dict[str, analyse.Analysis]:
         """What this stage reads of some article files, asked of the cache
@@ -156,15 +153,13 @@ def run(ctx) -> None:
                                 article_pages(ctx, stage, model) if articles_kept else every_article_page(ctx, stage, model))
         todo = (page for page in pages if wanted(ctx, stage, page))
         expected = len(ctx.plan.changed) if lists_kept and articles_kept else int(len(ctx.records) * PAGES_PER_ARTICLE)
-        kit = RenderKit(ctx.site, ctx.base_url, ctx.cache.path, ctx.raw_files, model)
-        if ctx.jobs > 1 and expected >= PARALLEL_FROM:     # the workers will fork from here: compiled once, for all
-            kit.setup()
+        kit = RenderKit(ctx.site, ctx.base_url, ctx.cache.path, ctx.raw_files, model, ctx.renderer())
+        if ctx.jobs > 1 and expected >= PARALLEL_FROM:     # the workers will fork from here: loaded once, for all
             kit.renderer.load(PAGE_TEMPLATES)
         with Workers(ctx.jobs, kit) as pool:
             for made in progress(rendered(pool, todo, expected), desc="render", unit="page"):
                 for file in made:
                     ctx.outputs.made(file)
-        kit.setup()
         fixed_files(ctx, model, stage, same_cards, kit.renderer)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from quzhou_archive.pipeline.context import site_stage_version
 from quzhou_archive.pipeline.state import digest_of, file_digest
 from quzhou_archive.pipeline.timing import timed
-from quzhou_archive.site import raw, render
+from quzhou_archive.site import raw
 
 NAME = "raw"
 READS = ()
@@ -29,7 +29,7 @@ def run(ctx) -> None:
         ctx.raw_files = frozenset(files)
         if ctx.outputs.keep_group(GROUP, digest_of(stage, raw.folder_state(raw.raw_folder(ctx.articles_dir)))):
             return
-        renderer = render.Renderer(ctx.base_url)
+        renderer = ctx.renderer()
         for name, path in files.items():
             data = path.read_bytes()
             inputs = digest_of(stage, file_digest(data))

@@ -10,10 +10,14 @@ depth, so its links carry the base path.
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
+from pathlib import Path
 from types import FunctionType
 from urllib.parse import urlsplit
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+import jinja2
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.compiler import CodeGenerator
 from jinja2.runtime import Context
 from markupsafe import escape
@@ -112,16 +116,42 @@ class PageEnvironment(Environment):
         return super().getattr(obj, attribute)
 
 
-def environment(kind: type[Environment] = PageEnvironment) -> Environment:
+class CompiledTemplates(FileSystemBytecodeCache):
+    """The templates as an earlier build compiled them, kept in a folder of
+    the build's state: compiling the site's templates took a build with
+    one changed article longer than rendering its pages. Jinja2 uses a
+    compiled template only while the template's text is as it was
+    compiled from; the files are named by the code that compiled them
+    (`compiler_digest`), and those of other code are removed."""
+
+    def __init__(self, folder: Path):
+        folder.mkdir(parents=True, exist_ok=True)
+        compiler = compiler_digest()
+        for name in os.listdir(folder):
+            if not name.startswith(compiler):
+                (folder / name).unlink(missing_ok=True)
+        super().__init__(str(folder), f"{compiler}-%s.cache")
+
+
+@functools.cache
+def compiler_digest() -> str:
+    """What turns a template into code: Jinja2 (its version) and this
+    module, whose environment changes the code Jinja2 writes (`TextOutput`)."""
+    return hashlib.sha1(Path(__file__).read_bytes() + jinja2.__version__.encode()).hexdigest()[:12]
+
+
+def environment(kind: type[Environment] = PageEnvironment, compiled: Path | None = None) -> Environment:
     """The pages' environment (`kind`: Jinja2's own, for the tests that
-    compare the two)."""
+    compare the two; `compiled`: a folder to keep the compiled templates in,
+    for the next build)."""
     env = kind(
         loader=FileSystemLoader(str(layout.TEMPLATES)),   # read when used: a test may point it elsewhere
         autoescape=select_autoescape(["html", "xml"]),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
-        auto_reload=False,      # a renderer lives for one stage, in which the templates do not change
+        auto_reload=False,      # a renderer lives for one build, in which the templates do not change
+        bytecode_cache=CompiledTemplates(compiled) if compiled else None,
     )
     env.filters["cn_date"] = cn_date
     env.filters["typeset"] = typeset_text
@@ -178,8 +208,9 @@ ARTICLE = "article.html"
 
 
 class Renderer:
-    def __init__(self, base_url: str):
-        self.env = environment()
+    def __init__(self, base_url: str, compiled: Path | None = None):
+        """(`compiled`: where to keep the templates compiled, for the next build.)"""
+        self.env = environment(compiled=compiled)
         self.base_url = base_url
         self.site = {"name": SITE_NAME}
         # an article's page is written in Python while the templates are those that was written from

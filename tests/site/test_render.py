@@ -268,13 +268,50 @@ def test_every_page_is_what_jinja2s_own_environment_renders(tmp_path, monkeypatc
     generate(150, articles / "generated", ROOT / "articles", seed=3)
     assert build(articles, tmp_path / "mine", tmp_path / "i1", BASE, jobs=1) == 0
     pages_environment = render.environment
-    monkeypatch.setattr(render, "environment", lambda: pages_environment(Environment))
+    monkeypatch.setattr(render, "environment", lambda compiled=None: pages_environment(Environment))
     monkeypatch.setattr(article_html, "WRITTEN_FROM", "")      # every page rendered by Jinja2
     assert build(articles, tmp_path / "theirs", tmp_path / "i2", BASE, jobs=1) == 0
     mine = {p.relative_to(tmp_path / "mine"): p.read_bytes() for p in (tmp_path / "mine").rglob("*") if p.is_file()}
     theirs = {p.relative_to(tmp_path / "theirs"): p.read_bytes() for p in (tmp_path / "theirs").rglob("*") if p.is_file()}
     assert len(mine) > 800 and mine.keys() == theirs.keys()
     assert [p for p in mine if mine[p] != theirs[p]] == []
+
+
+def test_templates_compiled_by_one_build_serve_the_next_until_one_is_edited(tmp_path, monkeypatch):
+    """A renderer keeps the templates it compiled in the folder it is given;
+    the next one reads them instead of compiling, and renders the same
+    pages; a template edited is compiled again, and what it now says is
+    rendered; compiled files of other code are removed."""
+    from jinja2 import Environment
+
+    from quzhou_archive.site import layout, render
+    from quzhou_archive.site.model import Page
+
+    templates, compiled = tmp_path / "templates", tmp_path / "compiled"
+    shutil.copytree(layout.TEMPLATES, templates)
+    monkeypatch.setattr(layout, "TEMPLATES", templates)
+    compiled.mkdir()
+    (compiled / "0123456789ab-stale.cache").write_bytes(b"compiled by other code")
+    compiles = []
+    jinja_compile = Environment.compile
+    monkeypatch.setattr(Environment, "compile", lambda self, *a, **k: compiles.append(a[1]) or jinja_compile(self, *a, **k))
+    page = Page("data.html", "data.html", {"page_title": "开放数据", "section": "", "count": 3,
+                                           "csv_fields": ["id"], "separator": "|"})
+
+    first = render.Renderer(BASE, compiled).render(page)
+    assert set(compiles) >= {"data.html", "base.html"}
+    assert not (compiled / "0123456789ab-stale.cache").exists()
+    assert len(list(compiled.glob(f"{render.compiler_digest()}-*.cache"))) == len(set(compiles))
+
+    compiles.clear()
+    assert render.Renderer(BASE, compiled).render(page) == first
+    assert compiles == []
+
+    base = templates / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("</body>", "<p>edited</p></body>"), encoding="utf-8")
+    edited = render.Renderer(BASE, compiled).render(page)
+    assert compiles == ["base.html"]
+    assert "<p>edited</p>" in edited and "<p>edited</p>" not in first
 
 
 def jinja_card_meta(card: dict, date: bool, paper: bool) -> str:
