@@ -9,25 +9,30 @@ Its files are made from every article's rows (the figures, and the
 headline, date, paper and page they are shown with), so they are kept as
 a group while no article's digest of them changed (an edit of an
 article's other words changes nothing here); otherwise each file is made
-again only if its own inputs changed (`Outputs.want`), the downloads
-joined from the published files and the changed articles' parts (`joined.py`).
+again only if its own inputs changed (`Outputs.want`). Those inputs are
+worked out from what the section keeps of every figure between builds,
+its placing (`Placings`), so that only the changed articles' rows are
+read to decide, and only the rows a page shows to make it; the
+downloads are joined from the published files and the changed articles'
+parts (`joined.py`).
 """
 from __future__ import annotations
 
 import hashlib
+import marshal
 from dataclasses import dataclass, field
-from typing import Callable
 
 from quzhou_archive.exports import figures as export
+from quzhou_archive.fsutil import atomic_write
 from quzhou_archive.pipeline import joined
 from quzhou_archive.pipeline.outputs import SiteFile, StagedSite
 from quzhou_archive.pipeline.context import downloads_stage_version, site_stage_version
 from quzhou_archive.pipeline.state import digest_of
 from quzhou_archive.pipeline.timing import timed
-from quzhou_archive.pipeline.workers import Kit, Workers
+from quzhou_archive.pipeline.workers import CacheKit, Workers
+from quzhou_archive.site import figures as site_figures
 from quzhou_archive.site import model as site_model
 from quzhou_archive.site import render
-from quzhou_archive.site.figures import figure_pages
 
 NAME = "figures"
 READS = ("figure_rows",)
@@ -54,38 +59,88 @@ def run(ctx) -> None:
         if ctx.outputs.keep_group(GROUP, digest_of(stage, downloads, shown)):
             return
         with timed("figures: read"):
-            rows, idents = archive_rows(ctx)
+            placings, rows = Placings.updated(ctx, stage, shown)
         with timed("figures: downloads"):
-            write_downloads(ctx, downloads, idents)
+            write_downloads(ctx, downloads, placings)
         with timed("figures: pages"):
-            write_pages(ctx, stage, rows, idents)
+            write_pages(ctx, stage, placings, rows)
 
 
-def archive_rows(ctx) -> tuple[list[dict], list[str]]:
-    """Every figure of every article, in the order of the articles' IDs (the
-    rows `figure_rows` made, with the article's ID and URL put in), and for
-    each a string that changes whenever what is shown of it does (what the
-    article shows and the figure's place among its figures). Read from
-    the cache a batch of articles at a time."""
-    rows, idents = [], []
-    ids = sorted(ctx.records)
+@dataclass
+class Placings:
+    """What the section keeps of every article's figures from one build to
+    the next (`FILE`, in the build's state folder): by article ID, the
+    digest of all it shows of them (`figure_rows`' summary) and each
+    figure's placing (`site.figures.placing`). From these alone the build
+    decides which pages of the section changed, and reads the rows only
+    of the figures those pages show: with one article changed, its own."""
+
+    version: str                                # the stage's: placings of another are worked out again
+    articles: dict[str, tuple[str, list[tuple]]]
+
+    FILE = "figures-placings.marshal"
+
+    @classmethod
+    def updated(cls, ctx, stage: str, shown: list[tuple[str, str]]) -> tuple["Placings", dict[str, list[dict]]]:
+        """The placings of every article now, those of the articles whose
+        figures changed (all, in a build from nothing) from their rows,
+        which are given too (by article ID); kept for the next build."""
+        placings = cls(stage, {}) if ctx.fresh else cls.load(ctx.state, stage)
+        kept = placings.articles
+        stale = [aid for aid, digest in shown if aid not in kept or kept[aid][0] != digest]
+        rows = read_rows(ctx, stale)
+        placings.articles = {aid: kept[aid] if aid in kept and kept[aid][0] == digest
+                             else (digest, [site_figures.placing(row) for row in rows[aid]]) for aid, digest in shown}
+        if stale or len(kept) != len(placings.articles):
+            atomic_write(ctx.state / cls.FILE, marshal.dumps((placings.version, placings.articles)))
+        return placings, rows
+
+    @classmethod
+    def load(cls, folder, version: str) -> "Placings":
+        try:
+            kept_version, articles = marshal.loads((folder / cls.FILE).read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):
+            return cls(version, {})
+        return cls(version, articles if kept_version == version and isinstance(articles, dict) else {})
+
+    def idents(self):
+        """For each figure, in the order of the articles' IDs, a string that
+        changes whenever anything shown of it does: its article, the
+        digest of what the article shows, its place among its figures."""
+        for aid, (digest, placed) in sorted(self.articles.items()):
+            for n in range(len(placed)):
+                yield f"{aid}:{digest}:{n}"
+
+    def values(self, path_of) -> list[site_figures.Value]:
+        return [site_figures.Value(aid, n, placing, f"{aid}:{digest}:{n - 1}", path_of)
+                for aid, (digest, placed) in sorted(self.articles.items()) for n, placing in enumerate(placed, 1)]
+
+
+def read_rows(ctx, ids) -> dict[str, list[dict]]:
+    """The figures' rows of these articles (as `figure_rows` made them, with
+    the article's ID and each figure's URL put in), read from the cache a
+    batch of articles at a time."""
+    found = {}
+    ids = sorted(ids)
     for start in range(0, len(ids), joined.BATCH):
         chunk = ids[start:start + joined.BATCH]
         cached = ctx.cache.values_of("figure_rows", {ctx.records[aid].digest for aid in chunk})
         for aid in chunk:
-            shown, its_rows = export.cached_rows(cached[ctx.records[aid].digest])
-            for n, row in enumerate(its_rows, 1):
-                row["article"], row["url"] = aid, export.figure_url(aid, n, ctx.base_url)
-                rows.append(row)
-                idents.append(f"{shown}:{n - 1}")
-    return rows, idents
+            found[aid] = with_place(aid, export.cached_rows(cached[ctx.records[aid].digest])[1], ctx.base_url)
+    return found
 
 
-def write_downloads(ctx, stage: str, idents: list[str]) -> None:
+def with_place(aid: str, rows: list[dict], base_url: str) -> list[dict]:
+    for n, row in enumerate(rows, 1):
+        row["article"], row["url"] = aid, export.figure_url(aid, n, base_url)
+    return rows
+
+
+def write_downloads(ctx, stage: str, placings: Placings) -> None:
     """Both are made from every figure: when one changed, both are joined
     again (`joined.py`), each unchanged article's part taken from the
     published file. (`stage`: the downloads' version.)"""
-    inputs = digest_of(stage, hashlib.sha1("\n".join(idents).encode()).hexdigest())
+    inputs = digest_of(stage, hashlib.sha1("\n".join(placings.idents()).encode()).hexdigest())
     encoded = [part.encode("utf-8") for part in (export.JSON_HEAD, export.JSON_SEPARATOR, export.JSON_TAIL,
                                                  export.JSON_EMPTY)]
     downloads = [joined.Download(JSON, *encoded), joined.Download(CSV, export.CSV_HEAD.encode("utf-8"))]
@@ -94,41 +149,45 @@ def write_downloads(ctx, stage: str, idents: list[str]) -> None:
 
 
 @dataclass
-class Planned:
-    """A file of the section, decided: its path, the digest of its inputs,
-    and how to make its text when they changed."""
-
-    path: str
-    inputs: str
-    make: Callable[["FiguresKit"], str]
-
-
-def pages(rows: list[dict], idents: list[str], places) -> list[Planned]:
-    order = [name for _, names in places.groups for name in names]
-    return [Planned(p.path, p.inputs, lambda kit, p=p: kit.renderer.render(p.make()))
-            for p in figure_pages(rows, places.slugs, order, site_model.article_url, idents)]
-
-
-@dataclass
-class FiguresKit(Kit):
-    """What a worker making the section's files needs: the site to write
-    into, the files decided (inherited through the fork: a task names one
-    by its number), the build's renderer."""
+class FiguresKit(CacheKit):
+    """What a worker making the section's pages needs: the site to write
+    into, the pages decided (inherited through the fork: a task names one
+    by its number), the build's renderer, and the analysis cache with
+    every article's file digest, to read the rows of the figures a page
+    shows (`rows`: those read already)."""
 
     site: StagedSite
-    planned: list[Planned]
+    planned: list[site_figures.Planned]
     renderer: render.Renderer = field(repr=False)
+    cache_folder: str = ""
+    records: dict = field(default_factory=dict, repr=False)
+    base_url: str = "/"
+    rows: dict[str, list[dict]] = field(default_factory=dict, repr=False)
+
+    def read(self, ids: set[str]) -> dict[str, list[dict]]:
+        missing = sorted(ids - self.rows.keys())
+        if missing:
+            cached = self.cache.values_of("figure_rows", {self.records[aid].digest for aid in missing})
+            for aid in missing:
+                self.rows[aid] = with_place(aid, export.cached_rows(cached[self.records[aid].digest])[1], self.base_url)
+        return self.rows
 
 
 def _make(kit: FiguresKit, number: int) -> SiteFile:
     planned = kit.planned[number]
-    return kit.site.write(planned.path, planned.make(kit))
+    site_figures.with_rows(planned.values, kit.read)
+    return kit.site.write(planned.path, kit.renderer.render(planned.make()))
 
 
-def write_pages(ctx, stage: str, rows: list[dict], idents: list[str]) -> None:
-    """The pages whose inputs changed, made in worker processes."""
-    planned = pages(rows, idents, ctx.model.places)
+def write_pages(ctx, stage: str, placings: Placings, rows: dict[str, list[dict]]) -> None:
+    """The pages whose inputs changed, made in worker processes; the rows
+    read already (`rows`) are those of the figures of the articles that
+    changed, which the pages made are most of (all, from nothing)."""
+    places = ctx.model.places
+    order = [name for _, names in places.groups for name in names]
+    planned = site_figures.section_pages(placings.values(site_model.article_url), places.slugs, order)
     todo = [n for n, p in enumerate(planned) if ctx.outputs.want(GROUP, p.path, digest_of(stage, p.inputs))]
-    with Workers(ctx.jobs, FiguresKit(ctx.site, planned, ctx.renderer())) as pool:
+    kit = FiguresKit(ctx.site, planned, ctx.renderer(), ctx.cache.path, ctx.records, ctx.base_url, rows)
+    with Workers(ctx.jobs, kit) as pool:
         for made in pool.map(_make, todo, "figures", "file", chunksize=1):
             ctx.outputs.made(made)

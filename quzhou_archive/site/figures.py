@@ -129,36 +129,44 @@ class _once:
 
 
 class Value:
-    """One figure as the 数据 pages show it. What grouping and ordering need
-    is worked out for every figure; what a page shows of it only when that
-    page is made (most are not, in a build after a few articles changed)."""
+    """One figure as the 数据 pages show it. What grouping, ordering and the
+    pages' digests need of it is held for every figure (its `placing`);
+    its row, all a page shows of it, only once a page showing it is made
+    (`row`: given, or filled in from a reader by `with_rows`) — in a build
+    after a few articles changed, most pages are not made, and their
+    figures' rows are never read."""
 
-    __slots__ = ("row", "article_path", "key", "county", "order", "ident", "__dict__")
+    __slots__ = ("article", "number", "county", "key", "target", "period", "date", "ident", "order", "path_of",
+                 "row", "__dict__")
 
-    def __init__(self, row: dict, article_path: str, ident: str):
-        self.row = row
-        self.article_path = article_path
-        self.key = indicator_key(row)               # the indicator it is grouped under
-        self.county = row["county"] or UNKNOWN_COUNTY
-        self.order = period_order(row["period"])    # its period's place in time
+    def __init__(self, article: str, number: int, placing: tuple, ident: str, path_of: Callable[[str], str],
+                 row: dict | None = None):
+        self.article, self.number = article, number           # its article, and its place there (from 1)
+        county, self.key, self.target, self.period, self.date = placing
+        self.county = county or UNKNOWN_COUNTY
         self.ident = ident                          # stands for everything shown of it
+        self.order = period_order(self.period)      # its period's place in time
+        self.path_of = path_of                      # an article's page
+        self.row = row
 
     @classmethod
-    def of(cls, row: dict, article_path: str, ident: str | None = None) -> "Value":
-        return cls(row, article_path, ident or hashlib.sha1(marshal.dumps(tuple(row.values()))).hexdigest())
+    def of(cls, row: dict, number: int, path_of: Callable[[str], str], ident: str | None = None) -> "Value":
+        """From a row (as `exports/figures.row` makes them)."""
+        ident = ident or hashlib.sha1(marshal.dumps(tuple(row.values()))).hexdigest()
+        return cls(row["article"], number, placing(row), ident, path_of, row)
 
     @_once
     def link(self) -> str:
         """The article page, at the figure's sentence."""
-        return f"{self.article_path}#{self.row['url'].rsplit('#', 1)[1]}"
+        return f"{self.path_of(self.article)}#figure-{self.number}"
 
     @_once
     def text(self) -> str:
         return value_text(self.row)         # 近75亿元
 
     @property
-    def period(self) -> str:
-        return period_label(self.row["period"])     # 2023年, 时期不详
+    def period_label(self) -> str:
+        return period_label(self.period)     # 2023年, 时期不详
 
     @_once
     def source(self) -> str:
@@ -166,6 +174,27 @@ class Value:
         row = self.row
         where = " ".join(p for p in (row.get("paper"), _date(row.get("article_date"))) if p)
         return f"{row['headline']}" + (f"（{where}）" if where else "")
+
+
+def placing(row: dict) -> tuple:
+    """What the section needs of a figure to place it, besides its article:
+    its county (as the row has it), the indicator it is grouped under,
+    whether it is a target, its period, its article's date. Kept for every
+    figure of the archive between builds (`pipeline/figures.py`), so it is
+    small."""
+    return row["county"], indicator_key(row), row["target"], row["period"], row["article_date"]
+
+
+def with_rows(values: list[Value], read: Callable[[set[str]], dict[str, list[dict]]]) -> list[Value]:
+    """The values, each with its row: those not yet filled in read by
+    `read(article IDs)`, which gives each article's rows in order."""
+    missing = {v.article for v in values if v.row is None}
+    if missing:
+        rows = read(missing)
+        for v in values:
+            if v.row is None:
+                v.row = rows[v.article][v.number - 1]
+    return values
 
 
 @dataclass
@@ -188,10 +217,10 @@ class Series:
         """An SVG line chart of its outcomes where it has two or more periods
         of one kind (the kind with most); None otherwise."""
         by_kind: dict[str, dict[str, Value]] = defaultdict(dict)
-        for v in sorted(self.outcomes, key=lambda v: (v.row["article_date"] or "", v.row["article"])):
-            kind = period_kind(v.row["period"])
+        for v in sorted(self.outcomes, key=lambda v: (v.date or "", v.article)):
+            kind = period_kind(v.period)
             if kind:
-                by_kind[kind][v.row["period"]] = v      # a later article's value of the same period stands
+                by_kind[kind][v.period] = v      # a later article's value of the same period stands
         kinds = [k for k, periods in by_kind.items() if len(periods) >= 2]
         if not kinds:
             return None
@@ -225,10 +254,10 @@ def series_of(values: list[Value]) -> list[Series]:
         r = v.row
         key = (v.county, r["subject"] or r["county"] or UNKNOWN_COUNTY, v.key, r["measure"], r["unit"])
         series = found.setdefault(key, Series(*key))
-        (series.targets if r["target"] else series.outcomes).append(v)
+        (series.targets if v.target else series.outcomes).append(v)
     for s in found.values():
-        s.outcomes.sort(key=lambda v: (v.order, v.row["article"]))
-        s.targets.sort(key=lambda v: (v.row["article_date"] or "", v.row["article"]))
+        s.outcomes.sort(key=lambda v: (v.order, v.article))
+        s.targets.sort(key=lambda v: (v.date or "", v.article))
     return list(found.values())
 
 
@@ -237,12 +266,14 @@ def series_of(values: list[Value]) -> list[Series]:
 @dataclass
 class Planned:
     """A page of the section, decided but not yet worked out: `inputs` is the
-    digest of all it shows, `make()` gives the page when it must be written
-    (an archive's worth of charts and tables is made only where they changed)."""
+    digest of all it shows, `make()` gives the page when it must be written,
+    once the rows of its `values` are filled in (`with_rows`): an archive's
+    worth of charts and tables is made only where they changed."""
 
     path: str
     inputs: str
     make: Callable[[], Page]
+    values: list[Value] = field(default_factory=list)
 
 
 @functools.lru_cache(maxsize=256)
@@ -271,21 +302,29 @@ def _digest(template: str, heading: str, values: list[Value]) -> str:
 
 
 def figure_pages(rows: list[dict], county_slugs: dict[str, str], county_order: list[str],
-                 article_path, idents: list[str] | None = None) -> list[Planned]:
-    """Every page of the 数据 section. `rows`: every figure (as
-    `exports/figures.row` makes them); `county_slugs`: the site's county
-    slugs; `county_order`: 衢州 and its counties first, as the site lists
-    them; `article_path(article_id)`: an article page's path; `idents`:
-    for each row, a string that changes whenever anything of it does (the
-    build names it by its article file's digest and its place there), else
-    a digest of the row is taken.
+                 article_path: Callable[[str], str]) -> list[Planned]:
+    """Every page of the 数据 section, from every figure's row (as
+    `exports/figures.row` makes them, an article's in their order)."""
+    numbers: dict[str, int] = defaultdict(int)
+    values = []
+    for r in rows:
+        numbers[r["article"]] += 1
+        values.append(Value.of(r, numbers[r["article"]], article_path))
+    return section_pages(values, county_slugs, county_order)
+
+
+def section_pages(values: list[Value], county_slugs: dict[str, str], county_order: list[str]) -> list[Planned]:
+    """Every page of the 数据 section, from every figure (`Value`s, in the
+    order of their articles' IDs and of their text). `county_slugs`: the
+    site's county slugs; `county_order`: 衢州 and its counties first, as
+    the site lists them. Each page's inputs are worked out from what
+    every figure's placing and ident say; no row is read.
 
         figures/index.html                    the counties, the indicators reported in more than one
         figures/counties/C.html               one county: its indicators, their latest values
         figures/counties/C/I.html             one county's one indicator: its series, tables and charts
         figures/indicators/I.html             an indicator reported in two or more counties, side by side
     """
-    values = [Value.of(r, article_path(r["article"]), idents[n] if idents else None) for n, r in enumerate(rows)]
     by_county: dict[str, dict[str, list[Value]]] = defaultdict(lambda: defaultdict(list))
     by_indicator: dict[str, list[Value]] = defaultdict(list)
     for v in values:
@@ -297,9 +336,9 @@ def figure_pages(rows: list[dict], county_slugs: dict[str, str], county_order: l
     counties = sorted(by_county, key=lambda c: (c == UNKNOWN_COUNTY, rank.get(c, len(rank)), slug[c]))
     shared = {i for i, vs in by_indicator.items() if len({v.county for v in vs}) > 1}
     islug = {name: indicator_slug(name) for name in by_indicator}
-    planned = [_eager(index_page(rows, counties, slug, by_county, by_indicator, shared, islug))]
+    planned = [_eager(index_page(values, counties, slug, by_county, by_indicator, shared, islug))]
     for county in counties:
-        planned.append(_eager(county_page(county, slug[county], by_county[county], islug, shared)))
+        planned.append(county_planned(county, slug[county], by_county[county], islug, shared))
         for indicator, its in by_county[county].items():
             if not has_own_page(its):
                 continue
@@ -308,11 +347,12 @@ def figure_pages(rows: list[dict], county_slugs: dict[str, str], county_order: l
             compared = "compared" if indicator in shared else ""
             planned.append(Planned(path, _digest("county-indicator", county + indicator + compared, its),
                                    functools.partial(county_indicator_page, path, county, slug[county], indicator,
-                                                     its, islug, shared)))
+                                                     its, islug, shared), its))
     for indicator in sorted(shared):
         path = f"figures/indicators/{islug[indicator]}.html"
         planned.append(Planned(path, _digest("indicator", indicator, by_indicator[indicator]),
-                               functools.partial(indicator_page, path, indicator, by_indicator[indicator], slug, rank)))
+                               functools.partial(indicator_page, path, indicator, by_indicator[indicator], slug, rank),
+                               by_indicator[indicator]))
     return planned
 
 
@@ -326,13 +366,13 @@ def _crumbs(*more: tuple[str, str]) -> list[tuple[str, str]]:
     return [("数据", "figures/index.html"), *more]
 
 
-def index_page(rows, counties, slug, by_county, by_indicator, shared, islug) -> Page:
+def index_page(values, counties, slug, by_county, by_indicator, shared, islug) -> Page:
     ordered = sorted(shared, key=lambda i: (-len({v.county for v in by_indicator[i]}), -len(by_indicator[i]), i))
     return Page("figures/index.html", "figures.html", {
         "page_title": "数据：报道中的经济数字", "section": SECTION,
-        "total": len(rows), "articles": len({r["article"] for r in rows}),
-        "targets": sum(1 for r in rows if r["target"]),
-        "unclear_periods": sum(1 for r in rows if not r["period"]),
+        "total": len(values), "articles": len({v.article for v in values}),
+        "targets": sum(1 for v in values if v.target),
+        "unclear_periods": sum(1 for v in values if not v.period),
         "counties": [{"name": c, "url": f"figures/counties/{slug[c]}.html",
                       "count": sum(len(vs) for vs in by_county[c].values()), "indicators": len(by_county[c])}
                      for c in counties],
@@ -351,28 +391,45 @@ def has_own_page(values: list[Value]) -> bool:
 
 def latest(values: list[Value]) -> Value | None:
     """The outcome of the latest period (of the latest article, where several say it)."""
-    outcomes = [v for v in values if not v.row["target"] and v.row["period"]]
-    return max(outcomes, key=lambda v: (v.order[:3], v.row["article_date"] or "", v.row["article"]), default=None)
+    outcomes = [v for v in values if not v.target and v.period]
+    return max(outcomes, key=lambda v: (v.order[:3], v.date or "", v.article), default=None)
 
 
-def county_page(county: str, slug: str, by_indicator: dict[str, list[Value]], islug: dict[str, str],
+def county_planned(county: str, slug: str, by_indicator: dict[str, list[Value]], islug: dict[str, str],
+                   shared: set[str]) -> Planned:
+    """A county's page, decided by what it shows of each indicator: how many
+    values, how many targets, the first and the latest value, whether
+    other counties report it too."""
+    entries = sorted(by_indicator.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    shown, parts = [], ["county", county, slug]
+    for name, its in entries:
+        last = latest(its)
+        shown += [its[0], *([last] if last else [])]
+        parts += [name, str(len(its)), str(sum(1 for v in its if v.target)), its[0].ident,
+                  last.ident if last else "", "compared" if name in shared else ""]
+    path = f"figures/counties/{slug}.html"
+    return Planned(path, hashlib.sha1("\n".join(parts).encode()).hexdigest(),
+                   functools.partial(county_page, county, slug, entries, islug, shared), shown)
+
+
+def county_page(county: str, slug: str, entries: list[tuple[str, list[Value]]], islug: dict[str, str],
                 shared: set[str]) -> Page:
     """One county: every indicator it reports, the most often reported first,
     each with its count and its latest outcome."""
-    entries, href = [], relative_links(f"figures/counties/{slug}.html")
-    for name, its in sorted(by_indicator.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+    indicators, href = [], relative_links(f"figures/counties/{slug}.html")
+    for name, its in entries:
         last = latest(its)
         own = has_own_page(its)
-        entries.append({"indicator": name, "count": len(its),
-                        "url": f"figures/counties/{slug}/{islug[name]}.html" if own else None,
-                        "only": None if own else _cell(its[0], href),
-                        "targets": sum(1 for v in its if v.row["target"]),
-                        "latest": _cell(last, href) if last else None,
-                        "latest_subject": ((last or its[0]).row["subject"] or ""),
-                        "compare": f"figures/indicators/{islug[name]}.html" if name in shared else None})
+        indicators.append({"indicator": name, "count": len(its),
+                           "url": f"figures/counties/{slug}/{islug[name]}.html" if own else None,
+                           "only": None if own else _cell(its[0], href),
+                           "targets": sum(1 for v in its if v.target),
+                           "latest": _cell(last, href) if last else None,
+                           "latest_subject": ((last or its[0]).row["subject"] or ""),
+                           "compare": f"figures/indicators/{islug[name]}.html" if name in shared else None})
     return Page(f"figures/counties/{slug}.html", "figures_county.html", {
         "page_title": f"{county}的经济数据", "heading": county, "section": SECTION, "crumbs": _crumbs(),
-        "count": sum(len(e) for e in by_indicator.values()), "indicators": entries,
+        "count": sum(len(its) for _, its in entries), "indicators": indicators,
         "unknown": county == UNKNOWN_COUNTY,
     })
 
@@ -396,12 +453,12 @@ def indicator_page(path: str, indicator: str, values: list[Value], county_slug: 
     series, one column per period (outcomes), then its targets."""
     series = sorted(series_of(values), key=lambda s: (s.county == UNKNOWN_COUNTY, rank.get(s.county, len(rank)),
                                                       _slug(s.county), s.subject, s.measure, s.unit))
-    periods = sorted({v.row["period"] for s in series for v in s.outcomes}, key=period_order)
+    periods = sorted({v.period for s in series for v in s.outcomes}, key=period_order)
     table, href = [], relative_links(path)
     for s in series:
         cells = defaultdict(list)
         for v in s.outcomes:
-            cells[v.row["period"]].append(_cell(v, href))
+            cells[v.period].append(_cell(v, href))
         table.append({"county": s.county, "county_url": f"figures/counties/{county_slug.get(s.county, UNKNOWN_SLUG)}.html",
                       "subject": s.subject if s.subject != s.county else "", "measure": MEASURE_NAMES.get(s.measure, s.measure),
                       "unit": s.unit, "cells": [cells.get(p, []) for p in periods],
@@ -416,7 +473,7 @@ def indicator_page(path: str, indicator: str, values: list[Value], county_slug: 
 def _cell(v: Value, href) -> dict:
     """A value as a page shows it; `href(target)`: the page's link to a site path
     (worked out here: thousands of values are too many for the template to ask)."""
-    return {"text": v.text, "link": v.link, "href": href(v.link), "source": v.source, "period": v.period,
+    return {"text": v.text, "link": v.link, "href": href(v.link), "source": v.source, "period": v.period_label,
             "unclear_period": "period" in (v.row.get("unclear") or ())}
 
 

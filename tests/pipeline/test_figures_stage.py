@@ -127,8 +127,8 @@ def test_an_edit_that_leaves_the_figures_as_they_were_touches_none_of_the_data_f
     articles, site, index = built
     from quzhou_archive.pipeline.state import AnalysisCache
 
-    reads, read = [], stage.archive_rows
-    monkeypatch.setattr(stage, "archive_rows", lambda *args: reads.append(args) or read(*args))
+    reads, read = [], stage.read_rows
+    monkeypatch.setattr(stage, "read_rows", lambda *args: reads.append(args) or read(*args))
     values_of, asked = AnalysisCache.values_of, []
     monkeypatch.setattr(AnalysisCache, "values_of",
                         lambda cache, name, digests: asked.append(name) or values_of(cache, name, digests))
@@ -142,3 +142,74 @@ def test_an_edit_that_leaves_the_figures_as_they_were_touches_none_of_the_data_f
     assert {p: p.stat().st_ino for p in data} == data        # the same files, not even written again
     assert reads == []                                       # not a figure decoded: the group stands as it was
     assert "figure_rows" not in asked                        # decided from the records' summaries, not the cache
+
+
+def corrected(articles, value="987.6亿元"):
+    """An article whose first amount is now `value`; its ID."""
+    path = next(p for p in sorted(articles.rglob("*.md")) if AMOUNT.search(p.read_text(encoding="utf-8").split("---", 2)[2]))
+    head, body = path.read_text(encoding="utf-8").rsplit("---", 1)
+    path.write_text(head + "---" + body.replace(AMOUNT.search(body).group(), value, 1), encoding="utf-8")
+    return path.relative_to(articles).with_suffix("").as_posix()
+
+
+def figure_files(site):
+    return {p: d for p, d in snapshot(site).items() if p.startswith(("figures/", "data/"))}
+
+
+def test_a_corrected_figure_reads_the_rows_of_its_article_and_of_the_pages_it_changes_only(monkeypatch, tmp_path,
+                                                                                          capsys):
+    """(The figures as the archive's own extractor finds them, in a generated
+    archive: indicators and counties enough that a figure is on a few pages.)"""
+    from quzhou_archive.pipeline import figures as stage
+    from quzhou_archive.synthetic import generate
+
+    articles, site, index = tmp_path / "articles", tmp_path / "site", tmp_path / "index"
+    generate(150, articles, ROOT / "articles", seed=11)
+    assert build(articles, site, index, jobs=1) == 0
+    with_figures = {r["article"] for r in figures_json(site)}
+    read_rows, read_for_pages = stage.read_rows, stage.FiguresKit.read
+    decoded, shown = [], set()
+    monkeypatch.setattr(stage, "read_rows", lambda ctx, ids: decoded.extend(ids) or read_rows(ctx, ids))
+    monkeypatch.setattr(stage.FiguresKit, "read", lambda kit, ids: shown.update(ids) or read_for_pages(kit, ids))
+    aid = corrected(articles)
+    assert build(articles, site, index, jobs=1) == 0
+    assert "1 changed" in capsys.readouterr().out
+    assert decoded == [aid]                                 # the placings of every other article are kept
+    assert aid in shown and len(shown) < len(with_figures) / 2  # the pages made: those that show the changed figure
+    fresh = tmp_path / "fresh"
+    assert build(articles, fresh / "site", fresh / "index", jobs=1) == 0
+    assert figure_files(site) == figure_files(fresh / "site")
+
+
+@pytest.mark.parametrize("kept", [b"not marshal", b"", None])
+def test_placings_lost_or_damaged_are_worked_out_again(built, extractor, tmp_path, kept):
+    from quzhou_archive.pipeline import figures as stage
+    from quzhou_archive.pipeline.state import state_dir
+
+    articles, site, index = built
+    placings = state_dir(index) / stage.Placings.FILE
+    assert placings.exists()
+    if kept is None:
+        placings.unlink()
+    else:
+        placings.write_bytes(kept)
+    corrected(articles)
+    assert build(articles, site, index, jobs=1) == 0
+    fresh = tmp_path / "fresh"
+    assert build(articles, fresh / "site", fresh / "index", jobs=1) == 0
+    assert figure_files(site) == figure_files(fresh / "site")
+
+
+def test_a_moved_article_is_linked_where_it_now_is(built, extractor, tmp_path):
+    """Its figures show the same: only their links tell the move."""
+    articles, site, index = built
+    moved = next(r["article"] for r in figures_json(site))
+    target = articles / "moved" / "here.md"
+    target.parent.mkdir()
+    (articles / f"{moved}.md").rename(target)
+    assert build(articles, site, index, jobs=1) == 0
+    pages = "".join(p.read_text(encoding="utf-8") for p in (site / "figures").rglob("*.html"))
+    assert "moved/here.html" in pages and f"{moved}.html" not in pages
+    fresh = tmp_path / "fresh"
+    assert build(articles, fresh / "site", fresh / "index", jobs=1) == 0
+    assert figure_files(site) == figure_files(fresh / "site")

@@ -33,7 +33,7 @@ def test_values_keep_their_qualifier(qualifier, text):
 
 
 def values(*rows):
-    return [Value.of(r, f"articles/{r['article']}.html") for r in rows]
+    return [Value.of(r, n, lambda aid: f"articles/{aid}.html") for n, r in enumerate(rows, 1)]
 
 
 def test_a_series_is_one_subject_one_indicator_one_measure_one_unit():
