@@ -21,6 +21,7 @@ import functools
 import hashlib
 import marshal
 import re
+import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Callable
@@ -181,8 +182,10 @@ def placing(row: dict) -> tuple:
     its county (as the row has it), the indicator it is grouped under,
     whether it is a target, its period, its article's date. Kept for every
     figure of the archive between builds (`pipeline/figures.py`), so it is
-    small."""
-    return row["county"], indicator_key(row), row["target"], row["period"], row["article_date"]
+    small: its names interned, so that each is held once, in memory and
+    in the file."""
+    return tuple(sys.intern(v) if type(v) is str else v
+                 for v in (row["county"], indicator_key(row), row["target"], row["period"], row["article_date"]))
 
 
 def with_rows(values: list[Value], read: Callable[[set[str]], dict[str, list[dict]]]) -> list[Value]:
