@@ -68,6 +68,7 @@ class Run:
     largest_rss: int   # bytes: the largest single process's peak RSS
     output: str
     cpu: float = 0.0   # CPU seconds of the process and the workers it waited for
+    peak_stage: str = ""    # the stage the tree's peak was sampled in (the first to finish after it)
 
 
 def _tree(pid: int) -> list[int]:
@@ -100,25 +101,29 @@ def run(cmd: list[str], cwd: Path | None = None, env: dict | None = None) -> Run
     process it starts, sampled every 200 ms)."""
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    peak = [0]
+    peak = [0, 0.0]     # bytes, and when
     done = threading.Event()
 
     def sample():
         while not done.is_set():
-            peak[0] = max(peak[0], sum(_pss(p) for p in _tree(proc.pid)))
+            now = sum(_pss(p) for p in _tree(proc.pid))
+            if now > peak[0]:
+                peak[:] = [now, time.perf_counter()]
             done.wait(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    output = proc.stdout.read()
+    lines = [(line, time.perf_counter()) for line in proc.stdout]     # each stage's line as it finished
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - started
     done.set()
     sampler.join()
     proc.returncode = os.waitstatus_to_exitcode(status)
+    output = "".join(line for line, _ in lines)
     if proc.returncode:
         raise SystemExit(f"{' '.join(map(str, cmd))} failed ({proc.returncode}):\n{output[-3000:]}")
-    return Run(seconds, peak[0], usage.ru_maxrss * 1024, output, usage.ru_utime + usage.ru_stime)
+    stage = next((m.group(1) for line, at in lines if at >= peak[1] and (m := STAGE_LINE.match(line))), "")
+    return Run(seconds, peak[0], usage.ru_maxrss * 1024, output, usage.ru_utime + usage.ru_stime, stage)
 
 
 def site_parts(site: Path) -> dict[str, tuple[int, int]]:
@@ -245,10 +250,13 @@ def figures_cost(full: Run) -> str:
             f"{100 * pages / full.seconds:.1f}% of its {full.seconds:.1f} s")
 
 
+STAGE_LINE = re.compile(r"^  ([\w ]+): ([\d.]+) s", re.M)    # a stage's time, as the build printed it (QZ_TIMINGS)
+
+
 def stages_of(r: Run) -> dict[str, float]:
-    """The stages' wall-clock seconds, as the build printed them (QZ_TIMINGS;
-    a stage's parts, "export: shards", are left out)."""
-    return {m.group(1): float(m.group(2)) for m in re.finditer(r"^  ([\w ]+): ([\d.]+) s", r.output, re.M)}
+    """The stages' wall-clock seconds, as the build printed them (a stage's
+    parts, "export: shards", are left out)."""
+    return {m.group(1): float(m.group(2)) for m in STAGE_LINE.finditer(r.output)}
 
 
 def said_stages(r: Run) -> str:
@@ -350,18 +358,19 @@ def main() -> int:
             peers = (pelican, pagefind)
 
         print(f"\n{args.articles} articles ({chars / 1e6:.1f} million characters), {os.cpu_count()} cores\n")
-        print("| build | time | peak memory (process tree, PSS) | largest process (RSS) | share of full build |")
-        print("|---|---|---|---|---|")
+        print("| build | time | peak memory (process tree, PSS) | peak during | largest process (RSS) "
+              "| share of full build |")
+        print("|---|---|---|---|---|---|")
         for name, r in rows:
-            print(f"| {name} | {r.seconds:.2f} s | {mib(r.tree_pss)} | {mib(r.largest_rss)} | "
+            print(f"| {name} | {r.seconds:.2f} s | {mib(r.tree_pss)} | {r.peak_stage} | {mib(r.largest_rss)} | "
                   f"{100 * r.seconds / full.seconds:.1f}% |")
         if peers:
             pelican, pagefind = peers
             both = pelican.seconds + pagefind.seconds
             print(f"| Pelican {_version('pelican')} (default theme) | {pelican.seconds:.2f} s | {mib(pelican.tree_pss)} "
-                  f"| {mib(pelican.largest_rss)} | |")
+                  f"| | {mib(pelican.largest_rss)} | |")
             print(f"| Pagefind {_version('pagefind')} over Pelican's output | {pagefind.seconds:.2f} s | "
-                  f"{mib(pagefind.tree_pss)} | {mib(pagefind.largest_rss)} | |")
+                  f"{mib(pagefind.tree_pss)} | | {mib(pagefind.largest_rss)} | |")
             print(f"\nPelican + Pagefind / this archive's full build: {both:.1f} s / {full.seconds:.1f} s "
                   f"= {both / full.seconds:.2f} (>= 1.0 means this archive is faster)")
         print(f"\nsite: {site_bytes / 1e6:.0f} MB in {site_files} files "
@@ -386,7 +395,7 @@ def main() -> int:
         if args.record:
             record = {"articles": args.articles, "characters": chars, "cores": os.cpu_count(), "figures": figures_share,
                       "builds": {name: {"seconds": r.seconds, "tree_pss": r.tree_pss, "largest_rss": r.largest_rss,
-                                        "stages": stages_of(r)} for name, r in rows},
+                                        "peak_stage": r.peak_stage, "stages": stages_of(r)} for name, r in rows},
                       "site_bytes": site_bytes, "site_files": site_files, "index_bytes": index_bytes,
                       "artifact": list(artifact) if artifact else None,
                       "peers": {"pelican": peers[0].seconds, "pagefind": peers[1].seconds} if peers else None}
