@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 from dataclasses import dataclass, field
+from typing import Iterator
 
 from quzhou_archive.exports import figures as export
 from quzhou_archive.fsutil import atomic_write
@@ -59,11 +60,12 @@ def run(ctx) -> None:
         if ctx.outputs.keep_group(GROUP, digest_of(stage, downloads, shown)):
             return
         with timed("figures: read"):
-            placings, rows = Placings.updated(ctx, stage, shown)
+            # (worked out by the code and the results it reads, as the downloads are: not the templates)
+            placings = Placings.updated(ctx, downloads, shown)
         with timed("figures: downloads"):
             write_downloads(ctx, downloads, placings)
         with timed("figures: pages"):
-            write_pages(ctx, stage, placings, rows)
+            write_pages(ctx, stage, placings)
 
 
 @dataclass
@@ -75,25 +77,24 @@ class Placings:
     decides which pages of the section changed, and reads the rows only
     of the figures those pages show: with one article changed, its own."""
 
-    version: str                                # the stage's: placings of another are worked out again
+    version: str                                # what they are worked out by: placings of another are worked out again
     articles: dict[str, tuple[str, list[tuple]]]
 
     FILE = "figures-placings.marshal"
 
     @classmethod
-    def updated(cls, ctx, stage: str, shown: list[tuple[str, str]]) -> tuple["Placings", dict[str, list[dict]]]:
-        """The placings of every article now, those of the articles whose
+    def updated(cls, ctx, version: str, shown: list[tuple[str, str]]) -> "Placings":
+        """The placings of every article now: those of the articles whose
         figures changed (all, in a build from nothing) from their rows,
-        which are given too (by article ID); kept for the next build."""
-        placings = cls(stage, {}) if ctx.fresh else cls.load(ctx.state, stage)
+        read a batch at a time and let go; kept for the next build."""
+        placings = cls(version, {}) if ctx.fresh else cls.load(ctx.state, version)
         kept = placings.articles
         stale = [aid for aid, digest in shown if aid not in kept or kept[aid][0] != digest]
-        rows = read_rows(ctx, stale)
-        placings.articles = {aid: kept[aid] if aid in kept and kept[aid][0] == digest
-                             else (digest, [site_figures.placing(row) for row in rows[aid]]) for aid, digest in shown}
+        placed = {aid: [site_figures.placing(row) for row in rows] for aid, rows in read_rows(ctx, stale)}
+        placings.articles = {aid: (digest, placed[aid]) if aid in placed else kept[aid] for aid, digest in shown}
         if stale or len(kept) != len(placings.articles):
             atomic_write(ctx.state / cls.FILE, marshal.dumps((placings.version, placings.articles)))
-        return placings, rows
+        return placings
 
     @classmethod
     def load(cls, folder, version: str) -> "Placings":
@@ -116,18 +117,20 @@ class Placings:
                 for aid, (digest, placed) in sorted(self.articles.items()) for n, placing in enumerate(placed, 1)]
 
 
-def read_rows(ctx, ids) -> dict[str, list[dict]]:
-    """The figures' rows of these articles (as `figure_rows` made them, with
-    the article's ID and each figure's URL put in), read from the cache a
-    batch of articles at a time."""
-    found = {}
+def read_rows(ctx, ids) -> Iterator[tuple[str, list[dict]]]:
+    return rows_of(ctx.cache, ctx.records, ids, ctx.base_url)
+
+
+def rows_of(cache, records, ids, base_url: str) -> Iterator[tuple[str, list[dict]]]:
+    """Each of these articles with its figures' rows (as `figure_rows` made
+    them, with the article's ID and each figure's URL put in), read from
+    the cache a batch of articles at a time."""
     ids = sorted(ids)
     for start in range(0, len(ids), joined.BATCH):
         chunk = ids[start:start + joined.BATCH]
-        cached = ctx.cache.values_of("figure_rows", {ctx.records[aid].digest for aid in chunk})
+        cached = cache.values_of("figure_rows", {records[aid].digest for aid in chunk})
         for aid in chunk:
-            found[aid] = with_place(aid, export.cached_rows(cached[ctx.records[aid].digest])[1], ctx.base_url)
-    return found
+            yield aid, with_place(aid, export.cached_rows(cached[records[aid].digest])[1], base_url)
 
 
 def with_place(aid: str, rows: list[dict], base_url: str) -> list[dict]:
@@ -154,40 +157,45 @@ class FiguresKit(CacheKit):
     into, the pages decided (inherited through the fork: a task names one
     by its number), the build's renderer, and the analysis cache with
     every article's file digest, to read the rows of the figures a page
-    shows (`rows`: those read already)."""
+    shows. The rows read are kept for the next pages (which show many of
+    the same articles), up to ROWS_KEPT articles' worth."""
 
     site: StagedSite
     planned: list[site_figures.Planned]
     renderer: render.Renderer = field(repr=False)
-    cache_folder: str = ""
-    records: dict = field(default_factory=dict, repr=False)
-    base_url: str = "/"
+    cache_folder: str
+    records: dict = field(repr=False)
+    base_url: str
     rows: dict[str, list[dict]] = field(default_factory=dict, repr=False)
 
     def read(self, ids: set[str]) -> dict[str, list[dict]]:
-        missing = sorted(ids - self.rows.keys())
-        if missing:
-            cached = self.cache.values_of("figure_rows", {self.records[aid].digest for aid in missing})
-            for aid in missing:
-                self.rows[aid] = with_place(aid, export.cached_rows(cached[self.records[aid].digest])[1], self.base_url)
+        if len(self.rows) + len(ids) > ROWS_KEPT:
+            self.rows = {aid: self.rows[aid] for aid in ids if aid in self.rows}
+        self.rows.update(rows_of(self.cache, self.records, ids - self.rows.keys(), self.base_url))
         return self.rows
+
+
+ROWS_KEPT = 20_000      # articles whose rows a worker keeps between pages: some 100 MB
 
 
 def _make(kit: FiguresKit, number: int) -> SiteFile:
     planned = kit.planned[number]
     site_figures.with_rows(planned.values, kit.read)
-    return kit.site.write(planned.path, kit.renderer.render(planned.make()))
+    try:
+        return kit.site.write(planned.path, kit.renderer.render(planned.make()))
+    finally:
+        for value in planned.values:      # its rows let go with the kit's, not held by the values
+            value.row = None
 
 
-def write_pages(ctx, stage: str, placings: Placings, rows: dict[str, list[dict]]) -> None:
-    """The pages whose inputs changed, made in worker processes; the rows
-    read already (`rows`) are those of the figures of the articles that
-    changed, which the pages made are most of (all, from nothing)."""
+def write_pages(ctx, stage: str, placings: Placings) -> None:
+    """The pages whose inputs changed, made in worker processes, each
+    reading the rows of the figures it shows."""
     places = ctx.model.places
     order = [name for _, names in places.groups for name in names]
     planned = site_figures.section_pages(placings.values(site_model.article_url), places.slugs, order)
     todo = [n for n, p in enumerate(planned) if ctx.outputs.want(GROUP, p.path, digest_of(stage, p.inputs))]
-    kit = FiguresKit(ctx.site, planned, ctx.renderer(), ctx.cache.path, ctx.records, ctx.base_url, rows)
+    kit = FiguresKit(ctx.site, planned, ctx.renderer(), ctx.cache.path, ctx.records, ctx.base_url)
     with Workers(ctx.jobs, kit) as pool:
         for made in pool.map(_make, todo, "figures", "file", chunksize=1):
             ctx.outputs.made(made)

@@ -213,3 +213,27 @@ def test_a_moved_article_is_linked_where_it_now_is(built, extractor, tmp_path):
     fresh = tmp_path / "fresh"
     assert build(articles, fresh / "site", fresh / "index", jobs=1) == 0
     assert figure_files(site) == figure_files(fresh / "site")
+
+
+def test_a_template_edit_makes_the_pages_again_from_the_placings_kept(built, extractor, monkeypatch, tmp_path):
+    """The placings are worked out by the code and the results, not the
+    templates: a template edit reads every row only to make the pages."""
+    from quzhou_archive.pipeline import figures as stage
+    from quzhou_archive.site import layout
+
+    articles, site, index = built
+    templates = tmp_path / "templates"
+    shutil.copytree(layout.TEMPLATES, templates)
+    monkeypatch.setattr(layout, "TEMPLATES", templates)
+    series = templates / "figures_series.html"
+    series.write_text(series.read_text(encoding="utf-8").replace("{% block main %}", "{% block main %}<!-- edited -->"),
+                      encoding="utf-8")
+    read_rows, decoded = stage.read_rows, []
+    monkeypatch.setattr(stage, "read_rows", lambda ctx, ids: decoded.extend(ids) or read_rows(ctx, ids))
+    assert build(articles, site, index, jobs=1) == 0
+    assert decoded == []
+    pages = list((site / "figures" / "counties").glob("*/*.html"))
+    assert pages and all("<!-- edited -->" in p.read_text(encoding="utf-8") for p in pages)
+    fresh = tmp_path / "fresh"
+    assert build(articles, fresh / "site", fresh / "index", jobs=1) == 0
+    assert figure_files(site) == figure_files(fresh / "site")
