@@ -104,17 +104,23 @@ class Placings:
             return cls(version, {})
         return cls(version, articles if kept_version == version and isinstance(articles, dict) else {})
 
-    def idents(self):
-        """For each figure, in the order of the articles' IDs, a string that
-        changes whenever anything shown of it does: its article, the
-        digest of what the article shows, its place among its figures."""
+    def idents(self) -> Iterator[str]:
+        """Each figure's `ident`, in the order of the articles' IDs."""
         for aid, (digest, placed) in sorted(self.articles.items()):
-            for n in range(len(placed)):
-                yield f"{aid}:{digest}:{n}"
+            for n in range(1, len(placed) + 1):
+                yield ident(aid, digest, n)
 
     def values(self, path_of) -> list[site_figures.Value]:
-        return [site_figures.Value(aid, n, placing, f"{aid}:{digest}:{n - 1}", path_of)
+        """Every figure, as the section's pages are decided from (no row read)."""
+        return [site_figures.Value(aid, n, placing, ident(aid, digest, n), path_of)
                 for aid, (digest, placed) in sorted(self.articles.items()) for n, placing in enumerate(placed, 1)]
+
+
+def ident(aid: str, digest: str, number: int) -> str:
+    """A string that changes whenever anything shown of a figure does: its
+    article, the digest of all the article shows of its figures, its
+    place among them."""
+    return f"{aid}:{digest}:{number}"
 
 
 def read_rows(ctx, ids) -> Iterator[tuple[str, list[dict]]]:
