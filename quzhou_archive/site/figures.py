@@ -112,33 +112,18 @@ def value_text(row: dict) -> str:
     return f"{qualifier}{number}{row['unit']}"
 
 
-class _once:
-    """A property worked out on first use and kept in the instance, as
-    `functools.cached_property` does but without its lock, which cost more
-    than the values (tens of thousands of them) it kept."""
-
-    def __init__(self, func):
-        self.func = func
-        self.name = func.__name__
-        self.__doc__ = func.__doc__
-
-    def __get__(self, instance, owner=None):
-        if instance is None:
-            return self
-        value = instance.__dict__[self.name] = self.func(instance)
-        return value
-
-
 class Value:
     """One figure as the 数据 pages show it. What grouping, ordering and the
     pages' digests need of it is held for every figure (its `placing`);
     its row, all a page shows of it, only once a page showing it is made
     (`row`: given, or filled in from a reader by `with_rows`) — in a build
     after a few articles changed, most pages are not made, and their
-    figures' rows are never read."""
+    figures' rows are never read. (What a page shows of it is worked out
+    when the page asks: kept on the value, it would be kept for every
+    figure by every worker process that made a page of it.)"""
 
     __slots__ = ("article", "number", "county", "key", "target", "period", "date", "ident", "order", "path_of",
-                 "row", "__dict__")
+                 "row")
 
     def __init__(self, article: str, number: int, placing: tuple, ident: str, path_of: Callable[[str], str],
                  row: dict | None = None):
@@ -156,12 +141,12 @@ class Value:
         ident = ident or hashlib.sha1(marshal.dumps(tuple(row.values()))).hexdigest()
         return cls(row["article"], number, placing(row), ident, path_of, row)
 
-    @_once
+    @property
     def link(self) -> str:
         """The article page, at the figure's sentence."""
         return f"{self.path_of(self.article)}#figure-{self.number}"
 
-    @_once
+    @property
     def text(self) -> str:
         return value_text(self.row)         # 近75亿元
 
@@ -169,7 +154,7 @@ class Value:
     def period_label(self) -> str:
         return period_label(self.period)     # 2023年, 时期不详
 
-    @_once
+    @property
     def source(self) -> str:
         """The article: its headline, paper and date."""
         row = self.row
@@ -476,7 +461,8 @@ def indicator_page(path: str, indicator: str, values: list[Value], county_slug: 
 def _cell(v: Value, href) -> dict:
     """A value as a page shows it; `href(target)`: the page's link to a site path
     (worked out here: thousands of values are too many for the template to ask)."""
-    return {"text": v.text, "link": v.link, "href": href(v.link), "source": v.source, "period": v.period_label,
+    link = v.link
+    return {"text": v.text, "link": link, "href": href(link), "source": v.source, "period": v.period_label,
             "unclear_period": "period" in (v.row.get("unclear") or ())}
 
 
