@@ -129,7 +129,7 @@ class BuildContext:
     site: object = None                     # outputs.StagedSite: the new site, staged
     outputs: object = None                  # outputs.Outputs: every file of the new site, made or kept
     raw_files: frozenset = frozenset()      # the raw pages published (their names), which article pages link
-    model: object = None                    # site.model.SiteModel: the site as the articles' cards make it
+    places: object = None                   # site.model.Places: the site's places, by the articles' counties
     page_renderer: object = None            # site.render.Renderer: made by `renderer()`
     index_files: dict[str, list] = field(default_factory=dict)
     stamp: str | None = None

@@ -181,7 +181,7 @@ class FiguresKit(CacheKit):
         return self.rows
 
 
-ROWS_KEPT = 20_000      # articles whose rows a worker keeps between pages: some 100 MB
+ROWS_KEPT = 5_000       # articles whose rows a worker keeps between pages: some 25 MB
 
 
 def _make(kit: FiguresKit, number: int) -> SiteFile:
@@ -197,7 +197,7 @@ def _make(kit: FiguresKit, number: int) -> SiteFile:
 def write_pages(ctx, stage: str, placings: Placings) -> None:
     """The pages whose inputs changed, made in worker processes, each
     reading the rows of the figures it shows."""
-    places = ctx.model.places
+    places = ctx.places
     order = [name for _, names in places.groups for name in names]
     planned = site_figures.section_pages(placings.values(site_model.article_url), places.slugs, order)
     todo = [n for n, p in enumerate(planned) if ctx.outputs.want(GROUP, p.path, digest_of(stage, p.inputs))]

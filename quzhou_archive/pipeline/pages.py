@@ -144,7 +144,7 @@ def run(ctx) -> None:
         stage = ctx.versions.stages[NAME]
         cards = [(aid, ctx.records[aid].card) for aid in sorted(ctx.records)]
         model = site_model.SiteModel((aid, site_model.Card._make(card)) for aid, card in cards)
-        ctx.model = model
+        ctx.places = model.places   # (the model itself goes with this stage: the next hold memory while it is gone)
         same_cards = digest_of(stage, cards)
         lists_kept = ctx.outputs.keep_group(LISTS, same_cards)
         # an article page links its raw page if that is published: when the raw pages published change, all are decided again
