@@ -122,7 +122,7 @@ def run(cmd: list[str], cwd: Path | None = None, env: dict | None = None) -> Run
     output = "".join(line for line, _ in lines)
     if proc.returncode:
         raise SystemExit(f"{' '.join(map(str, cmd))} failed ({proc.returncode}):\n{output[-3000:]}")
-    stage = next((m.group(1) for line, at in lines if at >= peak[1] and (m := STAGE_LINE.match(line))), "")
+    stage = next((m.group(1) for line, at in lines if at >= peak[1] and (m := STAGE_LINE.match(line))), "end")
     return Run(seconds, peak[0], usage.ru_maxrss * 1024, output, usage.ru_utime + usage.ru_stime, stage)
 
 
