@@ -18,7 +18,6 @@ parts (`joined.py`).
 """
 from __future__ import annotations
 
-import hashlib
 import marshal
 from dataclasses import dataclass, field
 from typing import Iterator
@@ -63,7 +62,7 @@ def run(ctx) -> None:
             # (worked out by the code and the results it reads, as the downloads are: not the templates)
             placings = Placings.updated(ctx, downloads, shown)
         with timed("figures: downloads"):
-            write_downloads(ctx, downloads, placings)
+            write_downloads(ctx, downloads, shown)
         with timed("figures: pages"):
             write_pages(ctx, stage, placings)
 
@@ -104,12 +103,6 @@ class Placings:
             return cls(version, {})
         return cls(version, articles if kept_version == version and isinstance(articles, dict) else {})
 
-    def idents(self) -> Iterator[str]:
-        """Each figure's `ident`, in the order of the articles' IDs."""
-        for aid, (digest, placed) in sorted(self.articles.items()):
-            for n in range(1, len(placed) + 1):
-                yield ident(aid, digest, n)
-
     def values(self, path_of) -> list[site_figures.Value]:
         """Every figure, as the section's pages are decided from (no row read)."""
         return [site_figures.Value(aid, n, placing, ident(aid, digest, n), path_of)
@@ -145,11 +138,12 @@ def with_place(aid: str, rows: list[dict], base_url: str) -> list[dict]:
     return rows
 
 
-def write_downloads(ctx, stage: str, placings: Placings) -> None:
+def write_downloads(ctx, stage: str, shown: list[tuple[str, str]]) -> None:
     """Both are made from every figure: when one changed, both are joined
     again (`joined.py`), each unchanged article's part taken from the
-    published file. (`stage`: the downloads' version.)"""
-    inputs = digest_of(stage, hashlib.sha1("\n".join(placings.idents()).encode()).hexdigest())
+    published file. (`stage`: the downloads' version; `shown`: each
+    article's ID and the digest of its figures' rows, all they are made of.)"""
+    inputs = digest_of(stage, shown)
     encoded = [part.encode("utf-8") for part in (export.JSON_HEAD, export.JSON_SEPARATOR, export.JSON_TAIL,
                                                  export.JSON_EMPTY)]
     downloads = [joined.Download(JSON, *encoded), joined.Download(CSV, export.CSV_HEAD.encode("utf-8"))]
