@@ -17,11 +17,11 @@ import yaml
 
 from quzhou_archive.ingest.catalog import Catalogues
 from quzhou_archive.ingest.decode import decode_page, text_fingerprint
-from quzhou_archive.ingest.furniture import known_papers
 from quzhou_archive.ingest.page import ParsedArticle, ParsedPage, parse_page
 from quzhou_archive import articles as store
 from quzhou_archive.errors import ArchiveError
 from quzhou_archive.fsutil import atomic_write
+from quzhou_archive.papers import known_papers
 from quzhou_archive.progress import progress
 from quzhou_archive.textnorm import fold
 

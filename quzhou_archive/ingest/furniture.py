@@ -8,13 +8,12 @@ trailer states is lost even though the line itself leaves the text.
 from __future__ import annotations
 
 import enum
-import functools
 import re
 from dataclasses import dataclass
 
 from quzhou_archive.ingest import dates
 from quzhou_archive.ingest import webfurniture as web
-from quzhou_archive.data import read_yaml
+from quzhou_archive.papers import known_papers
 from quzhou_archive.textnorm import fold, has_cjk, holds_any
 
 SENTENCE_PUNCT = "。;；!！?？"
@@ -86,18 +85,6 @@ _SOURCE_FIELD = re.compile(r"来源\s*[:：]\s*(?P<source>[^\s|｜丨]+)")
 _PHOTO_NOTE = re.compile(r"^[(（][^()（）]{0,60}(?:提供|供图|图片|除署名外|资料图|摄影)[^()（）]{0,30}[)）]$")
 _PAPER_LINE = re.compile(r"^[\u4e00-\u9fff]{2,8}(?:日报|晚报|报|周刊|商报|时报)$")
 _PAPER_IN_TEXT = re.compile(r"《?(?P<paper>[\u4e00-\u9fff]{2,8}(?:日报|晚报|商报|时报|周报|报))》?")
-
-
-@dataclass
-class Paper:
-    name: str
-    slug: str
-    home: str | None
-
-
-@functools.lru_cache(maxsize=1)
-def known_papers() -> dict[str, Paper]:
-    return {p["name"]: Paper(p["name"], p["slug"], p.get("home")) for p in read_yaml("papers.yaml")}
 
 
 def is_paper_name(folded: str) -> bool:

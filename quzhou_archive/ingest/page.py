@@ -16,12 +16,13 @@ from quzhou_archive.ingest import dates
 from quzhou_archive.ingest import places
 from quzhou_archive.ingest import zones
 from quzhou_archive.ingest.decode import text_fingerprint
-from quzhou_archive.ingest.furniture import Furniture, canonical_paper, known_papers, page_facts
+from quzhou_archive.ingest.furniture import Furniture, canonical_paper, page_facts
 from quzhou_archive.ingest.layout import Block, Layout, Left, Story, assemble
 from quzhou_archive.ingest.lines import classify, logical_lines
 from quzhou_archive.analyse import topics as topic_scoring
 from quzhou_archive.articles import escape_markdown
 from quzhou_archive.errors import ArchiveError
+from quzhou_archive.papers import known_papers
 from quzhou_archive.textnorm import cjk_count, fold, squash
 
 BRIEF_CHARS = 300          # a story shorter than this is a brief

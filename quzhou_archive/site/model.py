@@ -173,7 +173,7 @@ def places_for(names: set[str]) -> Places:
 
 
 def paper_slugs(papers: set[str]) -> dict[str, str]:
-    from quzhou_archive.ingest.furniture import known_papers
+    from quzhou_archive.papers import known_papers
     from quzhou_archive.textnorm import fold
 
     known = known_papers()
