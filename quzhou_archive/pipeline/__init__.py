@@ -1,6 +1,8 @@
 """`build`: the articles -> the Whoosh index and the static site, stage by stage.
 
     sources.py    every article file and its digest; what changed
+    analysekit.py the analyse stage's workers' kit, and the worker begun
+                  early for a few changed articles
     analyse.py    what each new file says (metadata, HTML and text, tokens),
                   worked out in worker processes and cached by its digest
     outputs.py    the new site staged, and the rule by which each of its
@@ -37,7 +39,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from quzhou_archive.errors import ArchiveError
-from quzhou_archive.pipeline import outputs, publish, sources
+from quzhou_archive.pipeline import analysekit, outputs, publish, sources
 from quzhou_archive.pipeline.context import BuildContext, Versions, megabytes, settings_digest
 from quzhou_archive.pipeline.folders import check_separate, journal_targets, normalise_base_url, refuse_foreign
 from quzhou_archive.pipeline.outputs import outputs_agree
@@ -62,12 +64,11 @@ def build(articles_dir: Path, out_dir: Path, index_dir: Path, base_url: str = "/
         refuse_foreign(out_dir, index_dir)      # before any lock file is made beside them
         with building(articles_dir, out_dir, index_dir, normalise_base_url(base_url),
                       jobs or os.cpu_count() or 1, wait, full) as ctx:
-            outputs.start_check(ctx)    # what of the published outputs is damaged, looked at meanwhile
             sources.run(ctx)            # every article file and its digest; what changed
+            analysekit.begin(ctx)       # for a few changed articles, a worker loading jieba meanwhile
+            outputs.start_check(ctx)    # what of the published outputs is damaged, looked at meanwhile
             if something_changed(ctx):
                 outputs.prepare(ctx)    # the staged site: the standby brought up to date (or a linked copy begun)
-                from quzhou_archive.pipeline import analyse
-                analyse.begin(ctx)      # for a few changed articles, jieba loaded by a worker meanwhile
             outputs.check(ctx)          # (the answer)
             if nothing_to_do(ctx):
                 return said_nothing_changed(ctx)

@@ -54,12 +54,13 @@ import numpy as np
 from quzhou_archive import articles as store
 from quzhou_archive.analyse import content as content_module
 from quzhou_archive.analyse.content import render_content
-from quzhou_archive.analyse.segment import DocTokens, field_length, rjieba_available, tokenize, tokenizer_fingerprint
+from quzhou_archive.analyse.segment import DocTokens, field_length, tokenize, tokenizer_fingerprint
 from quzhou_archive.articles import ArticleMeta
 from quzhou_archive.errors import ArchiveError
 from quzhou_archive.pipeline.state import AnalysisCache, ArticleRecord, code_digest, digest_of
 from quzhou_archive.pipeline.timing import note, timed
-from quzhou_archive.pipeline.workers import PARALLEL_FROM, CacheKit, Workers
+from quzhou_archive.pipeline.analysekit import AnalyseKit, analyse_kit
+from quzhou_archive.pipeline.workers import Workers
 from quzhou_archive.site.model import Card
 
 SUMMARY_CHARS = 100
@@ -359,24 +360,6 @@ class Analysed:
     ran: tuple[str, ...]        # the analysers that had to run
 
 
-@dataclass
-class AnalyseKit(CacheKit):
-    """What a worker of this stage needs: where the articles and the cache
-    are, and the analysers' versions."""
-
-    articles_dir: str
-    cache_folder: str
-    versions: dict[str, str]
-    jieba: bool = False         # load it first: some of the work is segmenting
-    cpu: Counter = field(default_factory=Counter)      # CPU seconds each analyser took (in this process)
-
-    def setup(self) -> None:
-        if self.jieba:
-            from quzhou_archive.analyse.segment import load_segmenter
-
-            load_segmenter()
-
-
 def analyse_file(kit: AnalyseKit, task: tuple[str, str, str, bool]) -> Analysed | ArchiveError:
     """Read one article file and run the analysers whose results for it are
     not cached (in a worker); reuse the others'. `task`: the file's path,
@@ -595,23 +578,6 @@ def analyse_batch(kit: AnalyseKit, tasks: list[tuple[str, str, str, bool]]) -> B
     kit.cache.put_many(rows)
     batch.cpu, kit.cpu = kit.cpu, Counter()
     return batch
-
-
-def begin(ctx) -> None:
-    """For a few changed articles (an edit, a day's issue): a worker that
-    loads jieba now, while this process loads the other stages and looks at
-    the published files, and then analyses them. (Many are analysed by a
-    pool of workers started when their turn comes; with one job, everything
-    is done in this process.)"""
-    if ctx.jobs < 2 or ctx.fresh or not 0 < len(ctx.plan.changed) < PARALLEL_FROM:
-        return
-    ctx.analysing = Workers(1, analyse_kit(ctx, jieba=True)).begin()
-
-
-def analyse_kit(ctx, jieba: bool) -> AnalyseKit:
-    if jieba:
-        rjieba_available()      # asked here, so that the workers do not each say it is missing
-    return AnalyseKit(str(ctx.articles_dir), ctx.cache.path, ctx.versions.analysers, jieba=jieba)
 
 
 def analyse_all(ctx, todo: list, uncached: set[str], vocabulary: Vocabulary, jieba: bool) -> list[ArchiveError]:

@@ -13,6 +13,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -618,6 +619,23 @@ def pools(monkeypatch):
 
     monkeypatch.setattr(workers_module.Workers, "_start", start)
     return started
+
+
+def test_the_worker_for_a_few_changed_articles_is_forked_while_the_build_runs_no_other_thread(tmp_path, monkeypatch):
+    # a fork copies only the thread that makes it: the check of the published files starts after
+    articles, site, index = tmp_path / "articles", tmp_path / "site", tmp_path / "index"
+    generate(12, articles, ROOT / "articles", seed=8)
+    assert build(articles, site, index, jobs=2) == 0
+    forks, real = [], workers_module.Workers._start
+
+    def start(self):
+        forks.append((type(self.kit).__name__, threading.active_count()))
+        return real(self)
+
+    monkeypatch.setattr(workers_module.Workers, "_start", start)
+    insert_mid_paragraph(sorted(store.article_paths(articles))[3], INSERTED)
+    assert build(articles, site, index, jobs=2) == 0
+    assert forks == [("AnalyseKit", threading.active_count())]
 
 
 def test_a_template_edit_renders_the_pages_again_and_leaves_both_indexes(tmp_path, monkeypatch, capsys, pools):
