@@ -17,6 +17,7 @@ import markdown
 import nh3
 
 from quzhou_archive.articles import Article
+from quzhou_archive.typography import typeset
 
 
 def _markdown() -> markdown.Markdown:
@@ -70,24 +71,8 @@ def safe_html(fragment: str) -> str:
     return _CLEANER.clean(fragment)
 
 
-# Punctuation typed (or extracted from PDF) as ASCII next to Chinese text is
-# shown in its full-width form, as Chinese typesetting has it. Only the page
-# shows it so: the article files keep their characters, and search folds the
-# two forms together anyway.
-_CJK = "\u3400-\u9fff\uf900-\ufaff“”‘’"
-_FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
-_NEXT_TO_CJK = re.compile(f"(?<=[{_CJK}])[,;:?!()]|[,;:?!()](?=[{_CJK}])|(?<=[{_CJK}])[(]|[)](?=[{_CJK}])")
 _TEXT_BETWEEN_TAGS = re.compile(r"(^|>)([^<]+)")
-
-
-_ASCII_PUNCTUATION = re.compile(r"[,;:?!()]")
 _MAY_TYPESET = re.compile(r"[,;:?!()&>]")      # (`&` and `>` are escaped as `&amp;`, `&gt;`)
-
-
-def typeset(text: str) -> str:
-    if _ASCII_PUNCTUATION.search(text) is None:     # most Chinese text has none: found faster than by the pattern
-        return text
-    return _NEXT_TO_CJK.sub(lambda m: _FULL_WIDTH[m.group()], text)
 
 
 def typeset_html(fragment: str) -> str:

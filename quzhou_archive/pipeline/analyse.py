@@ -52,8 +52,6 @@ from pathlib import Path
 import numpy as np
 
 from quzhou_archive import articles as store
-from quzhou_archive.analyse import content as content_module
-from quzhou_archive.analyse.content import render_content
 from quzhou_archive.analyse.segment import DocTokens, field_length, tokenize, tokenizer_fingerprint
 from quzhou_archive.articles import ArticleMeta
 from quzhou_archive.errors import ArchiveError
@@ -144,10 +142,14 @@ class ContentAnalyser(Analyser):
     name = "content"
 
     def version(self) -> str:
-        return _code(store.__file__, content_module.__file__) + ":" + ":".join(
+        from quzhou_archive.analyse import content
+
+        return _code(store.__file__, content.__file__) + ":" + ":".join(
             importlib.metadata.version(p) for p in ("markdown", "nh3"))
 
     def analyse(self, article, earlier) -> Content:
+        from quzhou_archive.analyse.content import render_content     # (Markdown: loaded where articles are read)
+
         rendered = render_content(article)
         return Content(rendered.html, rendered.blocks + rendered.captions + rendered.people,
                        "".join(rendered.blocks)[:SUMMARY_CHARS])

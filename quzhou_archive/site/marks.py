@@ -3,7 +3,7 @@
 Each sentence that holds a figure becomes `<mark class="figure">`, and each
 figure's quote in it a `<span id="figure-N">` that the 数据 pages and the
 downloads link to. The article's HTML is its text escaped and set in
-full-width punctuation (`content.typeset`, one character for one), so a
+full-width punctuation (`typography.typeset`, one character for one), so a
 sentence is found as its own text set the same way. A sentence that
 cannot be found so (a link or emphasis inside it) is left unmarked, and
 its figures' ids go on the list of the page's figures instead.
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from html import escape
 
-from quzhou_archive.analyse.content import typeset
+from quzhou_archive.typography import typeset
 
 
 def as_html(text: str) -> str:

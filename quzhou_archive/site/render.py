@@ -28,7 +28,7 @@ except ImportError:                                     # another MarkupSafe: th
     def _escaped(text: str) -> str:
         return str(escape(text))
 
-from quzhou_archive.analyse.content import typeset
+from quzhou_archive.typography import typeset
 from quzhou_archive.site import article_html, layout
 from quzhou_archive.site import model as site_model
 from quzhou_archive.site.model import Page, SITE_DESCRIPTION, SITE_NAME, cn_date
