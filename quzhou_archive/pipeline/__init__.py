@@ -65,8 +65,8 @@ def build(articles_dir: Path, out_dir: Path, index_dir: Path, base_url: str = "/
         with building(articles_dir, out_dir, index_dir, normalise_base_url(base_url),
                       jobs or os.cpu_count() or 1, wait, full) as ctx:
             sources.run(ctx)            # every article file and its digest; what changed
-            analysekit.begin(ctx)       # for a few changed articles, a worker loading jieba meanwhile
             outputs.start_check(ctx)    # what of the published outputs is damaged, looked at meanwhile
+            analysekit.begin(ctx)       # for a few changed articles, a worker loading jieba meanwhile
             if something_changed(ctx):
                 outputs.prepare(ctx)    # the staged site: the standby brought up to date (or a linked copy begun)
             outputs.check(ctx)          # (the answer)
@@ -110,6 +110,8 @@ def building(articles_dir: Path, out_dir: Path, index_dir: Path, base_url: str, 
         finally:
             if ctx.analysing is not None:       # begun, and not used: the build failed before
                 ctx.analysing.stop()
+            if ctx.checking is not None:
+                ctx.checking.stop()
             ctx.cache.close()
 
 

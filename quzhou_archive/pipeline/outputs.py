@@ -27,9 +27,12 @@ which the site taken out by publishing is behind the one put in.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
+import itertools
+import marshal
 import os
-import threading
+import signal
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -283,12 +286,15 @@ def prepare(ctx) -> None:
 
 
 def start_check(ctx) -> None:
-    """Begin looking at the published outputs (`check`), in a thread of its
-    own: tens of thousands of stat calls, each of which lets go of the
-    interpreter while the system answers, go on beside the scan of the
-    articles."""
+    """Begin looking at the published outputs (`check`): with more than one
+    job, forked processes look at shares of them meanwhile, while this one
+    goes on with the build (and looks at its own share when the answer is
+    asked for). Hundreds of thousands of stat calls, each wrapped in Python
+    that holds the interpreter: threads would only take turns. Begun before
+    the build starts any thread (a fork copies only the thread that makes
+    it)."""
     if not ctx.fresh:
-        ctx.checking = OutputsCheck(ctx.last, ctx.out_dir, ctx.index_dir)
+        ctx.checking = OutputsCheck(ctx.last, ctx.out_dir, ctx.index_dir, ctx.jobs)
 
 
 @timed("outputs checked")
@@ -302,26 +308,86 @@ def check(ctx) -> None:
         ctx.repair = ctx.checking.result()
 
 
+CHECKED_APART_FROM = 20_000     # published files from which a share of them is looked at by each further job
+
+
 class OutputsCheck:
-    """`check_outputs` under way in a thread."""
+    """`check_outputs`, a share of the site's files looked at by each of
+    `jobs` - 1 forked processes (`ForkedCheck`) and the rest, with the
+    index's files, by this one when the answer is asked for."""
 
-    def __init__(self, manifest: Manifest, out_dir: Path, index_dir: Path):
-        self._found: Repair | None = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(manifest, out_dir, index_dir), daemon=True)
-        self._thread.start()
-
-    def _run(self, manifest: Manifest, out_dir: Path, index_dir: Path) -> None:
-        try:
-            self._found = check_outputs(manifest, out_dir, index_dir)
-        except BaseException as error:      # raised where the result is asked for
-            self._error = error
+    def __init__(self, manifest: Manifest, out_dir: Path, index_dir: Path, jobs: int):
+        self.manifest, self.out_dir, self.index_dir = manifest, out_dir, index_dir
+        count = len(manifest.outputs)
+        share = -(-count // jobs) if jobs > 1 and count >= CHECKED_APART_FROM else count
+        self.own = (0, share)
+        self.forked = [ForkedCheck(manifest, out_dir, start, min(count, start + share))
+                       for start in range(share, count, share)]
 
     def result(self) -> Repair:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._found
+        repair = check_outputs(self.manifest, self.out_dir, self.index_dir, *self.own)
+        for forked in self.forked:
+            found = forked.result()
+            if found is None:       # the process failed (or was stopped): its share is looked at here
+                found = check_outputs(self.manifest, self.out_dir, None, forked.start, forked.end)
+            repair.site |= found.site
+            repair.retimed.update(found.retimed)
+        self.forked = []
+        return repair
+
+    def stop(self) -> None:
+        """(A build that ends before asking: the processes are stopped and waited for.)"""
+        for forked in self.forked:
+            forked.stop()
+        self.forked = []
+
+
+class ForkedCheck:
+    """The site's files `start` to `end` (in the manifest's order) looked at
+    by a forked process, which sends back what it found, marshalled, down a
+    pipe."""
+
+    def __init__(self, manifest: Manifest, out_dir: Path, start: int, stop: int):
+        self.start, self.end = start, stop
+        reading, writing = os.pipe()
+        gc.freeze()         # the collector kept off the objects both processes share, so that no page is copied
+        try:
+            self.pid = os.fork()
+        finally:
+            gc.unfreeze()
+        if self.pid == 0:
+            os.close(reading)
+            self._answer(manifest, out_dir, writing)
+        os.close(writing)
+        self.pipe = os.fdopen(reading, "rb")
+
+    def _answer(self, manifest: Manifest, out_dir: Path, writing: int) -> None:
+        """(In the forked process, which ends here, whatever happens.)"""
+        status = 1
+        try:
+            gc.disable()
+            found = check_outputs(manifest, out_dir, None, self.start, self.end)
+            with os.fdopen(writing, "wb") as pipe:
+                pipe.write(marshal.dumps((sorted(found.site), found.retimed)))
+            status = 0
+        finally:
+            os._exit(status)
+
+    def result(self) -> Repair | None:
+        """What the process found; None if it failed."""
+        with self.pipe:
+            data = self.pipe.read()
+        _, status = os.waitpid(self.pid, 0)
+        if status != 0:
+            return None
+        site, retimed = marshal.loads(data)
+        return Repair(set(site), retimed=retimed)
+
+    def stop(self) -> None:
+        self.pipe.close()
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
 
 
 def begin(ctx) -> None:
@@ -388,18 +454,21 @@ def intact(path: str, size: int, mtime: int, digest: str | None) -> int | None:
     return None
 
 
-def check_outputs(manifest: Manifest, out_dir: Path, index_dir: Path) -> Repair:
+def check_outputs(manifest: Manifest, out_dir: Path, index_dir: Path | None, start: int = 0,
+                  stop: int | None = None) -> Repair:
     """Every file the last build published, looked at: missing or changed
-    ones are made again by this build."""
+    ones are made again by this build. (Of the site, the files `start` to
+    `stop` in the manifest's order; of the index, every file, unless
+    `index_dir` is None.)"""
     repair = Repair()
     root = str(out_dir) + os.sep
-    for rel, record in manifest.outputs.items():
+    for rel, record in itertools.islice(manifest.outputs.items(), start, stop):
         mtime = intact(root + rel, record.size, record.mtime, record.digest)
         if mtime is None:
             repair.site.add(rel)
         elif mtime != record.mtime:
             repair.retimed[rel] = mtime
-    for name, seen in manifest.index_files.items():
+    for name, seen in (manifest.index_files.items() if index_dir is not None else ()):
         mtime = intact(str(index_dir / name), seen[0], seen[1], seen[2])
         if mtime is None:
             repair.index = True

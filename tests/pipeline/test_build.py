@@ -5,6 +5,7 @@ a killed build leaves the old site and is recovered from."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import gzip
 import io
 import json
@@ -23,6 +24,7 @@ from quzhou_archive import articles as store
 from quzhou_archive import pipeline as build_module
 from quzhou_archive.pipeline import export as export_stage
 from quzhou_archive.pipeline import joined as joined_module
+from quzhou_archive.pipeline import outputs as outputs_module
 from quzhou_archive.pipeline import workers as workers_module
 from quzhou_archive.pipeline.publish import SITE_RECORD, STAMP_FILE
 from quzhou_archive.search.whoosh_index import STATS_FILE
@@ -528,10 +530,15 @@ def damaged(tmp_path_factory):
     return root, snapshot(root / "fresh" / "site"), index_contents(root / "fresh" / "index")
 
 
-def test_an_incremental_build_rewrites_site_files_that_are_missing_or_changed(damaged, capsys, tmp_path):
+@pytest.mark.parametrize("forked", [False, True], ids=["looked-at-here", "looked-at-by-forked-processes"])
+def test_an_incremental_build_rewrites_site_files_that_are_missing_or_changed(damaged, capsys, tmp_path, monkeypatch,
+                                                                              forked):
     root, fresh_site, _ = damaged
     articles, site, index = root / "articles", tmp_path / "site", tmp_path / "index"
-    assert build(articles, site, index) == 0
+    if forked:      # shares of the published files looked at by two forked processes, the rest here
+        monkeypatch.setattr(outputs_module, "CHECKED_APART_FROM", 1)
+    run = functools.partial(build, jobs=3 if forked else 1)
+    assert run(articles, site, index) == 0
     pages = sorted(site.glob("articles/**/*.html"))
     pages[0].unlink()                                       # deleted
     with open(pages[1], "a", encoding="utf-8") as page:     # changed
@@ -544,10 +551,10 @@ def test_an_incremental_build_rewrites_site_files_that_are_missing_or_changed(da
     (site / "index.html").unlink()
     os.utime(site / "feed.xml")                             # touched, not changed: nothing to do
     capsys.readouterr()
-    assert build(articles, site, index) == 0
+    assert run(articles, site, index) == 0
     assert "6 missing or changed file(s) of the site rewritten" in capsys.readouterr().out
     assert snapshot(site) == fresh_site
-    assert build(articles, site, index) == 0
+    assert run(articles, site, index) == 0
     assert capsys.readouterr().out.startswith("nothing changed")
 
 

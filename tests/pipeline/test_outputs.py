@@ -7,7 +7,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from quzhou_archive.pipeline.outputs import Outputs, Repair, StagedSite, check_outputs
+import pytest
+
+from quzhou_archive.pipeline import outputs as outputs_module
+from quzhou_archive.pipeline.outputs import Outputs, OutputsCheck, Repair, StagedSite, check_outputs
 from quzhou_archive.pipeline.publish import STAMP_FILE
 from quzhou_archive.pipeline.state import Manifest
 
@@ -106,3 +109,49 @@ def test_the_stamp_is_the_same_when_the_files_are(tmp_path):
     build = Build(root, last)
     build.name("pages", "a.html", "A2")
     assert build.outputs.finish() != last.stamp
+
+
+# -- the published files, looked at in shares by forked processes -----------------------------
+
+def damage(root: Path) -> None:
+    (root / "a.html").unlink()                              # missing
+    (root / "c.html").write_text("c.html changed by hand")   # changed
+    os.utime(root / "feed.xml", ns=(10**18, 10**18))        # touched: its bytes the same
+
+
+def test_shares_looked_at_by_forked_processes_find_what_one_process_finds(tmp_path, monkeypatch):
+    root, last = first_build(tmp_path)
+    damage(root)
+    monkeypatch.setattr(outputs_module, "CHECKED_APART_FROM", 1)
+    check = OutputsCheck(last, root, root, jobs=3)
+    assert len(check.forked) == 2           # two shares looked at elsewhere, one here
+    found, alone = check.result(), check_outputs(last, root, root)
+    assert found.site == alone.site == {"a.html", "c.html"}
+    assert found.retimed == alone.retimed == {"feed.xml": 10**18}
+
+
+def test_a_share_whose_process_failed_is_looked_at_here(tmp_path, monkeypatch):
+    root, last = first_build(tmp_path)
+    damage(root)
+    here, real = os.getpid(), outputs_module.check_outputs
+
+    def failing_when_forked(*args):
+        if os.getpid() != here:
+            raise OSError("the disk went away")
+        return real(*args)
+
+    monkeypatch.setattr(outputs_module, "check_outputs", failing_when_forked)
+    monkeypatch.setattr(outputs_module, "CHECKED_APART_FROM", 1)
+    found = OutputsCheck(last, root, root, jobs=4).result()
+    assert found.site == {"a.html", "c.html"} and found.retimed == {"feed.xml": 10**18}
+
+
+def test_a_check_not_asked_for_stops_its_processes(tmp_path, monkeypatch):
+    root, last = first_build(tmp_path)
+    monkeypatch.setattr(outputs_module, "CHECKED_APART_FROM", 1)
+    check = OutputsCheck(last, root, root, jobs=3)
+    pids = [forked.pid for forked in check.forked]
+    check.stop()
+    for pid in pids:        # waited for: no process of that number is left to wait for
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, 0)
