@@ -98,7 +98,14 @@ def building(articles_dir: Path, out_dir: Path, index_dir: Path, base_url: str, 
     state = state_dir(index_dir)
     # the lock of every folder this build writes, and of any a stopped build's publish left half done
     with BuildLock([out_dir, index_dir, *journal_targets(state)], wait=wait):
-        ctx = context_of(articles_dir, out_dir, index_dir, base_url, jobs, full, state)
+        listing = sources.list_meanwhile(articles_dir, jobs)    # the article files, listed while the manifest loads
+        try:
+            ctx = context_of(articles_dir, out_dir, index_dir, base_url, jobs, full, state)
+        except BaseException:
+            if listing is not None:
+                listing.stop()
+            raise
+        ctx.listing = listing
         try:
             yield ctx
             if ctx.publishing:
@@ -112,6 +119,8 @@ def building(articles_dir: Path, out_dir: Path, index_dir: Path, base_url: str, 
                 ctx.analysing.stop()
             if ctx.checking is not None:
                 ctx.checking.stop()
+            if ctx.listing is not None:
+                ctx.listing.stop()
             ctx.cache.close()
 
 

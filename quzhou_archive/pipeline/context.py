@@ -112,6 +112,7 @@ class BuildContext:
     last: Manifest                          # what the last build read and wrote (empty: build from nothing)
     known: dict[str, ArticleRecord] = field(default_factory=dict)  # the last build's records, for their files' times
     cache: AnalysisCache | None = None
+    listing: object = None                  # workers.Forked: the article files being listed (`sources.list_meanwhile`)
     checking: object = None                 # outputs.OutputsCheck: the published outputs being looked at
     analysing: object = None                # workers.Workers begun early for a few changed articles (analyse.begin)
     repair: object = None                   # outputs.Repair: what of the published outputs is damaged

@@ -27,12 +27,9 @@ which the site taken out by publishing is behind the one put in.
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import itertools
-import marshal
 import os
-import signal
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -41,6 +38,7 @@ from quzhou_archive.fsutil import TreeLink, folder_mode, remove_tree, staging, s
 from quzhou_archive.pipeline import standby
 from quzhou_archive.pipeline.publish import STAMP_FILE, site_record, site_stamp
 from quzhou_archive.pipeline.state import Manifest, OutputRecord, file_digest, path_digest
+from quzhou_archive.pipeline.workers import Forked
 from quzhou_archive.pipeline.timing import timed
 
 
@@ -313,81 +311,39 @@ CHECKED_APART_FROM = 20_000     # published files from which a share of them is 
 
 class OutputsCheck:
     """`check_outputs`, a share of the site's files looked at by each of
-    `jobs` - 1 forked processes (`ForkedCheck`) and the rest, with the
-    index's files, by this one when the answer is asked for."""
+    `jobs` - 1 forked processes and the rest, with the index's files, by
+    this one when the answer is asked for."""
 
     def __init__(self, manifest: Manifest, out_dir: Path, index_dir: Path, jobs: int):
         self.manifest, self.out_dir, self.index_dir = manifest, out_dir, index_dir
         count = len(manifest.outputs)
         share = -(-count // jobs) if jobs > 1 and count >= CHECKED_APART_FROM else count
         self.own = (0, share)
-        self.forked = [ForkedCheck(manifest, out_dir, start, min(count, start + share))
-                       for start in range(share, count, share)]
+        self.forked = [(Forked(site_share, manifest, out_dir, start, min(count, start + share)), start,
+                        min(count, start + share)) for start in range(share, count, share)]
 
     def result(self) -> Repair:
         repair = check_outputs(self.manifest, self.out_dir, self.index_dir, *self.own)
-        for forked in self.forked:
+        for forked, start, end in self.forked:
             found = forked.result()
-            if found is None:       # the process failed (or was stopped): its share is looked at here
-                found = check_outputs(self.manifest, self.out_dir, None, forked.start, forked.end)
-            repair.site |= found.site
-            repair.retimed.update(found.retimed)
+            if found is None:       # the process failed: its share is looked at here
+                found = site_share(self.manifest, self.out_dir, start, end)
+            repair.site.update(found[0])
+            repair.retimed.update(found[1])
         self.forked = []
         return repair
 
     def stop(self) -> None:
-        """(A build that ends before asking: the processes are stopped and waited for.)"""
-        for forked in self.forked:
+        """(A build that ends before asking: the processes are stopped.)"""
+        for forked, _, _ in self.forked:
             forked.stop()
         self.forked = []
 
 
-class ForkedCheck:
-    """The site's files `start` to `end` (in the manifest's order) looked at
-    by a forked process, which sends back what it found, marshalled, down a
-    pipe."""
-
-    def __init__(self, manifest: Manifest, out_dir: Path, start: int, stop: int):
-        self.start, self.end = start, stop
-        reading, writing = os.pipe()
-        gc.freeze()         # the collector kept off the objects both processes share, so that no page is copied
-        try:
-            self.pid = os.fork()
-        finally:
-            gc.unfreeze()
-        if self.pid == 0:
-            os.close(reading)
-            self._answer(manifest, out_dir, writing)
-        os.close(writing)
-        self.pipe = os.fdopen(reading, "rb")
-
-    def _answer(self, manifest: Manifest, out_dir: Path, writing: int) -> None:
-        """(In the forked process, which ends here, whatever happens.)"""
-        status = 1
-        try:
-            gc.disable()
-            found = check_outputs(manifest, out_dir, None, self.start, self.end)
-            with os.fdopen(writing, "wb") as pipe:
-                pipe.write(marshal.dumps((sorted(found.site), found.retimed)))
-            status = 0
-        finally:
-            os._exit(status)
-
-    def result(self) -> Repair | None:
-        """What the process found; None if it failed."""
-        with self.pipe:
-            data = self.pipe.read()
-        _, status = os.waitpid(self.pid, 0)
-        if status != 0:
-            return None
-        site, retimed = marshal.loads(data)
-        return Repair(set(site), retimed=retimed)
-
-    def stop(self) -> None:
-        self.pipe.close()
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(self.pid, signal.SIGKILL)
-        os.waitpid(self.pid, 0)
+def site_share(manifest: Manifest, out_dir: Path, start: int, end: int) -> tuple[list[str], dict[str, int]]:
+    """What `check_outputs` finds of the site's files `start` to `end`, as plain data."""
+    found = check_outputs(manifest, out_dir, None, start, end)
+    return sorted(found.site), found.retimed
 
 
 def begin(ctx) -> None:

@@ -14,6 +14,7 @@ from quzhou_archive.articlefiles import article_file_stats
 from quzhou_archive.errors import ArchiveError
 from quzhou_archive.progress import progress
 from quzhou_archive.pipeline.timing import timed
+from quzhou_archive.pipeline.workers import Forked
 
 
 @dataclass
@@ -27,17 +28,19 @@ class Source:
     mtime: int      # ns
 
 
-def scan(root: Path, known: dict | None = None) -> list[Source]:
+def scan(root: Path, known: dict | None = None, listing=None) -> list[Source]:
     """Every article file and the digest of its content. A file whose size and
     modification time are what the last build saw keeps that build's digest
     (as make does); others are read and hashed. `known`: the last build's
-    `ArticleRecord`s, by ID."""
+    `ArticleRecord`s, by ID; `listing`: the files as `list_meanwhile` is
+    listing them."""
     if not root.is_dir():
         raise ArchiveError(root, "no articles folder here (ingest raw pages first: build_site.py ingest PATH)")
     known = known or {}
     sources = []
     prefix = len(str(root)) + 1
-    for path, size, mtime in article_file_stats(str(root)):
+    listed = listing.result() if listing is not None else None
+    for path, size, mtime in article_file_stats(str(root)) if listed is None else listed:
         article_id = path[prefix:-3].replace(os.sep, "/")
         seen = known.get(article_id)
         if seen and seen.size == size and seen.mtime == mtime:
@@ -49,6 +52,15 @@ def scan(root: Path, known: dict | None = None) -> list[Source]:
     if not sources:
         raise ArchiveError(root, "no articles to build (ingest raw pages first: build_site.py ingest PATH)")
     return sources
+
+
+def list_meanwhile(root: Path, jobs: int):
+    """With more than one job, the article files listed with their sizes and
+    times (`article_file_stats`: a stat call each) by a forked process,
+    while this one reads what the last build left; None otherwise."""
+    if jobs < 2 or not root.is_dir():
+        return None
+    return Forked(article_file_stats, str(root))
 
 
 def load_articles(root: Path) -> list:
@@ -86,7 +98,8 @@ def run(ctx) -> None:
     """Scan the articles; say what changed; keep the last build's record of
     every article whose file did not (with its file's new time, if only
     that moved)."""
-    ctx.sources = scan(ctx.articles_dir, ctx.known)
+    ctx.sources = scan(ctx.articles_dir, ctx.known, ctx.listing)
+    ctx.listing = None
     ctx.plan = make_plan(ctx.sources, ctx.last.articles if not ctx.fresh else {})
     for source in ctx.sources:
         if source.id not in ctx.plan.changed:

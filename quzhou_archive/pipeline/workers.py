@@ -14,10 +14,14 @@ that loaded it do not outlive segmenting.
 """
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import functools
 import gc
+import marshal
 import multiprocessing
+import os
+import signal
 from pathlib import Path
 
 from quzhou_archive.progress import progress
@@ -153,3 +157,59 @@ class Workers:
             self._pool.join()
             self._pool = None
         self.kit.close()
+
+
+class Forked:
+    """func(*args) worked out in a forked process while this one goes on,
+    its answer (plain data) sent back marshalled down a pipe: for work of
+    many system calls wrapped in Python (stat calls by the hundred
+    thousand), which threads could only take turns at. Only forked while
+    the build runs no other thread: a fork copies only the thread that
+    makes it."""
+
+    def __init__(self, func, *args):
+        reading, writing = os.pipe()
+        gc.freeze()         # the collector kept off the objects both processes share, so that no page is copied
+        try:
+            self.pid = os.fork()
+        finally:
+            gc.unfreeze()
+        if self.pid == 0:
+            os.close(reading)
+            _answer(writing, func, args)
+        os.close(writing)
+        self.pipe = os.fdopen(reading, "rb")
+
+    def result(self):
+        """The answer; None if the process failed."""
+        with self.pipe:
+            data = self.pipe.read()
+        status = self._wait()
+        return marshal.loads(data) if status == 0 else None
+
+    def stop(self) -> None:
+        """Stop the process, whatever it is doing, and wait for it (unless it was waited for)."""
+        self.pipe.close()
+        if self.pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+            self._wait()
+
+    def _wait(self) -> int:
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = None         # (its number may be another process's from now on)
+        return status
+
+
+def _answer(writing: int, func, args) -> None:
+    """(In a forked process, which ends here, whatever happens: no cleanup
+    of what it shares with the build's process is run.)"""
+    status = 1
+    try:
+        gc.disable()
+        data = marshal.dumps(func(*args))
+        with os.fdopen(writing, "wb") as pipe:
+            pipe.write(data)
+        status = 0
+    finally:
+        os._exit(status)

@@ -150,7 +150,7 @@ def test_a_check_not_asked_for_stops_its_processes(tmp_path, monkeypatch):
     root, last = first_build(tmp_path)
     monkeypatch.setattr(outputs_module, "CHECKED_APART_FROM", 1)
     check = OutputsCheck(last, root, root, jobs=3)
-    pids = [forked.pid for forked in check.forked]
+    pids = [forked.pid for forked, _, _ in check.forked]
     check.stop()
     for pid in pids:        # waited for: no process of that number is left to wait for
         with pytest.raises(ChildProcessError):
