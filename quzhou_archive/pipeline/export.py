@@ -484,6 +484,9 @@ def number_documents(ctx) -> None:
     whose delta passes DELTA_SHARE, or that needs another shard count
     anyway — numbers the documents densely by date, then ID, and puts them
     all in the main shards: the same bytes as a build from nothing."""
+    if same_articles(ctx):      # only edits: every number stays (nothing above can have changed)
+        ctx.order, ctx.delta_from = list(ctx.last.order), last_delta_from(ctx.last)
+        return
     dense = export.doc_order([(aid, Card._make(record.card).date) for aid, record in ctx.records.items()])
     order = None if ctx.fresh else stable_order(ctx.last.order, dense)
     delta_from = last_delta_from(ctx.last)
@@ -491,6 +494,12 @@ def number_documents(ctx) -> None:
         ctx.order, ctx.delta_from = dense, len(dense)
     else:
         ctx.order, ctx.delta_from = order, delta_from
+
+
+def same_articles(ctx) -> bool:
+    """The articles of the last build, none come or gone (some perhaps edited)."""
+    return not ctx.fresh and not ctx.plan.removed and live(ctx.last.order) == len(ctx.records) \
+        and all(aid in ctx.last.articles for aid in ctx.plan.changed)
 
 
 def last_delta_from(last) -> int:

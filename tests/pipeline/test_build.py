@@ -159,6 +159,12 @@ def backfill_and_removal(articles: Path, paths: list[Path]) -> str:
     return "1 changed, 1 removed"
 
 
+def an_edit_while_numbers_are_not_dense(articles: Path, paths: list[Path]) -> str:
+    # only an edit, with a number left empty and a new article in the delta: every number stays as it is
+    insert_mid_paragraph(paths[40], INSERTED)
+    return "1 changed, 0 removed"
+
+
 def new_articles_edited_and_removed(articles: Path, paths: list[Path]) -> str:
     # both added since the numbers were dense: the delta is made again, the main shards stay
     newest = articles / "2099/01/01/quzhou-ribao-p01-01.md"
@@ -174,10 +180,10 @@ def removals_past_the_tombstone_share(articles: Path, paths: list[Path]) -> str:
     return "0 changed, 2 removed"
 
 
-ROUNDS = [body_edit, metadata_and_newest, backfill_and_removal, new_articles_edited_and_removed,
-          removals_past_the_tombstone_share]
-IN_PLACE = [True, True, True, True, False]  # whether the main shards were updated in place (no number moved)
-DENSE = [True, False, False, False, True]   # whether the numbers and shards are as a build from nothing has them
+ROUNDS = [body_edit, metadata_and_newest, backfill_and_removal, an_edit_while_numbers_are_not_dense,
+          new_articles_edited_and_removed, removals_past_the_tombstone_share]
+IN_PLACE = [True, True, True, True, True, False]    # whether the main shards were updated in place (no number moved)
+DENSE = [True, False, False, False, False, True]    # whether the numbers and shards are as a build from nothing has them
 
 
 @pytest.fixture(scope="module")
