@@ -25,7 +25,7 @@ from array import array
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from quzhou_archive.fsutil import atomic_write
 
@@ -153,31 +153,33 @@ def write(ctx, group: str, stage: str, inputs: str, downloads: list[Download], a
     the articles in the order of their IDs. `parts_of(article_id, value)`
     gives an article's part of each download (in the order of
     `downloads`) from its cached `analyser` result; `stage`: the version
-    of the stage, which a layout must have been written by to be used."""
+    of the stage, which a layout must have been written by to be used.
+    Unchanged articles whose parts lie one after another in the published
+    files are copied as one run, their places worked out from the layout
+    a run at a time: an edit costs the copy, not a step per article."""
     wanted = [n for n, d in enumerate(downloads) if ctx.outputs.want(group, d.path, inputs)]
     if not wanted:
         return
     ids = sorted(ctx.records)
-    unchanged = unchanged_articles(ctx)
     with ExitStack() as stack:
         olds = [stack.enter_context(published(ctx, downloads[n].path, stage)) for n in wanted]
+        # the published files are copied from only if every one of them can be (one pass, one order)
+        usable = all(old is not None and old[1].ids == olds[0][1].ids for old in olds)
         streams = [stack.enter_context(ctx.site.streaming(downloads[n].path)) for n in wanted]
-        bodies = [Body(stream, downloads[n], *(old[:2] if old else ())) for stream, n, old in zip(streams, wanted, olds)]
+        bodies = [Body(stream, downloads[n], *(old if usable else ())) for stream, n, old in zip(streams, wanted, olds)]
         ends = [array("q") for _ in wanted]
-        for start in range(0, len(ids), BATCH):
-            chunk = ids[start:start + BATCH]
-            asked = {ctx.records[aid].digest for aid in chunk
-                     if aid not in unchanged or any(old is None or aid not in old[2] for old in olds)}
-            values = ctx.cache.values_of(analyser, asked)
-            for aid in chunk:
-                made = None
-                for body, old, n, its_ends in zip(bodies, olds, wanted, ends):
-                    if aid in unchanged and old is not None and aid in old[2]:
-                        body.copy(*old[2][aid])
-                    else:
-                        made = made or [p.encode("utf-8") for p in parts_of(aid, values[ctx.records[aid].digest])]
-                        body.write(made[n])
-                    its_ends.append(body.end)
+        for first, last, at in runs(ids, unchanged_articles(ctx), olds[0][1].ids if usable else []):
+            if at is None:
+                for parts in made_parts(ctx, ids[first:last], analyser, parts_of):
+                    for body, n, its_ends in zip(bodies, wanted, ends):
+                        body.write(parts[n])
+                        its_ends.append(body.end)
+                continue
+            for body, (_, layout), its_ends in zip(bodies, olds, ends):
+                start = layout.ends[at - 1] if at else 0
+                shift = body.end - start
+                body.copy(start, layout.ends[at + last - first - 1])
+                its_ends.extend(array("q", (end + shift for end in layout.ends[at:at + last - first])))
         in_file = [body.close() for body in bodies]
     for stream, n, its_ends, length in zip(streams, wanted, ends, in_file):
         path = downloads[n].path
@@ -185,6 +187,37 @@ def write(ctx, group: str, stage: str, inputs: str, downloads: list[Download], a
         before = ctx.outputs.last.get(path)
         keep_layout(ctx.state, path, Layout(stage, ids, its_ends, len(downloads[n].head), length),
                     stream.file.digest, before.digest if before else None)
+
+
+def runs(ids: list[str], unchanged: set[str], published: list[str]) -> list[tuple[int, int, int | None]]:
+    """The articles `ids` as runs (first, last, at): ids[first:last] are
+    unchanged articles whose parts lie one after another in the published
+    files, from the at-th part on (`published`: the articles there, in
+    order); or, with `at` None, articles whose parts are made anew (new,
+    changed, or not in the published files)."""
+    place = {aid: n for n, aid in enumerate(published)}
+    found, first, count = [], 0, len(ids)
+    while first < count:
+        at = place.get(ids[first]) if ids[first] in unchanged else None
+        last = first + 1
+        if at is None:
+            while last < count and (ids[last] not in unchanged or ids[last] not in place):
+                last += 1
+        else:
+            while last < count and place.get(ids[last]) == at + last - first and ids[last] in unchanged:
+                last += 1
+        found.append((first, last, at))
+        first = last
+    return found
+
+
+def made_parts(ctx, ids: list[str], analyser: str, parts_of) -> Iterator[list[bytes]]:
+    """Each article's parts, encoded, made from its cached result, read a batch at a time."""
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start:start + BATCH]
+        values = ctx.cache.values_of(analyser, {ctx.records[aid].digest for aid in chunk})
+        for aid in chunk:
+            yield [part.encode("utf-8") for part in parts_of(aid, values[ctx.records[aid].digest])]
 
 
 def unchanged_articles(ctx) -> set[str]:
@@ -195,8 +228,8 @@ def unchanged_articles(ctx) -> set[str]:
 
 @contextmanager
 def published(ctx, path: str, stage: str):
-    """The published file (open), its layout and its parts' spans, if the
-    layout kept for it describes it; else None."""
+    """The published file (open) and its layout, if the layout kept for it
+    describes it; else None."""
     record = ctx.outputs.last.get(path)
     layout = None if record is None or path in ctx.outputs.damaged else load_layout(ctx.state, path, record.digest)
     if layout is None or layout.stage != stage or not layout.ids:
@@ -211,7 +244,7 @@ def published(ctx, path: str, stage: str):
         if os.fstat(handle.fileno()).st_size != record.size or record.size == 0:
             yield None
             return
-        yield handle, layout, layout.spans()
+        yield handle, layout
 
 
 def layout_path(state: Path, path: str, digest: str) -> Path:

@@ -171,3 +171,18 @@ def test_a_json_array_of_parts_is_valid_json_and_any_of_its_parts_can_be_copied_
                     body.write(parts[n])
             body.close()
         assert bytes(again.data) == data
+
+
+@pytest.mark.parametrize("ids, unchanged, published, expected", [
+    # an edit: the parts before and after it copied as two runs, its own made anew
+    (list("abcde"), set("abde"), list("abcde"), [(0, 2, 0), (2, 3, None), (3, 5, 3)]),
+    # a removal: the run breaks where the removed article's part lay
+    (list("abde"), set("abde"), list("abcde"), [(0, 2, 0), (2, 4, 3)]),
+    # an insertion, and a new article at the end
+    (list("abxcdy"), set("abcd"), list("abcd"), [(0, 2, 0), (2, 3, None), (3, 5, 2), (5, 6, None)]),
+    # nothing to copy from: one run made anew
+    (list("abc"), set("abc"), [], [(0, 3, None)]),
+    ([], set(), list("ab"), []),
+])
+def test_runs_of_parts_copied_and_made(ids, unchanged, published, expected):
+    assert joined.runs(ids, unchanged, published) == expected
