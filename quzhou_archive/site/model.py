@@ -97,9 +97,10 @@ def topic_terms_of(meta: ArticleMeta) -> tuple[tuple[str, tuple[str, ...]], ...]
                  if isinstance(found.get(t), list) and found[t])
 
 
-@dataclass
+@dataclass(slots=True)
 class Item:
-    """An article as lists, feeds and neighbours show it."""
+    """An article as lists, feeds and neighbours show it. (Slotted: a site's
+    model holds one for every article of the archive.)"""
 
     id: str
     url: str
@@ -133,6 +134,7 @@ def date_order(date: str) -> tuple[int, int, int]:
     return tuple(int(p) for p in (date.split("-") + ["0", "0"])[:3])
 
 
+@functools.lru_cache(maxsize=65536)
 def _neg_date(date: str | None) -> tuple:
     if not date:
         return (0, 0, 0)
@@ -223,8 +225,9 @@ class SiteModel:
 
     @staticmethod
     def item_of(article_id: str, card: Card) -> Item:
-        return Item(article_id, article_url(article_id), card.title, card.kicker, card.subtitle, card.date, card.paper,
-                    card.page, list(card.counties), list(card.topics), card.kind, card.summary, dict(card.topic_terms))
+        title, kicker, subtitle, date, paper, page, counties, topics, kind, summary, terms = card
+        return Item(article_id, ARTICLE_URL.format(id=article_id), title, kicker, subtitle, date, paper, page,
+                    list(counties), list(topics), kind, summary, dict(terms))
 
     # urls
     def county_url(self, name: str) -> str:
