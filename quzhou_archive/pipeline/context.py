@@ -47,7 +47,8 @@ class Versions:
         results = analyse.result_versions(own)
         stages = {stage.NAME: stage.version(code, results, base_url) for stage in (whoosh, export, pages, figures, opendata,
                                                                               rawpages)}
-        stages.update({stage.DOWNLOADS: stage.downloads_version(code, results, base_url) for stage in (figures, opendata)})
+        stages.update({stage.DOWNLOADS: stage.downloads_version(code, results, base_url)
+                       for stage in (pages, figures, opendata)})
         return cls(own, results, stages, key)
 
     def plain(self) -> dict:

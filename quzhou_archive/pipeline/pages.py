@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 from quzhou_archive.pipeline import analyse
 from quzhou_archive.pipeline.outputs import SiteFile, StagedSite
-from quzhou_archive.pipeline.context import site_stage_version
+from quzhou_archive.pipeline.context import downloads_stage_version, site_stage_version
 from quzhou_archive.pipeline.state import digest_of
 from quzhou_archive.pipeline.timing import timed
 from quzhou_archive.pipeline.workers import PARALLEL_FROM, CacheKit, Workers
@@ -38,6 +38,7 @@ from quzhou_archive.site.story import speech_sections
 
 NAME = "pages"
 READS = ("meta", "content", "figures")
+DOWNLOADS = "citations"     # the version of the citations' downloads, apart from the pages'
 LISTS, ARTICLES, FILES = "lists", "articles", "files"     # the groups of outputs this stage makes
 PAGES_PER_ARTICLE = 1.4             # about: the article's own, and its share of the lists
 GROUP = 32      # pages a worker is handed at once: their articles' results are read from the cache together
@@ -47,6 +48,12 @@ PAGE_TEMPLATES = ("article.html", "base.html", "_macros.html", "home.html", "cou
 
 def version(code: str, results: dict[str, str], base_url: str) -> str:
     return site_stage_version(code, results, READS, base_url)
+
+
+def downloads_version(code: str, results: dict[str, str], base_url: str) -> str:
+    """The citations' downloads are made from the article's own file and its
+    URL alone: not from the templates, nor from other articles' cards."""
+    return downloads_stage_version(code, results, ("meta",), base_url)
 
 
 @dataclass
@@ -76,16 +83,22 @@ class RenderKit(CacheKit):
 class ArticleTask(NamedTuple):
     """An article's page as a worker is asked for it: the worker makes the
     page from the site's model it shares (`site_pages.article_page`), so
-    that only this is sent."""
+    that only this is sent; and the citation's downloads beside it, which
+    have inputs of their own (a template edit, or a neighbour's new title,
+    leaves them as they are)."""
 
     id: str
     path: str
     content: str                # the digest of its file, by which the cache holds what it says
     related: tuple[str, ...]    # its related stories (`site_model.related_items`), worked out for its inputs
     inputs: str                 # the digest of everything the page is made from (`article_task`)
+    cite_inputs: str            # the digest of everything its citation's downloads are made from
+    page: bool = True           # whether the page itself is to be made
+    citations: bool = True      # whether the downloads are
 
 
-def article_task(ctx, stage: str, model: site_model.SiteModel, item: site_model.Item, raw: str) -> ArticleTask:
+def article_task(ctx, stage: str, model: site_model.SiteModel, item: site_model.Item, raw: str,
+                 cite_stage: str) -> ArticleTask:
     """An article's page named by what it is made from: besides the stage's
     version and the raw pages published (`raw_digest`), its own file and
     card, and the cards of the stories its page shows (its neighbours in
@@ -101,7 +114,8 @@ def article_task(ctx, stage: str, model: site_model.SiteModel, item: site_model.
     content = ctx.records[item.id].digest
     inputs = digest_of(stage, render.ARTICLE, raw, content, shown(item), shown(prev_item), shown(next_item),
                        issue_pages, [shown(other) for other in related])
-    return ArticleTask(item.id, item.url, content, tuple(other.id for other in related), inputs)
+    return ArticleTask(item.id, item.url, content, tuple(other.id for other in related), inputs,
+                       digest_of(cite_stage, item.url, content))
 
 
 def _render_group(kit: RenderKit, pages: list) -> list[list[SiteFile]]:
@@ -124,9 +138,13 @@ def _render_article(kit: RenderKit, task: ArticleTask, found: analyse.Analysis) 
         html, speeches = speech_sections(html, list(found.meta.authors))
     page = site_pages.complete_article_page(page, found.meta, found.figures, marked, speeches, kit.raw_files)
     ref = citations.reference_of(page.context, kit.base_url + page.path, site_model.SITE_NAME)
-    page.context["cite"] = citations.page_context(ref, page.path)
-    made = [kit.site.write(page.path, kit.renderer.render(page, html))]
-    return made + [kit.site.write(path, text) for path, text in citations.downloads(ref, page.path).items()]
+    made = []
+    if task.page:
+        page.context["cite"] = citations.page_context(ref, page.path)
+        made.append(kit.site.write(page.path, kit.renderer.render(page, html)))
+    if task.citations:
+        made += [kit.site.write(path, text) for path, text in citations.downloads(ref, page.path).items()]
+    return made
 
 
 def is_article(page) -> bool:
@@ -149,9 +167,11 @@ def run(ctx) -> None:
         lists_kept = ctx.outputs.keep_group(LISTS, same_cards)
         # an article page links its raw page if that is published: when the raw pages published change, all are decided again
         articles_kept = ctx.outputs.keep_group(ARTICLES, digest_of(stage, sorted(ctx.raw_files)))
+        cite_stage = ctx.versions.stages[DOWNLOADS]
         pages = itertools.chain(() if lists_kept else site_pages.list_pages(model),
-                                article_pages(ctx, stage, model) if articles_kept else every_article_page(ctx, stage, model))
-        todo = (page for page in pages if wanted(ctx, stage, page))
+                                article_pages(ctx, stage, model, cite_stage) if articles_kept
+                                else every_article_page(ctx, stage, model, cite_stage))
+        todo = filter(None, (to_make(ctx, stage, page) for page in pages))
         expected = len(ctx.plan.changed) if lists_kept and articles_kept else int(len(ctx.records) * PAGES_PER_ARTICLE)
         kit = RenderKit(ctx.site, ctx.base_url, ctx.cache.path, ctx.raw_files, model, ctx.renderer())
         if ctx.jobs > 1 and expected >= PARALLEL_FROM:     # the workers will fork from here: loaded once, for all
@@ -163,31 +183,23 @@ def run(ctx) -> None:
         fixed_files(ctx, model, stage, same_cards, kit.renderer)
 
 
-def page_files(page) -> list[str]:
-    """The files a page is made as: an article's, its citation's downloads too."""
+def to_make(ctx, stage: str, page):
+    """The page as it must be made now, or None when its files stand. An
+    article's page and its citation's downloads are named apart, each
+    with its inputs: the task says which of them to make."""
     if not is_article(page):
-        return [page.path]
-    return [page.path, *citations.download_paths(page.path).values()]
+        return page if ctx.outputs.want(LISTS, page.path, page_inputs(stage, page)) else None
+    own = ctx.outputs.want(ARTICLES, page.path, page.inputs)
+    # (every download named, so that all three are made together when any one is)
+    cited = any([ctx.outputs.want(ARTICLES, path, page.cite_inputs)
+                 for path in citations.download_paths(page.path).values()])
+    return page._replace(page=own, citations=cited) if own or cited else None
 
 
-def wanted(ctx, stage: str, page) -> bool:
-    """Must the page be made now? Every one of its files is named, so that
-    all are made together when any one is."""
-    inputs = page_inputs(stage, page)
-    return any([ctx.outputs.want(page_group(page), path, inputs) for path in page_files(page)])
-
-
-def page_group(page) -> str:
-    """Home and the lists are decided again, all of them, when any card
-    changed (and kept when none did); the articles' own pages are decided
-    one by one (`article_pages`)."""
-    return ARTICLES if is_article(page) else LISTS
-
-
-def every_article_page(ctx, stage: str, model: site_model.SiteModel):
+def every_article_page(ctx, stage: str, model: site_model.SiteModel, cite_stage: str):
     raw = raw_digest(ctx)
     for item in model.items:
-        yield article_task(ctx, stage, model, item, raw)
+        yield article_task(ctx, stage, model, item, raw, cite_stage)
 
 
 def raw_digest(ctx) -> str:
@@ -195,7 +207,7 @@ def raw_digest(ctx) -> str:
     return digest_of(sorted(ctx.raw_files))
 
 
-def article_pages(ctx, stage: str, model: site_model.SiteModel):
+def article_pages(ctx, stage: str, model: site_model.SiteModel, cite_stage: str):
     """The articles' own pages that may have changed (the others are kept,
     and a removed article's goes): those of the changed articles, and of the
     articles whose page shows one whose card changed, came or went — its
@@ -212,7 +224,7 @@ def article_pages(ctx, stage: str, model: site_model.SiteModel):
                 affected |= site_model.showing(model, site_model.SiteModel.item_of(aid, site_model.Card._make(card)))
     raw = raw_digest(ctx)
     for aid in sorted(affected & model.by_id.keys()):
-        yield article_task(ctx, stage, model, model.by_id[aid], raw)
+        yield article_task(ctx, stage, model, model.by_id[aid], raw, cite_stage)
 
 
 def rendered(pool: Workers, pages, expected: int, batch: int = 2048):

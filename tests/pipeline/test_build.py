@@ -565,6 +565,22 @@ def test_an_incremental_build_rewrites_site_files_that_are_missing_or_changed(da
     assert capsys.readouterr().out.startswith("nothing changed")
 
 
+def test_a_lost_citation_download_is_made_again_and_its_page_is_left(damaged, capsys, tmp_path, monkeypatch):
+    root, fresh_site, _ = damaged
+    articles, site, index = root / "articles", tmp_path / "site", tmp_path / "index"
+    assert build(articles, site, index, jobs=1) == 0
+    lost = sorted(site.glob("articles/**/*.bib"))[0]
+    lost.unlink()
+    made, real_made = [], outputs_module.Outputs.made
+    monkeypatch.setattr(outputs_module.Outputs, "made", lambda self, file: made.append(file.path) or real_made(self, file))
+    capsys.readouterr()
+    assert build(articles, site, index, jobs=1) == 0
+    assert "1 missing or changed file(s) of the site rewritten" in capsys.readouterr().out
+    page = lost.relative_to(site).as_posix().removesuffix(".bib")
+    assert sorted(p for p in made if p.startswith(page)) == [page + ".bib", page + ".csl.json", page + ".ris"]
+    assert snapshot(site) == fresh_site
+
+
 def test_an_incremental_build_rebuilds_an_index_whose_files_are_missing_or_changed(damaged, capsys, tmp_path):
     root, _, fresh_index = damaged
     articles, site, index = root / "articles", tmp_path / "site", tmp_path / "index"
@@ -663,8 +679,10 @@ def test_a_template_edit_renders_the_pages_again_and_leaves_both_indexes(tmp_pat
     search, whoosh = inodes(site / "search"), inodes(index)
     base = templates / "base.html"
     base.write_text(base.read_text(encoding="utf-8").replace("</body>", "<!-- 衢州 -->\n</body>"), encoding="utf-8")
-    passes, joined = [], []
+    passes, joined, made = [], [], []
     monkeypatch.setattr(export_stage, "postings_pass", lambda *args: passes.append(args))
+    real_made = outputs_module.Outputs.made
+    monkeypatch.setattr(outputs_module.Outputs, "made", lambda self, file: made.append(file.path) or real_made(self, file))
     monkeypatch.setattr(joined_module, "Body", lambda *args, body=joined_module.Body: joined.append(args) or body(*args))
     pools.clear()
     capsys.readouterr()
@@ -672,6 +690,8 @@ def test_a_template_edit_renders_the_pages_again_and_leaves_both_indexes(tmp_pat
     assert "0 changed, 0 removed; 0 segmented" in capsys.readouterr().out
     assert not [kit for kit, _ in pools if kit not in ("RenderKit", "FiguresKit")]    # no worker read or segmented an article
     assert passes == [] and inodes(site / "search") == search       # the browser index: not a file touched
+    # the citations' downloads are made from the articles alone: not one made again
+    assert made and not [path for path in made if path.endswith((".ris", ".bib", ".csl.json"))]
     assert joined == []     # no download made again, nor copied: none is made from the templates
     rewritten = {name for name, seen in inodes(index).items() if whoosh.get(name) != seen}
     assert rewritten <= {SITE_RECORD, STATS_FILE, "README.md"}       # the Whoosh index: its records only
