@@ -319,8 +319,8 @@ class OutputsCheck:
         count = len(manifest.outputs)
         share = -(-count // jobs) if jobs > 1 and count >= CHECKED_APART_FROM else count
         self.own = (0, share)
-        self.forked = [(Forked(site_share, manifest, out_dir, start, min(count, start + share)), start,
-                        min(count, start + share)) for start in range(share, count, share)]
+        shares = [(start, min(count, start + share)) for start in range(share, count, share)]
+        self.forked = [(Forked(site_share, manifest, out_dir, start, end), start, end) for start, end in shares]
 
     def result(self) -> Repair:
         repair = check_outputs(self.manifest, self.out_dir, self.index_dir, *self.own)
@@ -411,14 +411,14 @@ def intact(path: str, size: int, mtime: int, digest: str | None) -> int | None:
 
 
 def check_outputs(manifest: Manifest, out_dir: Path, index_dir: Path | None, start: int = 0,
-                  stop: int | None = None) -> Repair:
+                  end: int | None = None) -> Repair:
     """Every file the last build published, looked at: missing or changed
     ones are made again by this build. (Of the site, the files `start` to
-    `stop` in the manifest's order; of the index, every file, unless
+    `end` in the manifest's order; of the index, every file, unless
     `index_dir` is None.)"""
     repair = Repair()
     root = str(out_dir) + os.sep
-    for rel, record in itertools.islice(manifest.outputs.items(), start, stop):
+    for rel, record in itertools.islice(manifest.outputs.items(), start, end):
         mtime = intact(root + rel, record.size, record.mtime, record.digest)
         if mtime is None:
             repair.site.add(rel)

@@ -5,7 +5,9 @@ the files beside them (404, feeds, sitemap, robots, assets).
 A page's inputs are this stage's version (templates, assets, code, the
 base URL, the analysers whose results pages show) and everything the page
 shows: a list's context; for an article's own page, its file (as its
-digest) and card and the cards of the stories it shows (`article_task`).
+digest) and card and the cards of the stories it shows (`article_task`);
+for the citation's downloads beside it, its file and URL alone (their
+version leaves out the templates).
 The pages are made from the articles' cards (`ArticleRecord.card`), so when
 no card changed — no article came or went, only texts changed — no page
 but the changed articles' own can have changed: the others are kept
