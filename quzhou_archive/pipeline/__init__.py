@@ -65,6 +65,7 @@ def build(articles_dir: Path, out_dir: Path, index_dir: Path, base_url: str = "/
         with building(articles_dir, out_dir, index_dir, normalise_base_url(base_url),
                       jobs or os.cpu_count() or 1, wait, full) as ctx:
             sources.run(ctx)            # every article file and its digest; what changed
+            # (both fork: the check first, as the worker's pool starts threads and a fork copies only its own)
             outputs.start_check(ctx)    # what of the published outputs is damaged, looked at meanwhile
             analysekit.begin(ctx)       # for a few changed articles, a worker loading jieba meanwhile
             if something_changed(ctx):
