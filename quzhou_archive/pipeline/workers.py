@@ -168,10 +168,15 @@ class Forked:
     makes it."""
 
     def __init__(self, func, *args):
+        self.pid, self.pipe = None, None
         reading, writing = os.pipe()
         gc.freeze()         # the collector kept off the objects both processes share, so that no page is copied
         try:
             self.pid = os.fork()
+        except OSError:     # no process to be had (the system's limit): the caller does the work itself
+            os.close(reading)
+            os.close(writing)
+            return
         finally:
             gc.unfreeze()
         if self.pid == 0:
@@ -181,7 +186,9 @@ class Forked:
         self.pipe = os.fdopen(reading, "rb")
 
     def result(self):
-        """The answer; None if the process failed."""
+        """The answer; None if the process failed (or could not be started)."""
+        if self.pipe is None:
+            return None
         with self.pipe:
             data = self.pipe.read()
         status = self._wait()
@@ -189,7 +196,8 @@ class Forked:
 
     def stop(self) -> None:
         """Stop the process, whatever it is doing, and wait for it (unless it was waited for)."""
-        self.pipe.close()
+        if self.pipe is not None:
+            self.pipe.close()
         if self.pid is not None:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.pid, signal.SIGKILL)

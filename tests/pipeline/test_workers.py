@@ -34,3 +34,13 @@ def test_a_forked_process_stopped_is_waited_for():
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, 0)
     forked.stop()       # again: nothing is killed, the number may be another process's now
+
+
+def test_a_process_that_could_not_be_forked_answers_none(monkeypatch):
+    def no_more_processes():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_more_processes)
+    forked = Forked(squares, 10)
+    assert forked.result() is None      # the caller does the work itself
+    forked.stop()
