@@ -155,3 +155,14 @@ def test_a_check_not_asked_for_stops_its_processes(tmp_path, monkeypatch):
     for pid in pids:        # waited for: no process of that number is left to wait for
         with pytest.raises(ChildProcessError):
             os.waitpid(pid, 0)
+
+
+def test_the_stamp_is_the_digest_of_every_file_but_itself_a_line_each_in_path_order(tmp_path):
+    from quzhou_archive.pipeline.outputs import listing
+    from quzhou_archive.pipeline.state import OutputRecord
+
+    records = {path: OutputRecord("pages", "i", f"d{n}", 1, 1) for n, path in enumerate(["b.html", STAMP_FILE, "a.html"])}
+    assert listing(records) == "a.html:d2\nb.html:d0\n"
+    assert listing({STAMP_FILE: records[STAMP_FILE]}) == listing({}) == ""
+    root, last = first_build(tmp_path)
+    assert (root / STAMP_FILE).read_text() == last.stamp + "\n"
