@@ -176,8 +176,11 @@ class Outputs:
 
     def __init__(self, site: StagedSite, last: Manifest, repair: "Repair"):
         self.site = site
-        self.last = {path: record._replace(mtime=repair.retimed[path]) if path in repair.retimed else record
-                     for path, record in last.outputs.items()}
+        self.last = last.outputs         # (read, never changed: the manifest's own, but for files touched)
+        if repair.retimed:
+            self.last = dict(last.outputs)
+            self.last.update((path, self.last[path]._replace(mtime=mtime)) for path, mtime in repair.retimed.items()
+                             if path in self.last)
         self.last_groups = last.groups
         self.damaged = repair.site
         self.damaged_groups = {self.last[path].group for path in repair.site if path in self.last}
