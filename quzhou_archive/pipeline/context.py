@@ -115,7 +115,7 @@ class BuildContext:
     cache: AnalysisCache | None = None
     listing: object = None                  # workers.Forked: the article files being listed (`sources.list_meanwhile`)
     checking: object = None                 # outputs.OutputsCheck: the published outputs being looked at
-    analysing: object = None                # workers.Workers begun early for a few changed articles (analyse.begin)
+    analysing: object = None                # workers.Workers begun early for a few changed articles (analysekit.begin)
     repair: object = None                   # outputs.Repair: what of the published outputs is damaged
     sources: list = field(default_factory=list)         # sources.Source: every article file
     plan: object = None                     # sources.Plan: what changed

@@ -179,7 +179,7 @@ def write(ctx, group: str, stage: str, inputs: str, downloads: list[Download], a
                 start = layout.ends[at - 1] if at else 0
                 shift = body.end - start
                 body.copy(start, layout.ends[at + last - first - 1])
-                its_ends.extend(array("q", (end + shift for end in layout.ends[at:at + last - first])))
+                its_ends.extend(end + shift for end in layout.ends[at:at + last - first])
         in_file = [body.close() for body in bodies]
     for stream, n, its_ends, length in zip(streams, wanted, ends, in_file):
         path = downloads[n].path

@@ -280,7 +280,8 @@ def listing(records: dict[str, OutputRecord]) -> str:
     the paths: what the stamp is the digest of. (Made by functions that run
     in C, a pair at a time: hundreds of thousands of files.)"""
     pairs = sorted(zip(records, map(_DIGEST, records.values())))
-    pairs = [pair for pair in pairs if pair[0] != STAMP_FILE] if STAMP_FILE in records else pairs
+    if STAMP_FILE in records:
+        pairs.remove((STAMP_FILE, _DIGEST(records[STAMP_FILE])))
     return "\n".join(map(":".join, pairs)) + "\n" if pairs else ""
 
 
@@ -333,10 +334,11 @@ class OutputsCheck:
     def __init__(self, manifest: Manifest, out_dir: Path, index_dir: Path, jobs: int):
         self.manifest, self.out_dir, self.index_dir = manifest, out_dir, index_dir
         count = len(manifest.outputs)
-        share = -(-count // jobs) if jobs > 1 and count >= CHECKED_APART_FROM else count
-        self.own = (0, share)
-        shares = [(start, min(count, start + share)) for start in range(share, count, share)]
-        self.forked = [(Forked(site_share, manifest, out_dir, start, end), start, end) for start, end in shares]
+        shares = jobs if jobs > 1 and count >= CHECKED_APART_FROM else 1
+        cuts = [count * k // shares for k in range(shares + 1)]
+        self.own = (cuts[0], cuts[1])
+        self.forked = [(Forked(site_share, manifest, out_dir, start, end), start, end)
+                       for start, end in zip(cuts[1:-1], cuts[2:])]
 
     def result(self) -> Repair:
         repair = check_outputs(self.manifest, self.out_dir, self.index_dir, *self.own)

@@ -226,7 +226,7 @@ class SiteModel:
     @staticmethod
     def item_of(article_id: str, card: Card) -> Item:
         title, kicker, subtitle, date, paper, page, counties, topics, kind, summary, terms = card
-        return Item(article_id, ARTICLE_URL.format(id=article_id), title, kicker, subtitle, date, paper, page,
+        return Item(article_id, article_url(article_id), title, kicker, subtitle, date, paper, page,
                     list(counties), list(topics), kind, summary, dict(terms))
 
     # urls

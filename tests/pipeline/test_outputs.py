@@ -166,3 +166,10 @@ def test_the_stamp_is_the_digest_of_every_file_but_itself_a_line_each_in_path_or
     assert listing({STAMP_FILE: records[STAMP_FILE]}) == listing({}) == ""
     root, last = first_build(tmp_path)
     assert (root / STAMP_FILE).read_text() == last.stamp + "\n"
+
+
+@pytest.mark.parametrize("jobs", [1, 2, 5])
+def test_a_check_of_no_published_files_finds_nothing(tmp_path, monkeypatch, jobs):
+    monkeypatch.setattr(outputs_module, "CHECKED_APART_FROM", 0)
+    found = OutputsCheck(Manifest(), tmp_path, tmp_path, jobs=jobs).result()
+    assert not found and found.retimed == {}
