@@ -565,14 +565,21 @@ def test_an_incremental_build_rewrites_site_files_that_are_missing_or_changed(da
     assert capsys.readouterr().out.startswith("nothing changed")
 
 
-def test_a_lost_citation_download_is_made_again_and_its_page_is_left(damaged, capsys, tmp_path, monkeypatch):
+@pytest.fixture
+def made(monkeypatch):
+    """The path of every file the build's stages hand over as made (written, or found with those bytes)."""
+    paths, real = [], outputs_module.Outputs.made
+    monkeypatch.setattr(outputs_module.Outputs, "made", lambda self, file: paths.append(file.path) or real(self, file))
+    return paths
+
+
+def test_a_lost_citation_download_is_made_again_and_its_page_is_left(damaged, capsys, tmp_path, made):
     root, fresh_site, _ = damaged
     articles, site, index = root / "articles", tmp_path / "site", tmp_path / "index"
     assert build(articles, site, index, jobs=1) == 0
     lost = sorted(site.glob("articles/**/*.bib"))[0]
     lost.unlink()
-    made, real_made = [], outputs_module.Outputs.made
-    monkeypatch.setattr(outputs_module.Outputs, "made", lambda self, file: made.append(file.path) or real_made(self, file))
+    made.clear()
     capsys.readouterr()
     assert build(articles, site, index, jobs=1) == 0
     assert "1 missing or changed file(s) of the site rewritten" in capsys.readouterr().out
@@ -652,7 +659,7 @@ def pools(monkeypatch):
 
 
 def test_the_worker_for_a_few_changed_articles_is_forked_while_the_build_runs_no_other_thread(tmp_path, monkeypatch):
-    # a fork copies only the thread that makes it: the check of the published files starts after
+    # a fork copies only the thread that makes it: no thread of the build runs then
     articles, site, index = tmp_path / "articles", tmp_path / "site", tmp_path / "index"
     generate(12, articles, ROOT / "articles", seed=8)
     assert build(articles, site, index, jobs=2) == 0
@@ -668,7 +675,7 @@ def test_the_worker_for_a_few_changed_articles_is_forked_while_the_build_runs_no
     assert forks == [("AnalyseKit", threading.active_count())]
 
 
-def test_a_template_edit_renders_the_pages_again_and_leaves_both_indexes(tmp_path, monkeypatch, capsys, pools):
+def test_a_template_edit_renders_the_pages_again_and_leaves_both_indexes(tmp_path, monkeypatch, capsys, pools, made):
     templates = tmp_path / "templates"
     shutil.copytree(layout.TEMPLATES, templates)
     monkeypatch.setattr(layout, "TEMPLATES", templates)
@@ -679,10 +686,9 @@ def test_a_template_edit_renders_the_pages_again_and_leaves_both_indexes(tmp_pat
     search, whoosh = inodes(site / "search"), inodes(index)
     base = templates / "base.html"
     base.write_text(base.read_text(encoding="utf-8").replace("</body>", "<!-- 衢州 -->\n</body>"), encoding="utf-8")
-    passes, joined, made = [], [], []
+    passes, joined = [], []
     monkeypatch.setattr(export_stage, "postings_pass", lambda *args: passes.append(args))
-    real_made = outputs_module.Outputs.made
-    monkeypatch.setattr(outputs_module.Outputs, "made", lambda self, file: made.append(file.path) or real_made(self, file))
+    made.clear()
     monkeypatch.setattr(joined_module, "Body", lambda *args, body=joined_module.Body: joined.append(args) or body(*args))
     pools.clear()
     capsys.readouterr()
